@@ -1,0 +1,139 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django_fsm import TransitionNotAllowed
+
+from claims import services
+from claims.models import Claim, ProductModel, WarrantyPolicy
+from repairs.models import ServiceCenter
+
+
+class ClaimActionForm(admin.helpers.ActionForm):
+    """The admin action bar, with what the triage actions need."""
+
+    service_center = forms.ModelChoiceField(
+        label=_("Service center"),
+        queryset=ServiceCenter.objects.filter(is_active=True),
+        required=False,
+    )
+    message = forms.CharField(label=_("Reason or request"), max_length=2000, required=False)
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    action_form = ClaimActionForm
+    list_display = [
+        "number",
+        "submitted_at",
+        "full_name",
+        "product_model",
+        "status",
+        "verdict",
+        "response_due",
+    ]
+    list_filter = ["status", "verdict", "region"]
+    search_fields = ["number", "full_name", "email", "phone", "serial_number"]
+    date_hierarchy = "submitted_at"
+    list_per_page = 50
+    readonly_fields = [
+        "number",
+        "status",
+        "verdict",
+        "submitted_at",
+        "response_due_date",
+        "updated_at",
+    ]
+    exclude = ["receipt"]
+    actions = ["approve", "request_info", "reject"]
+
+    @admin.display(description=_("Answer due by"), ordering="response_due_date")
+    def response_due(self, claim):
+        due = claim.response_due_date.strftime("%d.%m.%Y")
+        if claim.is_overdue:
+            return format_html('<strong style="color:#b3261e">{} ({})</strong>', due, _("overdue"))
+        return due
+
+    def _run(self, request, queryset, action, success_message):
+        done = 0
+        for claim in queryset.order_by("pk"):
+            try:
+                action(claim)
+                done += 1
+            except (TransitionNotAllowed, PermissionDenied):
+                self.message_user(
+                    request,
+                    _("Claim %(number)s: not possible in its current state.")
+                    % {"number": claim.number},
+                    messages.WARNING,
+                )
+        if done:
+            self.message_user(request, success_message % {"count": done}, messages.SUCCESS)
+
+    @admin.action(
+        description=_("Approve and assign the chosen service center"), permissions=["triage"]
+    )
+    def approve(self, request, queryset):
+        center = ServiceCenter.objects.filter(
+            is_active=True, pk=request.POST.get("service_center") or None
+        ).first()
+        if center is None:
+            self.message_user(request, _("Choose a service center first."), messages.ERROR)
+            return
+        self._run(
+            request,
+            queryset,
+            lambda claim: services.approve_claim(
+                claim=claim, service_center=center, by=request.user
+            ),
+            _("Approved: %(count)d."),
+        )
+
+    @admin.action(
+        description=_("Request more information from the customer"), permissions=["triage"]
+    )
+    def request_info(self, request, queryset):
+        message = (request.POST.get("message") or "").strip()
+        if not message:
+            self.message_user(request, _("Write what information is needed."), messages.ERROR)
+            return
+        self._run(
+            request,
+            queryset,
+            lambda claim: services.request_claim_info(
+                claim=claim, message=message, by=request.user
+            ),
+            _("Information requested: %(count)d."),
+        )
+
+    @admin.action(description=_("Reject with the given reason"), permissions=["triage"])
+    def reject(self, request, queryset):
+        reason = (request.POST.get("message") or "").strip()
+        if not reason:
+            self.message_user(request, _("Write the reason for the rejection."), messages.ERROR)
+            return
+        self._run(
+            request,
+            queryset,
+            lambda claim: services.reject_claim(claim=claim, reason=reason, by=request.user),
+            _("Rejected: %(count)d."),
+        )
+
+    def has_triage_permission(self, request):
+        return request.user.has_perm("claims.triage_claim")
+
+    def has_add_permission(self, request):
+        return False  # claims come from customers through the form
+
+
+@admin.register(WarrantyPolicy)
+class WarrantyPolicyAdmin(admin.ModelAdmin):
+    list_display = ["country", "return_days", "replace_days", "repair_months", "response_days"]
+
+
+@admin.register(ProductModel)
+class ProductModelAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "is_active"]
+    list_filter = ["is_active", "category"]
+    search_fields = ["name"]

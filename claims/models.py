@@ -1,0 +1,170 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from phonenumber_field.modelfields import PhoneNumberField
+
+from claims import warranty
+
+
+class Verdict(models.TextChoices):
+    RETURN_REFUND = warranty.RETURN_REFUND, _("Return and refund")
+    REPLACE_OR_REFUND = warranty.REPLACE_OR_REFUND, _("Replacement or refund")
+    FREE_REPAIR = warranty.FREE_REPAIR, _("Free warranty repair")
+    PAID_REPAIR = warranty.PAID_REPAIR, _("Paid repair")
+
+
+class WarrantyPolicy(models.Model):
+    """The after-sales policy of one country: data, editable by support in admin."""
+
+    country = models.CharField(_("country code"), max_length=2, unique=True)
+    return_days = models.PositiveSmallIntegerField(_("unconditional return, days"), default=15)
+    replace_days = models.PositiveSmallIntegerField(
+        _("replacement or refund if faulty, days"), default=30
+    )
+    repair_months = models.PositiveSmallIntegerField(_("free repair, months"), default=12)
+    response_days = models.PositiveSmallIntegerField(
+        _("days to answer a written claim"), default=10
+    )
+
+    class Meta:
+        verbose_name = _("warranty policy")
+        verbose_name_plural = _("warranty policies")
+
+    def __str__(self):
+        return self.country
+
+
+class ProductModel(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    category = models.CharField(_("category"), max_length=80, blank=True)
+    is_active = models.BooleanField(_("offered in the claim form"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("product model")
+        verbose_name_plural = _("product models")
+
+    def __str__(self):
+        return self.name
+
+
+class ClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    NEEDS_INFO = "needs_info", _("Information requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CLOSED = "closed", _("Closed")
+
+
+class Claim(ConcurrentTransitionMixin, models.Model):
+    number = models.CharField(_("claim number"), max_length=16, unique=True, editable=False)
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=ClaimStatus.choices,
+        default=ClaimStatus.SUBMITTED,
+        protected=True,
+        db_index=True,
+    )
+    verdict = models.CharField(_("preliminary verdict"), max_length=20, choices=Verdict.choices)
+    language = models.CharField(
+        _("customer's language"), max_length=5, choices=settings.LANGUAGES, default="ru"
+    )
+
+    full_name = models.CharField(_("full name"), max_length=150)
+    email = models.EmailField(_("e-mail"))
+    phone = PhoneNumberField(_("phone"))
+    whatsapp = PhoneNumberField(_("WhatsApp"), blank=True)
+    region = models.CharField(_("region"), max_length=100)
+    city = models.CharField(_("city"), max_length=100)
+    address = models.CharField(_("address"), max_length=255)
+    postal_code = models.CharField(_("postal code"), max_length=6)
+
+    product = models.ForeignKey(
+        ProductModel,
+        verbose_name=_("product from the catalogue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+    )
+    product_model = models.CharField(_("product model"), max_length=120)
+    serial_number = models.CharField(_("serial number"), max_length=64)
+    purchase_date = models.DateField(_("purchase date"))
+    seller = models.CharField(_("seller"), max_length=150)
+    receipt = models.FileField(_("receipt"), upload_to="receipts/%Y/%m/", blank=True)
+    fault_description = models.TextField(_("fault description"), max_length=5000)
+
+    info_request = models.TextField(_("information requested"), blank=True)
+    supplement_text = models.TextField(_("customer's supplement"), blank=True)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
+    response_due_date = models.DateField(_("answer due by"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        permissions = [("triage_claim", _("Can triage claims"))]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_overdue(self) -> bool:
+        open_states = {ClaimStatus.SUBMITTED, ClaimStatus.NEEDS_INFO}
+        return self.status in open_states and timezone.localdate() > self.response_due_date
+
+    @property
+    def submitted_date(self) -> datetime.date:
+        return timezone.localdate(self.submitted_at)
+
+    # Transitions only set fields; services lock, save, log and notify.
+    @transition(
+        field=status,
+        source=ClaimStatus.SUBMITTED,
+        target=ClaimStatus.NEEDS_INFO,
+        permission="claims.triage_claim",
+    )
+    def request_info(self, *, message: str):
+        self.info_request = message
+
+    @transition(field=status, source=ClaimStatus.NEEDS_INFO, target=ClaimStatus.SUBMITTED)
+    def supplement(self, *, text: str):
+        self.supplement_text = "\n\n".join(filter(None, [self.supplement_text, text]))
+
+    @transition(
+        field=status,
+        source=ClaimStatus.SUBMITTED,
+        target=ClaimStatus.APPROVED,
+        permission="claims.triage_claim",
+    )
+    def approve(self):
+        pass
+
+    @transition(
+        field=status,
+        source=ClaimStatus.SUBMITTED,
+        target=ClaimStatus.REJECTED,
+        permission="claims.triage_claim",
+    )
+    def reject(self, *, reason: str):
+        self.rejection_reason = reason
+
+    @transition(field=status, source=ClaimStatus.APPROVED, target=ClaimStatus.CLOSED)
+    def close(self):
+        pass
+
+    @transition(
+        field=status,
+        source=[ClaimStatus.SUBMITTED, ClaimStatus.NEEDS_INFO],
+        target=ClaimStatus.CLOSED,
+    )
+    def withdraw(self):
+        pass

@@ -1,0 +1,32 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from claims.models import Claim, Verdict
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """A submitted claim, written directly (status at its default) for tests that need one."""
+
+    class Meta:
+        model = Claim
+
+    number = factory.Sequence(lambda n: f"CL-T{n:07d}")
+    verdict = Verdict.FREE_REPAIR
+    language = "ru"
+    full_name = "Айгерим Нурлановна Сатпаева"
+    email = factory.Sequence(lambda n: f"customer{n}@example.kz")
+    phone = "+77012345678"
+    region = "Алматы"
+    city = "Алматы"
+    address = "ул. Абая, д. 10, кв. 5"
+    postal_code = "050000"
+    product_model = "DREAME L20 Ultra"
+    serial_number = factory.Sequence(lambda n: f"SN{n:08d}")
+    purchase_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=90))
+    seller = "Technodom"
+    fault_description = "Не заряжается от базы."
+    response_due_date = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=10)
+    )

@@ -1,0 +1,117 @@
+"""Fixtures every app's tests share: real services, the browser, accessibility checks.
+
+With CI=true a test that needs PostgreSQL, Redis or Chromium fails when it is missing;
+on a developer's machine without them it skips with the reason.
+"""
+
+import os
+import socket
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+# Tests run with the embedded defaults unless the environment (CI) points elsewhere.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+
+ROOT = Path(__file__).resolve().parent
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Fail in CI, skip elsewhere: a missing service must never turn CI green."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI needs this: {reason}")
+    pytest.skip(reason)
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def postgres_db(settings):
+    """For tests that only mean something on PostgreSQL: row locks, concurrency."""
+    require(
+        settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql",
+        "needs PostgreSQL: set DATABASE_URL=postgres://…",
+    )
+
+
+@pytest.fixture
+def redis_url(settings):
+    """The real Redis from REDIS_URL, checked to answer."""
+    url = settings.REDIS_URL
+    require(bool(url), "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
+    parsed = urlparse(url)
+    require(_port_open(parsed.hostname, parsed.port or 6379), f"Redis at {url} does not answer")
+    return url
+
+
+# --- Browser (pytest-playwright, Debian's Chromium) -------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": ["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+    }
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A 360 px wide phone screen, Russian by default like the portal."""
+    require(CHROMIUM.exists(), f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 780}, device_scale_factor=1, locale="ru-RU"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _browser_tests_need_chromium(request):
+    if request.node.get_closest_marker("browser"):
+        require(CHROMIUM.exists(), f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+        # Playwright's sync API runs an event loop; Django must allow ORM use beside it.
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+def save_screenshot(page, name: str) -> Path:
+    """Browser tests keep their screenshots in docs/screenshots/ for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core's WCAG 2.2 A/AA rules on the page; return the violations."""
+    require(AXE_JS.exists(), "needs axe-core: npm ci")
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+           values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def assert_no_horizontal_scroll(page) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px"

@@ -1,0 +1,49 @@
+import logging
+
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from dreame_service.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def home(request):
+    return render(request, "home.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Database and broker health for the load balancer; no data."""
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    status = 200 if all(checks.values()) else 503
+    return JsonResponse(
+        {name: "ok" if ok else "down" for name, ok in checks.items()}, status=status
+    )
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        logger.exception("Health check: database unreachable")
+        return False
+
+
+def _broker_ok() -> bool:
+    if celery_app.conf.task_always_eager:
+        return True
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=1)
+        return True
+    except Exception:
+        logger.exception("Health check: broker unreachable")
+        return False

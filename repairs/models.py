@@ -1,0 +1,380 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from phonenumber_field.modelfields import PhoneNumberField
+
+from claims.models import Verdict
+from repairs import order_numbers
+
+
+class ServiceCenter(models.Model):
+    name = models.CharField(_("name"), max_length=150)
+    city = models.CharField(_("city"), max_length=100)
+    postal_address = models.CharField(_("postal address"), max_length=255)
+    phone = PhoneNumberField(_("phone"))
+    email = models.EmailField(_("e-mail"))
+    whatsapp = PhoneNumberField(_("WhatsApp"), blank=True)
+    working_hours = models.CharField(_("working hours"), max_length=150)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["city", "name"]
+        verbose_name = _("service center")
+        verbose_name_plural = _("service centers")
+
+    def __str__(self):
+        return f"{self.name} ({self.city})"
+
+
+class Technician(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="technician",
+    )
+    service_center = models.ForeignKey(
+        ServiceCenter,
+        verbose_name=_("service center"),
+        on_delete=models.PROTECT,
+        related_name="technicians",
+    )
+
+    class Meta:
+        verbose_name = _("technician")
+        verbose_name_plural = _("technicians")
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.username} — {self.service_center.name}"
+
+
+class OrderStatus(models.TextChoices):
+    """These codes are a contract: the public page, e-mails and outside checks use them."""
+
+    AWAITING_SHIPMENT = "awaiting_shipment", _("Awaiting shipment")
+    IN_TRANSIT = "in_transit", _("On its way to the service center")
+    RECEIVED = "received", _("Received by the service center")
+    DIAGNOSTICS = "diagnostics", _("Diagnostics")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting your approval of the quote")
+    IN_REPAIR = "in_repair", _("In repair")
+    AWAITING_PARTS = "awaiting_parts", _("Waiting for spare parts")
+    READY_FOR_RETURN = "ready_for_return", _("Ready to be sent back")
+    SHIPPED = "shipped", _("Shipped back")
+    DELIVERED = "delivered", _("Delivered")
+    REFUNDED = "refunded", _("Refunded")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+FINAL_STATES = (OrderStatus.DELIVERED, OrderStatus.REFUNDED, OrderStatus.CANCELLED)
+NON_FINAL_STATES = [code for code in OrderStatus.values if code not in FINAL_STATES]
+
+
+class Resolution(models.TextChoices):
+    WARRANTY_REPAIR = "warranty_repair", _("Warranty repair")
+    PAID_REPAIR = "paid_repair", _("Paid repair")
+    REPLACEMENT = "replacement", _("Replacement")
+    REFUND = "refund", _("Refund")
+    UNREPAIRED = "unrepaired", _("Returned unrepaired")
+
+
+WORK_PERMISSION = "repairs.work_on_order"
+
+
+class RepairOrder(ConcurrentTransitionMixin, models.Model):
+    order_number = models.CharField(
+        _("order number"), max_length=order_numbers.LENGTH, unique=True, editable=False
+    )
+    claim = models.OneToOneField(
+        "claims.Claim",
+        verbose_name=_("claim"),
+        on_delete=models.PROTECT,
+        related_name="repair_order",
+    )
+    service_center = models.ForeignKey(
+        ServiceCenter,
+        verbose_name=_("service center"),
+        on_delete=models.PROTECT,
+        related_name="repair_orders",
+    )
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=OrderStatus.choices,
+        default=OrderStatus.AWAITING_SHIPMENT,
+        protected=True,
+        db_index=True,
+    )
+    resolution = models.CharField(
+        _("resolution"), max_length=20, choices=Resolution.choices, blank=True
+    )
+    intake_date = models.DateField(_("intake date"), null=True, blank=True)
+    quote_amount = models.DecimalField(
+        _("quote, KZT"), max_digits=12, decimal_places=0, null=True, blank=True
+    )
+    cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    returned_at = models.DateTimeField(_("returned to the customer at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("repair order")
+        verbose_name_plural = _("repair orders")
+        permissions = [("work_on_order", _("Can move repair orders of their service center"))]
+        constraints = [
+            models.UniqueConstraint(Upper("order_number"), name="order_number_ci_unique"),
+        ]
+        indexes = [models.Index(fields=["service_center", "status"])]
+
+    def __str__(self):
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        return order_numbers.display(self.order_number)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATES
+
+    # Transitions only set fields; services lock, save, log and notify.
+    @transition(
+        field=status,
+        source=OrderStatus.AWAITING_SHIPMENT,
+        target=OrderStatus.IN_TRANSIT,
+        permission=WORK_PERMISSION,
+    )
+    def register_shipment(self):
+        pass
+
+    @transition(
+        field=status,
+        source=[OrderStatus.AWAITING_SHIPMENT, OrderStatus.IN_TRANSIT],
+        target=OrderStatus.RECEIVED,
+        permission=WORK_PERMISSION,
+    )
+    def receive(self, *, intake_date):
+        self.intake_date = intake_date
+
+    @transition(
+        field=status,
+        source=OrderStatus.RECEIVED,
+        target=OrderStatus.DIAGNOSTICS,
+        permission=WORK_PERMISSION,
+    )
+    def start_diagnostics(self):
+        pass
+
+    @transition(
+        field=status,
+        source=OrderStatus.DIAGNOSTICS,
+        target=OrderStatus.IN_REPAIR,
+        permission=WORK_PERMISSION,
+    )
+    def start_repair(self):
+        self.resolution = Resolution.WARRANTY_REPAIR
+
+    @transition(
+        field=status,
+        source=OrderStatus.DIAGNOSTICS,
+        target=OrderStatus.AWAITING_APPROVAL,
+        permission=WORK_PERMISSION,
+    )
+    def send_quote(self, *, amount):
+        self.quote_amount = amount
+
+    @transition(
+        field=status,
+        source=OrderStatus.AWAITING_APPROVAL,
+        target=OrderStatus.IN_REPAIR,
+        permission=WORK_PERMISSION,
+    )
+    def accept_quote(self):
+        self.resolution = Resolution.PAID_REPAIR
+
+    @transition(
+        field=status,
+        source=OrderStatus.AWAITING_APPROVAL,
+        target=OrderStatus.READY_FOR_RETURN,
+        permission=WORK_PERMISSION,
+    )
+    def decline_quote(self):
+        self.resolution = Resolution.UNREPAIRED
+
+    @transition(
+        field=status,
+        source=OrderStatus.IN_REPAIR,
+        target=OrderStatus.AWAITING_PARTS,
+        permission=WORK_PERMISSION,
+    )
+    def wait_for_parts(self):
+        pass
+
+    @transition(
+        field=status,
+        source=OrderStatus.AWAITING_PARTS,
+        target=OrderStatus.IN_REPAIR,
+        permission=WORK_PERMISSION,
+    )
+    def parts_arrived(self):
+        pass
+
+    @transition(
+        field=status,
+        source=OrderStatus.IN_REPAIR,
+        target=OrderStatus.READY_FOR_RETURN,
+        permission=WORK_PERMISSION,
+    )
+    def complete(self):
+        pass
+
+    @transition(
+        field=status,
+        source=OrderStatus.DIAGNOSTICS,
+        target=OrderStatus.READY_FOR_RETURN,
+        permission=WORK_PERMISSION,
+    )
+    def resolve_replacement(self):
+        self.resolution = Resolution.REPLACEMENT
+
+    @transition(
+        field=status,
+        source=OrderStatus.DIAGNOSTICS,
+        target=OrderStatus.REFUNDED,
+        permission=WORK_PERMISSION,
+    )
+    def resolve_refund(self):
+        self.resolution = Resolution.REFUND
+
+    @transition(
+        field=status,
+        source=OrderStatus.READY_FOR_RETURN,
+        target=OrderStatus.SHIPPED,
+        permission=WORK_PERMISSION,
+    )
+    def ship_back(self):
+        pass
+
+    @transition(
+        field=status,
+        source=OrderStatus.SHIPPED,
+        target=OrderStatus.DELIVERED,
+        permission=WORK_PERMISSION,
+    )
+    def confirm_delivery(self, *, delivered_at):
+        self.returned_at = delivered_at
+
+    @transition(
+        field=status,
+        source=NON_FINAL_STATES,
+        target=OrderStatus.CANCELLED,
+        permission=WORK_PERMISSION,
+    )
+    def cancel(self, *, reason: str):
+        self.cancel_reason = reason
+
+
+class IntakeAct(models.Model):
+    """Акт приемки: what the center received, written by the technician at intake."""
+
+    repair_order = models.OneToOneField(
+        RepairOrder,
+        verbose_name=_("repair order"),
+        on_delete=models.CASCADE,
+        related_name="intake_act",
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        on_delete=models.PROTECT,
+        related_name="intake_acts",
+    )
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    serial_number = models.CharField(_("serial number on the product"), max_length=64)
+    completeness = models.TextField(_("completeness and accessories"))
+    condition = models.TextField(_("visible condition and damage"))
+    has_receipt = models.BooleanField(_("receipt enclosed"), default=False)
+    has_warranty_card = models.BooleanField(_("stamped warranty card enclosed"), default=False)
+    final_verdict = models.CharField(_("verdict at intake"), max_length=20, choices=Verdict.choices)
+    is_user_fault = models.BooleanField(_("damage caused by the user"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("intake act")
+        verbose_name_plural = _("intake acts")
+
+    def __str__(self):
+        return str(self.repair_order)
+
+
+class Shipment(models.Model):
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", _("To the service center")
+        OUTBOUND = "outbound", _("Back to the customer")
+
+    repair_order = models.ForeignKey(
+        RepairOrder,
+        verbose_name=_("repair order"),
+        on_delete=models.CASCADE,
+        related_name="shipments",
+    )
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    carrier = models.CharField(_("carrier"), max_length=80)
+    tracking_number = models.CharField(_("tracking number"), max_length=64)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repair_order", "direction"], name="one_shipment_per_direction"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.carrier} {self.tracking_number}"
+
+
+class StatusEvent(models.Model):
+    """One row per transition of a claim or of its repair order: who, when, from, to."""
+
+    claim = models.ForeignKey(
+        "claims.Claim",
+        verbose_name=_("claim"),
+        on_delete=models.CASCADE,
+        related_name="status_events",
+    )
+    repair_order = models.ForeignKey(
+        RepairOrder,
+        verbose_name=_("repair order"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="status_events",
+    )
+    transition = models.CharField(_("transition"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=20)
+    to_status = models.CharField(_("to"), max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="status_events",
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    public_note = models.TextField(_("note for the customer"), blank=True)
+    internal_note = models.TextField(_("internal note"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("status event")
+        verbose_name_plural = _("status events")
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from repairs import views
+
+app_name = "repairs"
+
+urlpatterns = [
+    path("partners/", views.partners, name="partners"),
+    path("partners/repair-status/", views.repair_status, name="repair_status"),
+]
