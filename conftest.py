@@ -11,9 +11,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-# Tests run with the embedded defaults unless the environment (CI) points elsewhere.
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
-
 ROOT = Path(__file__).resolve().parent
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -86,7 +83,13 @@ def phone_page(browser, live_server):
 def _browser_tests_need_chromium(request):
     if request.node.get_closest_marker("browser"):
         require(CHROMIUM.exists(), f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
-        # Playwright's sync API runs an event loop; Django must allow ORM use beside it.
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Playwright's sync API runs an event loop; Django must allow ORM use beside it. Set before
+    # any fixture: pytest-django's database setup may run after the browser has started.
+    if item.get_closest_marker("browser"):
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
@@ -44,6 +45,7 @@ class ClaimAdmin(admin.ModelAdmin):
         "submitted_at",
         "response_due_date",
         "updated_at",
+        "receipt_link",
     ]
     exclude = ["receipt"]
     actions = ["approve", "request_info", "reject"]
@@ -54,6 +56,17 @@ class ClaimAdmin(admin.ModelAdmin):
         if claim.is_overdue:
             return format_html('<strong style="color:#b3261e">{} ({})</strong>', due, _("overdue"))
         return due
+
+    @admin.display(description=_("Receipt"))
+    def receipt_link(self, claim):
+        # Through the permission-checked view: the file itself has no public URL.
+        if not claim.receipt:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("claims:receipt", args=[claim.pk]),
+            _("Open the receipt"),
+        )
 
     def _run(self, request, queryset, action, success_message):
         done = 0

@@ -1,5 +1,19 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _seed_reference_data(sender, apps=global_apps, **kwargs):
+    # `flush` sends no `apps`: then the project's own registry serves.
+    from claims.reference_data import seed_reference_data
+
+    seed_reference_data(apps)
 
 
 class ClaimsConfig(AppConfig):
     name = "claims"
+    verbose_name = _("Claims")
+
+    def ready(self):
+        post_migrate.connect(_seed_reference_data, sender=self)

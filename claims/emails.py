@@ -1,4 +1,9 @@
-"""The claim's e-mails: what each one says is decided here, sending is the outbox's job."""
+"""The claim's e-mails: what each one says is decided here, sending is the outbox's job.
+
+Each e-mail gets a JSON snapshot of what it shows, taken in the transaction of the state
+change: the e-mail tells what was true at that moment, even if it is sent an hour later.
+Dates are ISO strings (templates print them as ДД.ММ.ГГГГ); no internal notes.
+"""
 
 from django.conf import settings
 from django.urls import reverse
@@ -15,24 +20,45 @@ def claim_context(claim) -> dict:
         "verdict": claim.verdict,
         "purchase_date": claim.purchase_date.isoformat(),
         "submitted_date": claim.submitted_date.isoformat(),
+        "response_due_date": claim.response_due_date.isoformat(),
         "site_url": settings.SITE_URL,
     }
+
+
+def center_context(center) -> dict:
+    return {
+        "name": center.name,
+        "city": center.city,
+        "postal_address": center.postal_address,
+        "phone": str(center.phone),
+        "email": center.email,
+        "whatsapp": str(center.whatsapp or ""),
+        "working_hours": center.working_hours,
+    }
+
+
+def supplement_link(claim) -> str:
+    """The customer's signed link to add information to the claim.
+
+    The claims views own the signing; until `claims.signing` exists the plain URL is used.
+    """
+    try:
+        from claims.signing import supplement_url
+    except ImportError:
+        return f"{settings.SITE_URL}/claims/{claim.number}/supplement/"
+    return supplement_url(claim)
 
 
 def queue_claim_email(*, claim, event: str, status_event) -> None:
     context = claim_context(claim)
     context["public_note"] = status_event.public_note
+    if event in ("claim_info_requested", "claim_info_reminder"):
+        context["public_note"] = status_event.public_note or claim.info_request
+        context["supplement_url"] = supplement_link(claim)
+    if event == "claim_rejected":
+        context["public_note"] = status_event.public_note or claim.rejection_reason
     if event == "claim_approved":
-        center = claim.repair_order.service_center
-        context["service_center"] = {
-            "name": center.name,
-            "city": center.city,
-            "postal_address": center.postal_address,
-            "phone": str(center.phone),
-            "email": center.email,
-            "whatsapp": str(center.whatsapp or ""),
-            "working_hours": center.working_hours,
-        }
+        context["service_center"] = center_context(claim.repair_order.service_center)
         context["order_number"] = claim.repair_order.display_number
     queue_email(
         event_key=f"claim:{claim.number}:{event}:{status_event.pk}",
@@ -45,7 +71,17 @@ def queue_claim_email(*, claim, event: str, status_event) -> None:
 
 def queue_staff_new_claim(*, claim, status_event) -> None:
     context = claim_context(claim)
-    context["admin_path"] = reverse("admin:claims_claim_change", args=[claim.pk])
+    context.update(
+        {
+            "email": claim.email,
+            "phone": str(claim.phone),
+            "city": claim.city,
+            "serial_number": claim.serial_number,
+            "seller": claim.seller,
+            "fault_description": claim.fault_description,
+            "admin_url": settings.SITE_URL + reverse("admin:claims_claim_change", args=[claim.pk]),
+        }
+    )
     queue_email(
         event_key=f"claim:{claim.number}:staff_new_claim:{status_event.pk}",
         recipient=settings.SUPPORT_EMAIL,

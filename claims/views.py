@@ -1,9 +1,335 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""The customer's pages: warranty, claim form, confirmation, supplement; staff receipt download."""
 
-from claims.services import get_policy
+import hashlib
+import logging
+import time
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django_fsm import TransitionNotAllowed
+
+from claims import selectors, services, signing, uploads
+from claims.forms import ClaimForm, SupplementForm
+from claims.models import Claim, ClaimStatus
+from dreame_service.ratelimit import client_address, is_limited
+
+logger = logging.getLogger(__name__)
+
+HOUR = 3600
+# Generous per address: Kazakhstan's mobile carriers put many customers behind one NAT
+# address, and every POST counts here, also one with a typo to fix.
+SUBMITS_PER_ADDRESS = 30
+# Strict per person: nobody files more than a few claims an hour.
+SUBMITS_PER_CONTACT = 5
+SUPPLEMENTS_PER_ADDRESS = 20
+
+TOKEN_PENDING = "pending"
+TOKEN_TTL = HOUR
+# How long a duplicate POST waits for the first one to finish before answering.
+DUPLICATE_WAIT_SECONDS = 8
 
 
 @require_GET
 def warranty_page(request):
-    return render(request, "claims/warranty.html", {"policy": get_policy()})
+    return render(request, "claims/warranty.html", {"policy": services.get_policy()})
+
+
+# --- The claim form ------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def claim_new(request):
+    products = selectors.active_product_models()
+    if request.method == "GET":
+        form = ClaimForm(products=products, initial={"form_token": uuid.uuid4().hex})
+        return _form_page(request, form)
+
+    if is_limited(
+        scope="claim-address",
+        key=client_address(request),
+        limit=SUBMITS_PER_ADDRESS,
+        window_seconds=HOUR,
+    ):
+        return _limited_page(request, products)
+
+    form = ClaimForm(request.POST, request.FILES, products=products)
+    if not form.is_valid():
+        return _form_page(request, form)
+    if form.is_honeypot_filled:
+        logger.info("Claim form honeypot filled from %s; dropped", client_address(request))
+        return redirect("claims:received")
+
+    data = form.claim_data()
+    # Both limits count this hit, so neither a new e-mail nor a new phone gets around them.
+    by_email = _contact_limited("claim-email", data["email"].lower())
+    by_phone = _contact_limited("claim-phone", str(data["phone"]))
+    if by_email or by_phone:
+        return _limited_page(request, products)
+
+    token = form.cleaned_data["form_token"]
+    earlier = _earlier_submission(token) if token else None
+    if earlier == TOKEN_PENDING:
+        earlier = _wait_for_submission(token)
+    if earlier is None:
+        duplicate = selectors.recent_duplicate_claim(data=data)
+        earlier = duplicate.number if duplicate else None
+    if earlier and earlier != TOKEN_PENDING:
+        return redirect(_confirmation_path(earlier))
+    if earlier == TOKEN_PENDING:
+        return _message(
+            request,
+            title=_("Your claim is being sent"),
+            text=_(
+                "This form was sent twice. Wait for the confirmation e-mail before sending "
+                "it again."
+            ),
+            status=409,
+        )
+
+    try:
+        claim = services.submit_claim(
+            data=data, receipt=form.cleaned_data["receipt"], language=translation.get_language()
+        )
+    except Exception:
+        _forget_submission(token)
+        raise
+    _remember_submission(token, claim.number)
+    return redirect(_confirmation_path(claim.number))
+
+
+def _form_page(request, form, *, status=200, limited=False):
+    return render(
+        request, "claims/claim_form.html", {"form": form, "limited": limited}, status=status
+    )
+
+
+def _limited_page(request, products):
+    """429, with everything typed still in the form (the file must be chosen again)."""
+    values = request.POST.dict()
+    values.pop("leave_empty", None)
+    form = ClaimForm(products=products, initial=values)
+    return _form_page(request, form, status=429, limited=True)
+
+
+def _contact_limited(scope: str, value: str) -> bool:
+    # Hashed: the cache holds no personal data.
+    key = hashlib.sha256(value.encode()).hexdigest()[:32]
+    return is_limited(scope=scope, key=key, limit=SUBMITS_PER_CONTACT, window_seconds=HOUR)
+
+
+def _token_key(token: str) -> str:
+    return f"claim-form-token:{token}"
+
+
+def _earlier_submission(token: str) -> str | None:
+    """None when this POST is the first with the token (and now holds it), else the
+    earlier claim's number or TOKEN_PENDING while that one is still being saved."""
+    try:
+        if cache.add(_token_key(token), TOKEN_PENDING, timeout=TOKEN_TTL):
+            return None
+        return cache.get(_token_key(token)) or TOKEN_PENDING
+    except Exception:
+        # Fail open: without the cache the database check for a recent duplicate remains.
+        logger.warning("Cache unreachable; form token %s not checked", token, exc_info=True)
+        return None
+
+
+def _wait_for_submission(token: str) -> str:
+    deadline = time.monotonic() + DUPLICATE_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        try:
+            value = cache.get(_token_key(token))
+        except Exception:
+            return TOKEN_PENDING
+        if value != TOKEN_PENDING:
+            return value or TOKEN_PENDING
+    return TOKEN_PENDING
+
+
+def _remember_submission(token: str, number: str) -> None:
+    if not token:
+        return
+    try:
+        cache.set(_token_key(token), number, timeout=TOKEN_TTL)
+    except Exception:
+        logger.warning("Cache unreachable; form token %s not stored", token, exc_info=True)
+
+
+def _forget_submission(token: str) -> None:
+    if not token:
+        return
+    try:
+        cache.delete(_token_key(token))
+    except Exception:
+        logger.warning("Cache unreachable; form token %s not released", token, exc_info=True)
+
+
+def _confirmation_path(number: str) -> str:
+    return reverse("claims:confirmation", args=[signing.confirmation_token(number)])
+
+
+@never_cache
+@require_GET
+def claim_confirmation(request, token):
+    try:
+        number = signing.unsign_confirmation_token(token)
+    except signing.BadSignature:  # also SignatureExpired
+        return _message(
+            request,
+            title=_("This page is no longer available"),
+            text=_(
+                "The confirmation page is shown only for a day after sending the claim. "
+                "Its number and details are in the e-mail we sent you."
+            ),
+            status=404,
+        )
+    claim = selectors.claim_for_number(number=number)
+    if claim is None:
+        raise Http404
+    return render(
+        request,
+        "claims/claim_confirmation.html",
+        {"claim": claim, "policy": services.get_policy()},
+    )
+
+
+@require_GET
+def claim_received(request):
+    return render(request, "claims/claim_received.html")
+
+
+# --- Supplement through the e-mailed link ---------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def claim_supplement(request, token):
+    try:
+        number = signing.unsign_supplement_token(token)
+    except signing.SignatureExpired:
+        return _message(
+            request,
+            title=_("This link has expired"),
+            text=_(
+                "Links to add information are valid for 14 days. Write to support and we "
+                "will send you a new one."
+            ),
+            status=410,
+        )
+    except signing.BadSignature:
+        return _invalid_link(request)
+    claim = selectors.claim_for_number(number=number)
+    if claim is None:
+        return _invalid_link(request)
+    if claim.status != ClaimStatus.NEEDS_INFO:
+        return _no_info_needed(request, claim)
+
+    if request.method == "GET":
+        form = SupplementForm()
+    else:
+        if is_limited(
+            scope="claim-supplement",
+            key=client_address(request),
+            limit=SUPPLEMENTS_PER_ADDRESS,
+            window_seconds=HOUR,
+        ):
+            return _message(
+                request,
+                title=_("Too many attempts"),
+                text=_("Please wait a little and open the link again."),
+                status=429,
+            )
+        form = SupplementForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.supplement_claim(
+                    claim=claim,
+                    text=form.cleaned_data["text"].strip(),
+                    receipt=form.cleaned_data["receipt"],
+                )
+            except TransitionNotAllowed:
+                return _no_info_needed(request, claim)
+            return redirect("claims:supplement_done")
+    return render(request, "claims/supplement_form.html", {"form": form, "claim": claim})
+
+
+@require_GET
+def supplement_done(request):
+    return render(request, "claims/supplement_done.html")
+
+
+def _invalid_link(request):
+    return _message(
+        request,
+        title=_("This link does not work"),
+        text=_(
+            "The link may be incomplete: open it again from the e-mail, or copy the whole "
+            "address into the browser."
+        ),
+        status=404,
+    )
+
+
+def _no_info_needed(request, claim):
+    return _message(
+        request,
+        title=_("No information is needed now"),
+        text=_(
+            "Claim %(number)s is no longer waiting for information from you. We will write "
+            "to you by e-mail about the next steps."
+        )
+        % {"number": claim.number},
+        status=409,
+    )
+
+
+def _message(request, *, title: str, text: str, status: int):
+    return render(request, "claims/message.html", {"title": title, "text": text}, status=status)
+
+
+# --- Failures and staff files -----------------------------------------------------------
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a translated page instead of Django's English one."""
+    return render(request, "claims/csrf_failure.html", status=403)
+
+
+@never_cache
+@login_required
+@require_GET
+def claim_receipt(request, pk):
+    """A claim's receipt for staff: streamed from the private folder, or a short-lived
+    signed S3 URL. Never a public URL."""
+    if not (request.user.is_staff and request.user.has_perm("claims.view_claim")):
+        raise PermissionDenied
+    claim = get_object_or_404(Claim.objects.only("pk", "receipt"), pk=pk)
+    if not claim.receipt:
+        raise Http404
+    storage = claim.receipt.storage
+    if not isinstance(storage, FileSystemStorage):
+        return redirect(storage.url(claim.receipt.name))
+    receipt = claim.receipt.open("rb")
+    kind = uploads.sniff_kind(receipt.read(16))
+    receipt.seek(0)
+    is_image = kind in uploads.PILLOW_FORMATS
+    response = FileResponse(
+        receipt,
+        as_attachment=not is_image,  # PDFs download rather than open in our origin
+        filename=f"{claim.pk}-receipt{uploads.EXTENSIONS.get(kind, '')}",
+        content_type=uploads.CONTENT_TYPES.get(kind, "application/octet-stream"),
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    return response

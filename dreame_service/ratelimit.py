@@ -1,24 +1,37 @@
-"""Per-client rate limits kept in the cache (Redis in production).
+"""Per-client rate limits kept in the default cache (Redis in production).
 
-A fixed window per (scope, client); when the cache is unreachable the limit fails
-open and logs it: a customer must never be refused because Redis is down.
+A fixed window per (scope, client): the key carries the window's index, so it resets by
+itself when the window ends. When the store is unreachable the limit fails open and logs
+it: a customer must never be refused because Redis is down.
 """
 
 import ipaddress
 import logging
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+
+from dreame_service.cache import RedisCache
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LimitState:
+    is_limited: bool
+    count: int
+    retry_after: int  # seconds until the window ends and the count starts again
+    cached: object = None  # the cache entry asked for with `read`, if any
 
 
 def client_address(request) -> str:
     """The client's address; IPv6 counted per /64, the block one subscriber gets.
 
     Behind our TLS proxy (TRUST_PROXY_HEADERS=1) the client is the last address in
-    X-Forwarded-For: the one our proxy appended, which the client cannot forge.
+    X-Forwarded-For: the one our proxy appended, which the client cannot forge. Without
+    that setting the header is ignored, since anyone can send it.
     """
     address = request.META.get("REMOTE_ADDR", "")
     if settings.TRUST_PROXY_HEADERS:
@@ -36,17 +49,61 @@ def client_address(request) -> str:
     return str(ip)
 
 
-def is_limited(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
-    """Count one hit for `key` in `scope`; True once more than `limit` hits fall in the window."""
-    window = int(time.time() // window_seconds)
-    cache_key = f"rl:{scope}:{key}:{window}"
+def _window(window_seconds: int, now: float) -> tuple[int, int]:
+    index = int(now // window_seconds)
+    retry_after = max(int((index + 1) * window_seconds - now), 1)
+    return index, retry_after
+
+
+def _cache_key(scope: str, key: str, index: int) -> str:
+    return f"rl:{scope}:{key}:{index}"
+
+
+def _count_in_cache(cache, cache_key: str, ttl: int) -> int:
+    if cache.add(cache_key, 1, timeout=ttl):
+        return 1
     try:
-        first_hit = cache.add(cache_key, 1, timeout=window_seconds + 1)
-        count = 1 if first_hit else cache.incr(cache_key)
+        return cache.incr(cache_key)
     except ValueError:
         # The key expired between add and incr: this hit starts a new window.
-        return False
+        cache.add(cache_key, 1, timeout=ttl)
+        return 1
+
+
+def hit(
+    *, scope: str, key: str, limit: int, window_seconds: int, read: str | None = None
+) -> LimitState:
+    """Count one hit for `key` in `scope` and say whether the client is over `limit`.
+
+    `read` names a cache entry the request will need next; on Redis it is read in the
+    same round trip as the count (`LimitState.cached`).
+    """
+    index, retry_after = _window(window_seconds, time.time())
+    cache_key = _cache_key(scope, key, index)
+    ttl = window_seconds + 1
+    cache = caches["default"]
+    cached = None
+    try:
+        if isinstance(cache, RedisCache):
+            count, cached = cache.count_and_get(cache_key, ttl=ttl, read_key=read)
+        else:
+            count = _count_in_cache(cache, cache_key, ttl)
+            cached = cache.get(read) if read is not None else None
     except Exception:
         logger.warning("Rate limit store unreachable; letting %s through", scope, exc_info=True)
-        return False
-    return count > limit
+        return LimitState(is_limited=False, count=0, retry_after=0)
+    return LimitState(is_limited=count > limit, count=count, retry_after=retry_after, cached=cached)
+
+
+def is_limited(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
+    """Count one hit for `key` in `scope`; True once more than `limit` hits fall in the window."""
+    return hit(scope=scope, key=key, limit=limit, window_seconds=window_seconds).is_limited
+
+
+def reset(*, scope: str, key: str, window_seconds: int) -> None:
+    """Forget the current window's count for `key` (tests; support unblocking a client)."""
+    index, _retry_after = _window(window_seconds, time.time())
+    try:
+        caches["default"].delete(_cache_key(scope, key, index))
+    except Exception:
+        logger.warning("Rate limit store unreachable; nothing to reset", exc_info=True)

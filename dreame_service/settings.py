@@ -11,6 +11,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from dreame_service.mailers import SMTP_BACKEND, smtp_mailer
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -26,6 +28,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "claims.views.csrf_failure"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -92,7 +95,7 @@ REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "dreame_service.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "dreame",
             "OPTIONS": {
@@ -103,6 +106,12 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered template fragments that are the same for every visitor (the site's chrome):
+# per process, no network round trip.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+}
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
@@ -121,20 +130,39 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TIMEZONE = "Asia/Almaty"
 
 # --- E-mail ---------------------------------------------------------------------
-EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
-if env.str("EMAIL_URL", default=""):
-    vars().update(env.email_url("EMAIL_URL"))
-else:
-    EMAIL_BACKEND = env.str(
-        "EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
+# Read into MAILERS below; the EMAIL_* setting names themselves are deprecated in Django 6.1.
+_email_file_path = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+_email_timeout = env.int("EMAIL_TIMEOUT", default=10)
+_email = (
+    env.email_url("EMAIL_URL")
+    if env.str("EMAIL_URL", default="")
+    else {
+        "EMAIL_BACKEND": env.str(
+            "EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
+        ),
+        "EMAIL_HOST": env.str("EMAIL_HOST", default="localhost"),
+        "EMAIL_PORT": env.int("EMAIL_PORT", default=25),
+        "EMAIL_HOST_USER": env.str("EMAIL_HOST_USER", default=""),
+        "EMAIL_HOST_PASSWORD": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "EMAIL_USE_TLS": env.bool("EMAIL_USE_TLS", default=False),
+        "EMAIL_USE_SSL": env.bool("EMAIL_USE_SSL", default=False),
+    }
+)
+if _email["EMAIL_BACKEND"] == SMTP_BACKEND:
+    _mailer = smtp_mailer(
+        host=_email.get("EMAIL_HOST") or "localhost",
+        port=_email.get("EMAIL_PORT") or 25,
+        username=_email.get("EMAIL_HOST_USER", ""),
+        password=_email.get("EMAIL_HOST_PASSWORD", ""),
+        use_tls=bool(_email.get("EMAIL_USE_TLS")),
+        use_ssl=bool(_email.get("EMAIL_USE_SSL")),
+        timeout=_email_timeout,
     )
-    EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
-    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
-    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+    _mailer = {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": {"file_path": _email_file_path}}
+else:
+    _mailer = {"BACKEND": _email["EMAIL_BACKEND"]}
+MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="DREAME Service <noreply@dreame.kz>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="dreamesupport@dreame.tech")
@@ -221,3 +249,43 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Outbox and reminders ---------------------------------------------------------
+# The request path publishes each e-mail task once, after commit: a dead broker must cost
+# the customer milliseconds, not kombu's default connect-retry loop (2 s and more). The
+# row stays pending and the sweeper publishes it again once the broker is back.
+CELERY_BROKER_TRANSPORT_OPTIONS.update(
+    {"max_retries": 0, "interval_start": 0, "interval_step": 0, "interval_max": 0}
+)
+CELERY_TASK_PUBLISH_RETRY = False
+# The worker itself keeps reconnecting to the broker for as long as it takes.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+
+# Sending: attempts per e-mail before it is marked failed for support, exponential backoff.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600)
+# The sweeper republishes rows pending longer than this (the broker was down at commit).
+OUTBOX_SWEEP_AGE_SECONDS = env.int("OUTBOX_SWEEP_AGE_SECONDS", default=60)
+# A row "sending" this long belongs to a dead worker; far above EMAIL_TIMEOUT on purpose,
+# because putting it back to pending may repeat an e-mail the server had already accepted.
+OUTBOX_SENDING_STALE_SECONDS = env.int("OUTBOX_SENDING_STALE_SECONDS", default=900)
+# Message-ID domain: the same outbox row always gets the same Message-ID.
+OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="dreame.kz")
+# Reminders, once per stay in the state: days after entering it.
+REMINDER_NEEDS_INFO_DAYS = env.int("REMINDER_NEEDS_INFO_DAYS", default=7)
+REMINDER_AWAITING_SHIPMENT_DAYS = env.int("REMINDER_AWAITING_SHIPMENT_DAYS", default=14)
+REMINDER_AWAITING_APPROVAL_DAYS = env.int("REMINDER_AWAITING_APPROVAL_DAYS", default=7)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
+    "send-reminders": {"task": "notifications.send_reminders", "schedule": 3600.0},
+}
+
+# --- Repair status lookups ---
+# Every lookup with parameters counts, hit or miss, per client (IPv6 per /64) in a fixed
+# window; see docs/security.md for why 30 per 10 minutes makes enumeration hopeless.
+REPAIR_STATUS_RATE_LIMIT = env.int("REPAIR_STATUS_RATE_LIMIT", default=30)
+REPAIR_STATUS_RATE_WINDOW = env.int("REPAIR_STATUS_RATE_WINDOW", default=600)
+# --- end of repair status lookups ---

@@ -1,6 +1,29 @@
+"""Celery tasks of the outbox: thin, they take ids and call services; retries live here."""
+
 from celery import shared_task
 
+from notifications import reminders, services
 
-@shared_task(name="notifications.send_email", acks_late=True)
-def send_email_task(notification_id: int) -> None:
-    """Placeholder until the sender lands: the row stays pending."""
+
+# acks_late + reject_on_worker_lost (settings): a worker killed mid-send gets the task
+# redelivered; the row's "sending" claim then keeps the redelivery from sending again.
+# The attempt limit is counted on the row (the sweeper and support's retry add attempts
+# too), so Celery's own retry counter is unlimited.
+@shared_task(bind=True, name="notifications.send_email", acks_late=True, max_retries=None)
+def send_email_task(self, notification_id: int) -> None:
+    try:
+        services.send_notification(notification_id=notification_id)
+    except services.SendLater as later:
+        # If the broker is gone too, retry() rejects the message; the row stays pending
+        # with its next attempt time and the sweeper republishes it.
+        raise self.retry(countdown=later.countdown, exc=later) from later
+
+
+@shared_task(name="notifications.sweep_outbox")
+def sweep_outbox() -> dict:
+    return services.sweep_outbox()
+
+
+@shared_task(name="notifications.send_reminders")
+def send_reminders() -> dict:
+    return reminders.queue_due_reminders()

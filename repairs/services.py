@@ -5,13 +5,14 @@ Each service locks the order row, calls the transition method (which raises
 queues the customer's e-mail, all in one transaction.
 """
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_fsm import has_transition_perm
 
 from claims.models import ClaimStatus
-from repairs import emails, order_numbers
+from repairs import emails, order_numbers, public_status
 from repairs.models import (
     FINAL_STATES,
     WORK_PERMISSION,
@@ -26,8 +27,17 @@ ORDER_NUMBER_ATTEMPTS = 5
 
 
 def check_transition_permission(bound_transition, user) -> None:
-    """Refuse a transition the user may not make; `None` is the system itself."""
-    if user is not None and not has_transition_perm(bound_transition, user):
+    """Refuse a transition the user may not make; `None` is the system itself.
+
+    Checked whatever the current state: django-fsm's `has_transition_perm` also answers
+    False when the move is illegal from here, which would turn a second click (or a lost
+    race) into PermissionDenied; that case must stay TransitionNotAllowed.
+    """
+    if user is None:
+        return
+    instance = bound_transition.__self__
+    transitions = bound_transition._django_fsm.transitions.values()
+    if not all(transition.has_perm(instance, user) for transition in transitions):
         raise PermissionDenied
 
 
@@ -133,6 +143,12 @@ def _move_with_event(
         public_note=public_note,
         internal_note=internal_note,
     )
+    # The public status page caches its answer; it must not outlive this change.
+    transaction.on_commit(
+        partial(
+            public_status.forget, order_number=order.order_number, intake_date=order.intake_date
+        )
+    )
     if order.status in FINAL_STATES:
         _close_claim(order=order, by=by)
     if email_event:
@@ -177,7 +193,8 @@ def receive_order(*, order: RepairOrder, act_data: dict, by) -> RepairOrder:
         transition="receive",
         by=by,
         email_event="product_received",
-        intake_date=timezone.localdate(),
+        # Asia/Almaty even if a request activated another zone: the stub's date is local.
+        intake_date=timezone.localdate(timezone=timezone.get_default_timezone()),
     )
     IntakeAct.objects.create(repair_order=order, received_by=by, **act_data)
     return order
@@ -282,4 +299,11 @@ def confirm_delivery(*, order: RepairOrder, by, note: str = "") -> RepairOrder:
 
 @transaction.atomic
 def cancel_order(*, order: RepairOrder, reason: str, by) -> RepairOrder:
-    return _move(order=order, transition="cancel", by=by, public_note=reason, reason=reason)
+    return _move(
+        order=order,
+        transition="cancel",
+        by=by,
+        public_note=reason,
+        email_event="order_cancelled",
+        reason=reason,
+    )

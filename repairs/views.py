@@ -1,15 +1,123 @@
+from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from repairs.models import ServiceCenter
+from dreame_service import ratelimit
+from repairs import public_status, selectors
+from repairs.forms import RepairStatusForm
+
+RATE_LIMIT_SCOPE = "repair-status"
+TEMPLATE = "repairs/repair_status.html"
 
 
 @require_GET
 def partners(request):
-    centers = ServiceCenter.objects.filter(is_active=True)
+    centers = selectors.active_service_centers()
     return render(request, "repairs/partners.html", {"service_centers": centers})
 
 
 @require_GET
+@never_cache
 def repair_status(request):
-    return render(request, "repairs/repair_status.html")
+    """The stub's lookup. The same URL answers JSON to `Accept: application/json`."""
+    as_json = request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+    response = _lookup(request, as_json=as_json)
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+@require_GET
+@never_cache
+def repair_status_api(request):
+    """The stable JSON alias for the call center's phone system."""
+    return _lookup(request, as_json=True)
+
+
+def _lookup(request, *, as_json: bool):
+    form = RepairStatusForm(request.GET)
+    if form.is_empty:
+        if as_json:
+            return JsonResponse(
+                {
+                    "error": "missing_parameters",
+                    "message": _("Give the order number and the intake date."),
+                },
+                status=400,
+            )
+        return render(request, TEMPLATE, {"form": form})
+
+    order_number, intake_date = form.lookup_values()
+    language = get_language()
+    # Counted before the lookup, hit or miss: a blocked client costs no query at all. The
+    # cached answer, if any, is read in the same round trip.
+    limit = ratelimit.hit(
+        scope=RATE_LIMIT_SCOPE,
+        key=ratelimit.client_address(request),
+        limit=settings.REPAIR_STATUS_RATE_LIMIT,
+        window_seconds=settings.REPAIR_STATUS_RATE_WINDOW,
+        read=public_status.cache_key(
+            order_number=order_number, intake_date=intake_date, language=language
+        ),
+    )
+    if limit.is_limited:
+        return _too_many(request, form=form, retry_after=limit.retry_after, as_json=as_json)
+
+    answer = public_status.lookup(
+        order_number=order_number,
+        intake_date=intake_date,
+        language=language,
+        cached=limit.cached,
+    )
+    if answer is None:
+        return _miss(request, form=form, as_json=as_json)
+    if as_json:
+        return JsonResponse(answer["json"], json_dumps_params={"ensure_ascii": False})
+    # Rendered by public_status from our own template, every value escaped there.
+    result_html = mark_safe(answer["html"])  # noqa: S308
+    return render(request, TEMPLATE, {"form": form, "searched": True, "result_html": result_html})
+
+
+def _miss(request, *, form, as_json: bool):
+    """One answer for every miss: unknown number, wrong date and junk look alike."""
+    if as_json:
+        return JsonResponse(
+            {"error": "not_found", "message": _miss_message()},
+            status=404,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return render(request, TEMPLATE, {"form": form, "searched": True, "missed": True}, status=404)
+
+
+def _miss_message() -> str:
+    return _(
+        "We could not find a repair with this order number and intake date. Check both "
+        "on your stub and try again, or call the phone number printed on the stub."
+    )
+
+
+def _too_many(request, *, form, retry_after: int, as_json: bool):
+    minutes = max((retry_after + 59) // 60, 1)
+    message = ngettext(
+        "You have made too many lookups. Please try again in %(minutes)d minute, or call "
+        "the phone number printed on your stub.",
+        "You have made too many lookups. Please try again in %(minutes)d minutes, or call "
+        "the phone number printed on your stub.",
+        minutes,
+    ) % {"minutes": minutes}
+    if as_json:
+        response = JsonResponse(
+            {"error": "rate_limited", "message": message, "retry_after": retry_after},
+            status=429,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        context = {"form": form, "searched": True, "limited_message": message}
+        response = render(request, TEMPLATE, context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response

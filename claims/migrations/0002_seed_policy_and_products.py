@@ -1,30 +1,10 @@
 from django.db import migrations
 
-PRODUCTS = [
-    ("DREAME L40 Ultra", "Robot vacuum"),
-    ("DREAME L20 Ultra", "Robot vacuum"),
-    ("DREAME X40 Ultra", "Robot vacuum"),
-    ("DREAME L10s Ultra Gen 2", "Robot vacuum"),
-    ("DREAME D10 Plus Gen 2", "Robot vacuum"),
-    ("DREAME H14 Pro", "Wet and dry vacuum"),
-    ("DREAME H12 Dual", "Wet and dry vacuum"),
-    ("DREAME Z30", "Cordless stick vacuum"),
-    ("DREAME R20", "Cordless stick vacuum"),
-    ("DREAME T30 Neo", "Cordless stick vacuum"),
-    ("DREAME Hair Glory", "Hair dryer"),
-    ("DREAME AirStyle Pro", "Hair styler"),
-]
+from claims.reference_data import seed_reference_data
 
 
 def seed(apps, schema_editor):
-    WarrantyPolicy = apps.get_model("claims", "WarrantyPolicy")
-    ProductModel = apps.get_model("claims", "ProductModel")
-    WarrantyPolicy.objects.get_or_create(
-        country="KZ",
-        defaults={"return_days": 15, "replace_days": 30, "repair_months": 12, "response_days": 10},
-    )
-    for name, category in PRODUCTS:
-        ProductModel.objects.get_or_create(name=name, defaults={"category": category})
+    seed_reference_data(apps)
 
 
 class Migration(migrations.Migration):

@@ -1,46 +1,10 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-# Support triages claims and manages centers, policies and products; sees everything.
-SUPPORT_PERMISSIONS = [
-    ("claims", "triage_claim"),
-    ("claims", "view_claim"),
-    ("claims", "change_claim"),
-    ("claims", "view_warrantypolicy"),
-    ("claims", "change_warrantypolicy"),
-    ("claims", "view_productmodel"),
-    ("claims", "add_productmodel"),
-    ("claims", "change_productmodel"),
-    ("repairs", "view_servicecenter"),
-    ("repairs", "add_servicecenter"),
-    ("repairs", "change_servicecenter"),
-    ("repairs", "view_technician"),
-    ("repairs", "add_technician"),
-    ("repairs", "change_technician"),
-    ("repairs", "view_repairorder"),
-    ("repairs", "view_intakeact"),
-    ("repairs", "view_shipment"),
-    ("repairs", "view_statusevent"),
-    ("notifications", "view_notification"),
-    ("notifications", "change_notification"),
-]
-# Technicians work in the /service/ workbench, scoped there to their own center.
-TECHNICIAN_PERMISSIONS = [("repairs", "work_on_order")]
+from repairs.roles import create_roles
 
 
 def create_groups(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, wanted in [("support", SUPPORT_PERMISSIONS), ("technicians", TECHNICIAN_PERMISSIONS)]:
-        group, _created = Group.objects.get_or_create(name=name)
-        for app_label, codename in wanted:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    create_roles(apps)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,93 @@
+# DREAME Kazakhstan after-sales portal.
+#   make run    set everything up and start the site on http://127.0.0.1:8000/ (demo data)
+#   make test   set everything up and run the whole test suite
+# Both create .venv (Python 3.12) and node_modules/ (axe-core) on first use and
+# reinstall only when requirements*.txt or package-lock.json change.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+PYTEST_ARGS ?=
+HOST_PORT := 127.0.0.1:8000
+
+# Python 3.12 (.python-version): pyenv's if there is one, else whatever python3.12 is on PATH,
+# else the newest 3.12 under pyenv's root even when pyenv itself is not on PATH.
+ifeq ($(origin PYTHON312), undefined)
+PYTHON312 := $(shell pyenv which python3.12 2>/dev/null \
+	|| command -v python3.12 2>/dev/null \
+	|| ls -1d "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/3.12*/bin/python3.12 2>/dev/null \
+	| sort -V | tail -n 1)
+endif
+
+DEMO_LOGINS := admin, support, almaty-tech, astana-tech, shymkent-tech — password demo-pass-2026
+
+.PHONY: help run test lint format messages clean
+
+help:
+	@echo "make run       start the portal with demo data on http://$(HOST_PORT)/"
+	@echo "make test      run the whole test suite (PYTEST_ARGS='-k name' to narrow it)"
+	@echo "make lint      ruff check + ruff format --check"
+	@echo "make format    ruff format + ruff check --fix"
+	@echo "make messages  update and compile locale/ (maintainers; needs gettext)"
+	@echo "make clean     remove .venv, node_modules and build leftovers (keeps var/)"
+
+$(VENV_STAMP): requirements.txt requirements-dev.txt
+	@if [ -z "$(PYTHON312)" ]; then \
+		echo "Python 3.12 not found: install it (e.g. 'pyenv install 3.12') and retry." >&2; exit 1; fi
+	@# A venv from another Python (or a broken one) is rebuilt, never patched.
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))'; then \
+		echo "Rebuilding $(VENV): it is not Python 3.12"; rm -rf $(VENV); fi
+	@if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $(PYTHON312)"; $(PYTHON312) -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+run: $(VENV_STAMP)
+	@# DEBUG=1 is the embedded default: SQLite in var/, e-mail as files in var/mail/, Celery eager.
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	@if DEBUG=1 $(PY) manage.py help seed_demo >/dev/null 2>&1; then \
+		DEBUG=1 LOG_LEVEL=WARNING $(PY) manage.py seed_demo; \
+	else echo "(no seed_demo command yet: starting without demo data)"; fi
+	@echo
+	@echo "  The portal:         http://$(HOST_PORT)/"
+	@echo "  Repair status:      http://$(HOST_PORT)/partners/repair-status/  (menu «Партнеры»)"
+	@echo "  Support (admin):    http://$(HOST_PORT)/admin/"
+	@echo "  Technicians:        http://$(HOST_PORT)/service/"
+	@echo "  Demo logins:        $(DEMO_LOGINS)"
+	@echo "  E-mails sent:       var/mail/   Uploads: var/media/"
+	@echo "  Stop with Ctrl+C."
+	@echo
+	DEBUG=1 $(PY) manage.py runserver $(HOST_PORT)
+
+# Tests run with DEBUG off, like production: its manifest static storage needs collectstatic.
+# pytest-django loads settings before conftest.py runs, hence the test-only key here.
+# pytest exits 5 when it ran no test: that is a broken suite, never a pass.
+test: export SECRET_KEY := $(or $(SECRET_KEY),test-only-secret-key)
+test: $(VENV_STAMP) $(NODE_STAMP)
+	@$(PY) manage.py collectstatic --no-input --verbosity 0
+	@$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest ran no test" >&2; fi; exit $$rc
+
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV_STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: $(VENV_STAMP)
+	DEBUG=1 $(PY) manage.py makemessages -l ru -l kk -l en --no-obsolete --no-location \
+		-i '.venv/*' -i 'node_modules/*' -i 'var/*' -i 'staticfiles/*' -i 'bench/*'
+	DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles test-results .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -not -path './.git/*' -exec rm -rf {} +

@@ -1,0 +1,207 @@
+"""Benchmark: the repair status lookup against a bare Django view, side by side, under gunicorn.
+
+A script, not a test. Needs PostgreSQL and Redis on 127.0.0.1 and Debian's `wrk`
+(apt-get install -y wrk). Run from the project root:
+
+    .venv/bin/python bench/bench_status.py [--seconds 10] [--rounds 3] [--redis-db 14]
+
+It makes a throw-away database `dreame_bench_status`, seeds one order through the services,
+starts gunicorn with the production settings plus a bare view (bench/status_settings.py,
+never the site's URLconf) and TRUST_PROXY_HEADERS=1, then runs wrk against three URLs in
+alternating rounds: the bare view (one primary-key query, a tiny template), the status page
+(HTML) and the JSON API. Every request carries a different X-Forwarded-For, so the rate
+limiter is paid on every lookup but never trips. Prints a Markdown table.
+"""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+DB_NAME = "dreame_bench_status"
+PORT = 8765
+
+SEED = """
+import datetime
+from django.contrib.auth.models import User
+from django.utils import timezone
+from claims.models import WarrantyPolicy
+from claims.services import approve_claim, submit_claim
+from repairs import services
+from repairs.models import ServiceCenter
+
+by = User.objects.create_superuser("bench", "bench@example.kz", "bench-pass-123")
+center = ServiceCenter.objects.create(
+    name="DREAME Сервис Алматы", city="Алматы", postal_address="050000, Алматы, Достык 100",
+    phone="+77272440055", email="c@example.kz", working_hours="Пн–Пт 9–18",
+)
+claim = submit_claim(data={
+    "full_name": "Тест Тестов", "email": "t@example.kz", "phone": "+77015550123",
+    "region": "Алматы", "city": "Алматы", "address": "Абая 1", "postal_code": "050000",
+    "product_model": "DREAME L20 Ultra", "serial_number": "SN1", "seller": "Shop",
+    "purchase_date": timezone.localdate() - datetime.timedelta(days=90),
+    "fault_description": "Не заряжается",
+}, policy=WarrantyPolicy.objects.get(country="KZ"))
+order = approve_claim(claim=claim, service_center=center, by=by)
+order = services.register_shipment(order=order, carrier="Kazpost", tracking_number="RR1KZ", by=by)
+order = services.receive_order(order=order, act_data={
+    "serial_number": "SN1", "completeness": "full", "condition": "ok", "has_receipt": True,
+    "has_warranty_card": True, "final_verdict": "free_repair", "is_user_fault": False,
+}, by=by)
+order = services.start_diagnostics(order=order, by=by, note="Проверяем аккумулятор.")
+order = services.start_repair(order=order, by=by)
+print(f"SEED {order.order_number} {order.intake_date.isoformat()} {center.pk}")
+"""
+
+
+def run(cmd, env, **kwargs):
+    return subprocess.run(cmd, env=env, check=True, cwd=ROOT, **kwargs)
+
+
+def wrk(url, *, seconds, connections, offset, accept="text/html"):
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "-H",
+            f"Accept: {accept}",
+            "-H",
+            "Accept-Language: ru",
+            "-s",
+            str(ROOT / "bench" / "xff.lua"),
+            url,
+            "--",
+            str(offset),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    if bad:
+        sys.exit(f"{url}: {bad.group(1)} non-2xx answers (rate limiter tripped?)\n{out}")
+    return rps
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--redis-db", type=int, default=14)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("needs wrk: apt-get install -y wrk")
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.status_settings",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{args.redis_db}",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DEBUG": "0",
+        "TRUST_PROXY_HEADERS": "1",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CONN_MAX_AGE": "600",
+        "LOG_LEVEL": "ERROR",
+        "PYTHONPATH": str(ROOT),
+    }
+    run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], env)
+    run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], env)
+    run(["redis-cli", "-n", str(args.redis_db), "flushdb"], env, stdout=subprocess.DEVNULL)
+    run([PY, "manage.py", "migrate", "-v0"], env)
+    seeded = run([PY, "manage.py", "shell", "-c", SEED], env, capture_output=True, text=True)
+    number, intake_date, center_pk = re.search(r"SEED (\S+) (\S+) (\d+)", seeded.stdout).groups()
+
+    gunicorn_cmd = [
+        GUNICORN,
+        "dreame_service.wsgi:application",
+        "-b",
+        f"127.0.0.1:{PORT}",
+        "-k",
+        "gthread",
+        "-w",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+    ]
+    server = subprocess.Popen(gunicorn_cmd, env=env, cwd=ROOT, start_new_session=True)
+    base = f"http://127.0.0.1:{PORT}"
+    targets = {
+        "bare view (1 pk query, tiny template)": (f"{base}/bench/bare/{center_pk}/", "text/html"),
+        "status page, HTML": (
+            f"{base}/partners/repair-status/?order_number={number}&intake_date={intake_date}",
+            "text/html",
+        ),
+        "status API, JSON": (
+            f"{base}/api/v1/repair-status/?order_number={number}&intake_date={intake_date}",
+            "application/json",
+        ),
+    }
+    try:
+        for _ in range(50):
+            try:
+                request = urllib.request.Request(
+                    targets["status page, HTML"][0],
+                    headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "192.0.2.1"},
+                )
+                body = urllib.request.urlopen(request, timeout=2).read().decode()
+                assert "DREAME L20 Ultra" in body, "the lookup did not find the seeded order"
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            sys.exit("gunicorn did not answer")
+        offset = 0
+        for url, accept in targets.values():  # warm-up: connections, templates, catalogs
+            offset += 5_000_000
+            wrk(url, seconds=2, connections=args.connections, offset=offset, accept=accept)
+        results = {name: [] for name in targets}
+        for _round in range(args.rounds):
+            for name, (url, accept) in targets.items():
+                offset += 5_000_000
+                results[name].append(
+                    wrk(
+                        url,
+                        seconds=args.seconds,
+                        connections=args.connections,
+                        offset=offset,
+                        accept=accept,
+                    )
+                )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    bare = statistics.median(results[next(iter(targets))])
+    print(
+        f"\ngunicorn -k gthread -w {args.workers} --threads {args.threads}; "
+        f"wrk -t1 -c{args.connections} -d{args.seconds}s, {args.rounds} alternating rounds, "
+        "a different X-Forwarded-For on every request\n"
+    )
+    print("| endpoint | req/s per round | median req/s | vs bare view |")
+    print("|---|---|---|---|")
+    for name, values in results.items():
+        median = statistics.median(values)
+        rounds = ", ".join(f"{v:.0f}" for v in values)
+        print(f"| {name} | {rounds} | {median:.0f} | {median / bare:.0%} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,13 @@
+"""Settings for bench/bench_status.py only: the production settings plus the bare view's URL.
+
+Never used by the site: production keeps dreame_service.urls, which has no bare view.
+"""
+
+from dreame_service.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.status_urls"
+# The benchmark renders pages without running collectstatic first.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,255 @@
+"""The customer's forms: the claim and its supplement. Field names are a contract (DESIGN §3)."""
+
+import phonenumbers
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from claims import uploads, warranty
+
+FAULT_DESCRIPTION_MAX = 5000
+SUPPLEMENT_TEXT_MAX = 5000
+OTHER_PRODUCT = "other"
+
+# Stored as the official Russian name (what support reads in admin), shown translated.
+REGIONS = [
+    ("Астана", _("Astana (city)")),
+    ("Алматы", _("Almaty (city)")),
+    ("Шымкент", _("Shymkent (city)")),
+    ("Абайская область", _("Abai Region")),
+    ("Акмолинская область", _("Akmola Region")),
+    ("Актюбинская область", _("Aktobe Region")),
+    ("Алматинская область", _("Almaty Region")),
+    ("Атырауская область", _("Atyrau Region")),
+    ("Восточно-Казахстанская область", _("East Kazakhstan Region")),
+    ("Жамбылская область", _("Zhambyl Region")),
+    ("Жетысуская область", _("Zhetysu Region")),
+    ("Западно-Казахстанская область", _("West Kazakhstan Region")),
+    ("Карагандинская область", _("Karaganda Region")),
+    ("Костанайская область", _("Kostanay Region")),
+    ("Кызылординская область", _("Kyzylorda Region")),
+    ("Мангистауская область", _("Mangystau Region")),
+    ("Павлодарская область", _("Pavlodar Region")),
+    ("Северо-Казахстанская область", _("North Kazakhstan Region")),
+    ("Туркестанская область", _("Turkestan Region")),
+    ("Улытауская область", _("Ulytau Region")),
+]
+
+# Browsers send type=date as ISO; people who type (or old browsers) write 31.12.2025.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d.%m.%y"]
+RECEIPT_ACCEPT = "image/jpeg,image/png,image/heic,image/heif,image/webp,application/pdf,.heic,.heif"
+
+POSTAL_CODE_MESSAGE = _("A postal code in Kazakhstan has 6 digits, e.g. 050000.")
+PHONE_MESSAGE = _("Enter a Kazakhstan phone number: +7 and 10 digits, e.g. +7 701 234 56 78.")
+
+
+def _text(max_length: int, autocomplete: str = "", **kwargs) -> forms.CharField:
+    attrs = {"autocomplete": autocomplete} if autocomplete else {}
+    return forms.CharField(max_length=max_length, widget=forms.TextInput(attrs=attrs), **kwargs)
+
+
+def _kz_phone(*, label, required: bool, autocomplete: str = "tel") -> PhoneNumberField:
+    return PhoneNumberField(
+        label=label,
+        region="KZ",
+        required=required,
+        error_messages={"invalid": PHONE_MESSAGE},
+        widget=forms.TextInput(
+            attrs={"type": "tel", "inputmode": "tel", "autocomplete": autocomplete}
+        ),
+    )
+
+
+def _clean_kz_phone(number):
+    # +7 is shared with Russia: only numbers of Kazakhstan's plan are accepted.
+    if number and not phonenumbers.is_valid_number_for_region(number, "KZ"):
+        raise ValidationError(PHONE_MESSAGE, code="not_kz")
+    return number
+
+
+def _receipt_help_text() -> str:
+    return gettext(
+        "A photo or PDF of the receipt, or a screenshot of it: JPEG, PNG, HEIC, WebP or PDF, "
+        "up to %(megabytes)d MB."
+    ) % {"megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+
+
+def _receipt_field(*, required: bool) -> forms.FileField:
+    return forms.FileField(
+        label=_("Receipt"),
+        required=required,
+        widget=forms.FileInput(attrs={"accept": RECEIPT_ACCEPT}),
+        error_messages={"required": _("Choose the file with your receipt.")},
+    )
+
+
+class ClaimForm(forms.Form):
+    full_name = _text(150, "name", label=_("Full name"))
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("We send the claim number and every update here."),
+    )
+    phone = _kz_phone(label=_("Phone"), required=True)
+    whatsapp_same_as_phone = forms.BooleanField(
+        label=_("My WhatsApp number is the same as my phone"), required=False
+    )
+    whatsapp = _kz_phone(label=_("WhatsApp number"), required=False, autocomplete="off")
+    region = forms.ChoiceField(label=_("Region"), choices=[("", "—"), *REGIONS])
+    city = _text(100, "address-level2", label=_("City or town"))
+    address = _text(
+        255,
+        "street-address",
+        label=_("Address"),
+        help_text=_("Street, house, flat: where the repaired product will be sent back."),
+    )
+    postal_code = forms.RegexField(
+        label=_("Postal code"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": POSTAL_CODE_MESSAGE},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": "6"}
+        ),
+    )
+    product_model = forms.ChoiceField(label=_("Product model"))
+    product_model_other = _text(
+        120, label=_("Model name, if it is not in the list"), required=False
+    )
+    serial_number = _text(
+        64,
+        label=_("Serial number"),
+        help_text=_("On the sticker under the product or on its box (S/N)."),
+    )
+    purchase_date = forms.DateField(
+        label=_("Purchase date"),
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("As on the receipt. You can also type it as DD.MM.YYYY."),
+        error_messages={"invalid": _("Enter the date as on the receipt, e.g. 31.12.2025.")},
+    )
+    seller = _text(150, label=_("Seller"), help_text=_("The shop or marketplace you bought from."))
+    receipt = _receipt_field(required=True)
+    fault_description = forms.CharField(
+        label=_("What is wrong with the product?"),
+        max_length=FAULT_DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "max_length": _(
+                "Please shorten the description to %(limit_value)d characters "
+                "(it has %(show_value)d)."
+            )
+        },
+    )
+    consent = forms.BooleanField(
+        label=_("I agree to the processing of my personal data to handle this claim."),
+        error_messages={
+            "required": _("We can only handle the claim with your consent to data processing.")
+        },
+    )
+    # Honeypot: hidden from people and screen readers; bots fill every field they see.
+    leave_empty = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    # Idempotency token: a second POST of the same form page finds the first claim.
+    form_token = forms.RegexField(regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, products, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.products = {str(product.pk): product for product in products}
+        self.fields["product_model"].choices = [
+            ("", "—"),
+            *((pk, product.name) for pk, product in self.products.items()),
+            (OTHER_PRODUCT, _("Other model (type its name below)")),
+        ]
+        self.fields["purchase_date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["receipt"].help_text = _receipt_help_text()
+
+    @property
+    def is_honeypot_filled(self) -> bool:
+        return bool(self.cleaned_data.get("leave_empty"))
+
+    def clean_phone(self):
+        return _clean_kz_phone(self.cleaned_data.get("phone"))
+
+    def clean_whatsapp(self):
+        return _clean_kz_phone(self.cleaned_data.get("whatsapp"))
+
+    def clean_purchase_date(self):
+        purchase_date = self.cleaned_data["purchase_date"]
+        warranty.validate_purchase_date(purchase_date, timezone.localdate())
+        return purchase_date
+
+    def clean_receipt(self):
+        return uploads.validate_receipt(self.cleaned_data["receipt"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("product_model") == OTHER_PRODUCT
+            and not cleaned.get("product_model_other", "").strip()
+        ):
+            self.add_error(
+                "product_model_other", _("Type the model name, as on the product or its box.")
+            )
+        if cleaned.get("whatsapp_same_as_phone") and cleaned.get("phone"):
+            cleaned["whatsapp"] = cleaned["phone"]
+        return cleaned
+
+    def claim_data(self) -> dict:
+        """The cleaned values under Claim's field names, for `services.submit_claim`."""
+        data = self.cleaned_data
+        product = self.products.get(data["product_model"])
+        return {
+            "full_name": data["full_name"],
+            "email": data["email"],
+            "phone": data["phone"],
+            "whatsapp": data["whatsapp"] or "",
+            "region": data["region"],
+            "city": data["city"],
+            "address": data["address"],
+            "postal_code": data["postal_code"],
+            "product": product,
+            "product_model": product.name if product else data["product_model_other"].strip(),
+            "serial_number": data["serial_number"],
+            "purchase_date": data["purchase_date"],
+            "seller": data["seller"],
+            "fault_description": data["fault_description"],
+        }
+
+
+class SupplementForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your answer"),
+        required=False,
+        max_length=SUPPLEMENT_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "max_length": _(
+                "Please shorten the text to %(limit_value)d characters (it has %(show_value)d)."
+            )
+        },
+    )
+    receipt = _receipt_field(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receipt"].help_text = _receipt_help_text()
+
+    def clean_receipt(self):
+        receipt = self.cleaned_data.get("receipt")
+        return uploads.validate_receipt(receipt) if receipt else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("text", "").strip() and not cleaned.get("receipt"):
+            raise ValidationError(
+                _("Write an answer or choose a file: the form is empty."), code="empty"
+            )
+        return cleaned

@@ -1,0 +1,76 @@
+"""A full context for every e-mail template, shaped like claims/repairs emails snapshot it."""
+
+CLAIM = {
+    "claim_number": "CL-7KQ2M9XW",
+    "full_name": "Айгерим <b>Сатпаева</b>",
+    "product_model": "DREAME L20 Ultra",
+    "verdict": "free_repair",
+    "purchase_date": "2026-03-01",
+    "submitted_date": "2026-11-20",
+    "response_due_date": "2026-11-30",
+    "site_url": "http://127.0.0.1:8000",
+}
+CENTER = {
+    "name": "Сервис-центр «Достык»",
+    "city": "Алматы",
+    "postal_address": "050000, г. Алматы, пр. Достык, 100",
+    "phone": "+77272000000",
+    "email": "center@service.kz",
+    "whatsapp": "+77012000000",
+    "working_hours": "Пн–Пт 9:00–18:00",
+}
+ORDER = {
+    **CLAIM,
+    "order_number": "7KQ2M-9XW4D",
+    "order_status": "received",
+    "resolution": "",
+    "intake_date": "2026-11-25",
+    "quote_amount": "45000",
+    "service_center_name": CENTER["name"],
+    "service_center_phone": CENTER["phone"],
+    "status_url": "http://127.0.0.1:8000/partners/repair-status/"
+    "?order_number=7KQ2M9XW4D&intake_date=2026-11-25",
+    "public_note": "Заменили аккумулятор. <script>alert(1)</script>",
+}
+SUPPLEMENT = {"supplement_url": "http://127.0.0.1:8000/claims/CL-7KQ2M9XW/supplement/?t=abc"}
+
+CONTEXTS = {
+    "claim_received": {**CLAIM, "public_note": ""},
+    "claim_info_requested": {
+        **CLAIM,
+        **SUPPLEMENT,
+        "public_note": "Пришлите фото чека. <script>alert(1)</script>",
+    },
+    "claim_info_reminder": {**CLAIM, **SUPPLEMENT, "public_note": "Пришлите фото чека."},
+    "claim_approved": {
+        **CLAIM,
+        "public_note": "",
+        "service_center": CENTER,
+        "order_number": "7KQ2M-9XW4D",
+    },
+    "claim_rejected": {**CLAIM, "public_note": "Товар куплен не в Казахстане."},
+    "staff_new_claim": {
+        **CLAIM,
+        "email": "customer@example.kz",
+        "phone": "+77012345678",
+        "city": "Алматы",
+        "serial_number": "SN00000001",
+        "seller": "Technodom",
+        "fault_description": "Не заряжается <script>alert('x')</script>",
+        "admin_url": "http://127.0.0.1:8000/admin/claims/claim/1/change/",
+    },
+    "product_received": {**ORDER, "public_note": ""},
+    "quote_sent": {**ORDER, "order_status": "awaiting_approval"},
+    "quote_reminder": {**ORDER, "order_status": "awaiting_approval"},
+    "shipment_reminder": {**ORDER, "intake_date": "", "service_center": CENTER},
+    "repair_finished": {**ORDER, "resolution": "warranty_repair"},
+    "order_refunded": {**ORDER, "resolution": "refund"},
+    "order_cancelled": {**ORDER, "public_note": "Клиент отказался от ремонта."},
+    "shipped_back": {
+        **ORDER,
+        "carrier": "Kazpost",
+        "tracking_number": "RR123456789KZ",
+        "warranty_end_date": "2027-03-27",
+    },
+    "delivered": {**ORDER, "warranty_end_date": "2027-03-29"},
+}

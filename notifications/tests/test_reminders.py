@@ -1,0 +1,86 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from claims import services as claim_services
+from claims.tests.factories import ClaimFactory
+from notifications.models import Notification
+from notifications.reminders import queue_due_reminders
+from repairs import services as order_services
+from repairs.models import StatusEvent
+from repairs.tests.factories import ServiceCenterFactory, TechnicianFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def age(event: StatusEvent, *, days: int) -> None:
+    StatusEvent.objects.filter(pk=event.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=days)
+    )
+
+
+def reminders(template):
+    return Notification.objects.filter(template=template)
+
+
+def test_a_claim_waiting_for_information_for_a_week_gets_one_reminder():
+    claim = claim_services.request_claim_info(
+        claim=ClaimFactory(), message="Пришлите фото чека", by=None
+    )
+    entry = claim.status_events.get(to_status="needs_info")
+
+    age(entry, days=6)
+    assert queue_due_reminders()["claim_info_reminder"] == 0
+    age(entry, days=8)
+    assert queue_due_reminders()["claim_info_reminder"] == 1
+    assert queue_due_reminders()["claim_info_reminder"] == 0
+
+    [reminder] = reminders("claim_info_reminder")
+    assert reminder.recipient == claim.email
+    assert reminder.event_key == f"claim:{claim.number}:claim_info_reminder:{entry.pk}"
+    assert reminder.context["public_note"] == "Пришлите фото чека"
+    assert reminder.context["supplement_url"].startswith("http")
+
+
+def test_an_order_not_shipped_for_two_weeks_and_a_quote_unanswered_for_a_week_are_reminded_once():
+    technician = TechnicianFactory()
+    claim = ClaimFactory()
+    order = claim_services.approve_claim(
+        claim=claim, service_center=technician.service_center, by=None
+    )
+    age(order.status_events.get(to_status="awaiting_shipment"), days=15)
+
+    assert queue_due_reminders()["shipment_reminder"] == 1
+    assert reminders("shipment_reminder").get().context["service_center"]["postal_address"]
+
+    quoted = ClaimFactory()
+    quoted_order = claim_services.approve_claim(
+        claim=quoted, service_center=technician.service_center, by=None
+    )
+    act = {
+        "serial_number": "SN1",
+        "completeness": "полная",
+        "condition": "царапины",
+        "final_verdict": "paid_repair",
+    }
+    user = technician.user
+    quoted_order = order_services.receive_order(order=quoted_order, act_data=act, by=user)
+    quoted_order = order_services.start_diagnostics(order=quoted_order, by=user)
+    quoted_order = order_services.send_quote(order=quoted_order, amount=Decimal(45000), by=user)
+    age(quoted_order.status_events.get(to_status="awaiting_approval"), days=8)
+
+    counts = queue_due_reminders()
+    assert counts == {"claim_info_reminder": 0, "shipment_reminder": 0, "quote_reminder": 1}
+    assert reminders("quote_reminder").get().context["quote_amount"] == "45000"
+    assert queue_due_reminders()["quote_reminder"] == 0
+
+
+def test_an_order_that_moved_on_gets_no_reminder():
+    center = ServiceCenterFactory()
+    order = claim_services.approve_claim(claim=ClaimFactory(), service_center=center, by=None)
+    age(order.status_events.get(to_status="awaiting_shipment"), days=30)
+    order_services.cancel_order(order=order, reason="Клиент передумал", by=None)
+
+    assert queue_due_reminders()["shipment_reminder"] == 0

@@ -1,0 +1,343 @@
+"""Demo data for `make run`: centers, staff logins, and claims and orders in every state.
+
+Everything is made through the service functions, exactly as the portal makes it, so each
+claim and order carries its StatusEvents and queued e-mails. Running it again changes
+nothing: the demo claims are recognised by their serial-number prefix.
+"""
+
+import datetime
+
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from claims import services as claim_services
+from claims.models import Claim, ClaimStatus, ProductModel
+from repairs import services as repair_services
+from repairs.models import OrderStatus, RepairOrder, ServiceCenter, Technician
+
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_SERIAL_PREFIX = "DEMO-"
+
+CENTERS = {
+    "almaty": {
+        "name": "DREAME Сервис Алматы",
+        "city": "Алматы",
+        "postal_address": "050010, г. Алматы, ул. Богенбай батыра, 132, офис 5",
+        "phone": "+77273550101",
+        "email": "almaty@dreame-service.kz",
+        "whatsapp": "+77070001101",
+        "working_hours": "Пн–Пт 9:00–18:00, Сб 10:00–15:00",
+    },
+    "astana": {
+        "name": "DREAME Сервис Астана",
+        "city": "Астана",
+        "postal_address": "010000, г. Астана, пр. Мангилик Ел, 54, ВП-12",
+        "phone": "+77172550202",
+        "email": "astana@dreame-service.kz",
+        "whatsapp": "+77070002202",
+        "working_hours": "Пн–Пт 9:00–18:00",
+    },
+    "shymkent": {
+        "name": "DREAME Сервис Шымкент",
+        "city": "Шымкент",
+        "postal_address": "160012, г. Шымкент, пр. Тауке хана, 31, офис 104",
+        "phone": "+77252550303",
+        "email": "shymkent@dreame-service.kz",
+        "whatsapp": "+77070003303",
+        "working_hours": "Пн–Сб 10:00–19:00",
+    },
+}
+
+# (username, first name, last name, center key); all in the `technicians` group.
+TECHNICIANS = [
+    ("almaty-tech", "Даурен", "Касымов", "almaty"),
+    ("astana-tech", "Игорь", "Ли", "astana"),
+    ("shymkent-tech", "Бахытжан", "Сапаров", "shymkent"),
+]
+
+# Realistic customers; e-mails on example.com so a misconfigured SMTP never reaches anyone.
+CUSTOMERS = [
+    ("Айгерим Серикқызы Нурланова", "kk", "+77017234511", "Алматы", "Алматы",
+     "мкр. Самал-2, д. 58, кв. 12", "050059"),
+    ("Дмитрий Сергеевич Ковалёв", "ru", "+77772345612", "Алматы", "Алматы",
+     "пр. Абая, д. 150, кв. 34", "050046"),
+    ("Наталья Павловна Лим", "ru", "+77053456713", "Алматы", "Алматы",
+     "ул. Розыбакиева, д. 247, кв. 101", "050060"),
+    ("Максим Игоревич Соколов", "ru", "+77474567814", "Алматинская область", "Қонаев",
+     "мкр. 4, д. 12, кв. 8", "040800"),
+    ("Асель Кайратовна Омарова", "kk", "+77015678915", "Актюбинская область", "Актобе",
+     "пр. Абилкайыр хана, д. 52, кв. 19", "030000"),
+    ("Ерлан Маратович Жумабаев", "kk", "+77026789016", "Астана", "Астана",
+     "пр. Кабанбай батыра, д. 11, кв. 87", "010000"),
+    ("Ольга Викторовна Ким", "ru", "+77777890117", "Астана", "Астана",
+     "ул. Сыганак, д. 25, кв. 5", "010017"),
+    ("Мадина Ерлановна Сейткали", "kk", "+77078901218", "Карагандинская область", "Караганда",
+     "ул. Ерубаева, д. 35, кв. 7", "100000"),
+    ("Сергей Александрович Петров", "ru", "+77759012319", "Павлодарская область", "Павлодар",
+     "ул. Торайгырова, д. 64, кв. 22", "140000"),
+    ("Елена Владимировна Морозова", "ru", "+77080123420", "Северо-Казахстанская область",
+     "Петропавловск", "ул. Конституции Казахстана, д. 28, кв. 3", "150000"),
+    ("Нурсултан Бауыржанұлы Абенов", "kk", "+77471234521", "Шымкент", "Шымкент",
+     "ул. Тауке хана, д. 44, кв. 9", "160000"),
+    ("Бекзат Серикович Ахметов", "ru", "+77012345622", "Шымкент", "Шымкент",
+     "мкр. Нурсат, д. 120, кв. 3", "160023"),
+    ("Жанар Болатовна Исмаилова", "kk", "+77763456723", "Туркестанская область", "Туркестан",
+     "ул. Есим хана, д. 12", "161200"),
+    ("Дана Муратовна Есенова", "kk", "+77054567824", "Жамбылская область", "Тараз",
+     "ул. Толе би, д. 91, кв. 40", "080000"),
+    ("Руслан Ержанович Калиев", "ru", "+77785678925", "Кызылординская область", "Кызылорда",
+     "ул. Айтеке би, д. 29, кв. 6", "120000"),
+    ("Андрей Николаевич Шевченко", "ru", "+77716789026", "Восточно-Казахстанская область",
+     "Усть-Каменогорск", "ул. Казахстан, д. 70, кв. 15", "070004"),
+    ("Гульнара Абаевна Тулегенова", "kk", "+77027890127", "Атырауская область", "Атырау",
+     "пр. Азаттык, д. 33, кв. 2", "060011"),
+    ("Арман Кайратұлы Сагинтаев", "kk", "+77478901228", "Мангистауская область", "Актау",
+     "мкр. 14, д. 8, кв. 21", "130000"),
+    ("Тимур Ринатович Галиев", "ru", "+77019012329", "Костанайская область", "Костанай",
+     "ул. Байтурсынова, д. 67, кв. 11", "110000"),
+    ("Алия Нурлановна Бекова", "kk", "+77770123430", "Астана", "Астана",
+     "ул. Достык, д. 5, кв. 45", "010000"),
+]  # fmt: skip
+
+SELLERS = ["Technodom", "Sulpak", "Mechta.kz", "Kaspi Магазин", "Alser", "DREAME Store Mega"]
+
+FAULTS = [
+    "Робот не возвращается на базу и не заряжается.",
+    "Не строит карту, лидар не вращается.",
+    "Станция не набирает чистую воду, ошибка на экране.",
+    "Пылесос отключается через минуту работы.",
+    "Сильный шум при работе, основная щётка не крутится.",
+    "Фен перестал нагревать воздух.",
+    "Не включается после зарядки.",
+]
+
+# What each claim goes through: (center, steps after approval or a claim-only outcome,
+# days since purchase). Together they reach every claim state and every order state, and
+# every center gets several states, "received" among them.
+SCENARIOS = [
+    # claims support has not approved (yet)
+    (None, ["submitted"], 5),
+    (None, ["submitted"], 200),
+    (None, ["needs_info"], 22),
+    (None, ["rejected"], 1500),
+    (None, ["withdrawn"], 40),
+    # Almaty
+    ("almaty", ["register_shipment", "receive"], 12),
+    ("almaty", ["receive", "start_diagnostics"], 60),
+    ("almaty", ["receive", "start_diagnostics", "start_repair"], 150),
+    ("almaty", ["receive", "start_diagnostics", "start_repair", "wait_for_parts"], 250),
+    (
+        "almaty",
+        ["receive", "start_diagnostics", "resolve_replacement", "ship_back", "confirm_delivery"],
+        25,
+    ),
+    # Astana
+    ("astana", [], 8),
+    ("astana", ["receive"], 100),
+    ("astana", ["receive", "start_diagnostics", "send_quote"], 500),
+    ("astana", ["receive", "start_diagnostics", "send_quote", "decline_quote"], 420),
+    ("astana", ["receive", "start_diagnostics", "resolve_refund"], 10),
+    # Shymkent
+    ("shymkent", ["register_shipment"], 35),
+    ("shymkent", ["register_shipment", "receive"], 300),
+    ("shymkent", ["receive", "start_diagnostics", "start_repair", "complete", "ship_back"], 180),
+    (
+        "shymkent",
+        ["receive", "start_diagnostics", "start_repair", "wait_for_parts", "parts_arrived"],
+        90,
+    ),
+    ("shymkent", ["cancel"], 70),
+]
+
+STEPS = {
+    "register_shipment": lambda order, by, n: repair_services.register_shipment(
+        order=order, carrier="Казпочта", tracking_number=f"RR{48211000 + n}KZ", by=by
+    ),
+    "receive": lambda order, by, n: repair_services.receive_order(
+        order=order, act_data=_act_data(order, n), by=by
+    ),
+    "start_diagnostics": lambda order, by, n: repair_services.start_diagnostics(
+        order=order, by=by, note="Проводим диагностику."
+    ),
+    "start_repair": lambda order, by, n: repair_services.start_repair(
+        order=order, by=by, note="Гарантийный случай подтверждён, начали ремонт."
+    ),
+    "send_quote": lambda order, by, n: repair_services.send_quote(
+        order=order, amount=38500, by=by, note="Замена платы управления."
+    ),
+    "decline_quote": lambda order, by, n: repair_services.decline_quote(
+        order=order, by=by, note="Клиент отказался от платного ремонта."
+    ),
+    "wait_for_parts": lambda order, by, n: repair_services.wait_for_parts(
+        order=order, by=by, note="Заказан датчик лидара, ожидаем 7–10 дней."
+    ),
+    "parts_arrived": lambda order, by, n: repair_services.parts_arrived(
+        order=order, by=by, note="Запчасть получена, продолжаем ремонт."
+    ),
+    "complete": lambda order, by, n: repair_services.complete_repair(
+        order=order, by=by, note="Заменён модуль зарядки."
+    ),
+    "resolve_replacement": lambda order, by, n: repair_services.resolve_replacement(
+        order=order, by=by, note="Неремонтопригоден, отправляем новое устройство."
+    ),
+    "resolve_refund": lambda order, by, n: repair_services.resolve_refund(
+        order=order, by=by, note="Заводской брак в первые 15 дней: деньги возвращены."
+    ),
+    "ship_back": lambda order, by, n: repair_services.ship_back(
+        order=order, carrier="CDEK", tracking_number=f"10{84420000 + n}", by=by
+    ),
+    "confirm_delivery": lambda order, by, n: repair_services.confirm_delivery(order=order, by=by),
+    "cancel": lambda order, by, n: repair_services.cancel_order(
+        order=order, reason="Клиент решил не отправлять товар.", by=by
+    ),
+}
+
+
+def _act_data(order: RepairOrder, n: int) -> dict:
+    return {
+        "serial_number": order.claim.serial_number,
+        "completeness": "Устройство, зарядная база, блок питания, чек, гарантийный талон",
+        "condition": "Следы эксплуатации, механических повреждений нет",
+        "has_receipt": True,
+        "has_warranty_card": n % 4 != 0,
+        "final_verdict": order.claim.verdict,
+        "is_user_fault": False,
+        "notes": "",
+    }
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo data: service centers in Almaty, Astana and Shymkent, staff logins, and "
+        "claims and repair orders in every state, made through the services. Idempotent."
+    )
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            centers = {key: self._center(data) for key, data in CENTERS.items()}
+            users = self._users(centers)
+            if Claim.objects.filter(serial_number__startswith=DEMO_SERIAL_PREFIX).exists():
+                self.stdout.write("Demo claims are already there; nothing to add.")
+            else:
+                self._claims(centers=centers, users=users)
+        self._summary()
+
+    def _center(self, data: dict) -> ServiceCenter:
+        center, _created = ServiceCenter.objects.get_or_create(name=data["name"], defaults=data)
+        return center
+
+    def _user(self, username: str, **fields) -> User:
+        user, created = User.objects.get_or_create(username=username, defaults=fields)
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        return user
+
+    def _users(self, centers: dict) -> dict:
+        users = {
+            "admin": self._user(
+                "admin", email="admin@dreame-service.kz", is_staff=True, is_superuser=True
+            ),
+            "support": self._user(
+                "support",
+                email="support@dreame-service.kz",
+                first_name="Камила",
+                last_name="Абдрахманова",
+                is_staff=True,
+            ),
+        }
+        users["support"].groups.add(Group.objects.get(name="support"))
+        technicians = Group.objects.get(name="technicians")
+        for username, first_name, last_name, center_key in TECHNICIANS:
+            user = self._user(
+                username,
+                email=f"{username}@dreame-service.kz",
+                first_name=first_name,
+                last_name=last_name,
+            )
+            user.groups.add(technicians)
+            Technician.objects.get_or_create(
+                user=user, defaults={"service_center": centers[center_key]}
+            )
+            users[username] = user
+        return users
+
+    def _claims(self, *, centers: dict, users: dict) -> None:
+        support = users["support"]
+        technicians = {center_key: users[username] for username, *_n, center_key in TECHNICIANS}
+        products = list(ProductModel.objects.filter(is_active=True).order_by("name"))
+        today = timezone.localdate()
+        for n, (center_key, steps, days_ago) in enumerate(SCENARIOS):
+            name, language, phone, region, city, address, postal_code = CUSTOMERS[n]
+            product = products[n % len(products)]
+            claim = claim_services.submit_claim(
+                data={
+                    "full_name": name,
+                    "email": f"customer{n + 1:02d}@example.com",
+                    "phone": phone,
+                    "whatsapp": phone if n % 3 else "",
+                    "region": region,
+                    "city": city,
+                    "address": address,
+                    "postal_code": postal_code,
+                    "product": product,
+                    "product_model": product.name,
+                    "serial_number": f"{DEMO_SERIAL_PREFIX}{n + 1:04d}",
+                    "purchase_date": today - datetime.timedelta(days=days_ago),
+                    "seller": SELLERS[n % len(SELLERS)],
+                    "fault_description": FAULTS[n % len(FAULTS)],
+                },
+                language=language,
+            )
+            if center_key is None:
+                self._triage(claim=claim, outcome=steps[0], support=support)
+                continue
+            order = claim_services.approve_claim(
+                claim=claim, service_center=centers[center_key], by=support
+            )
+            for step in steps:
+                order = STEPS[step](order, technicians[center_key], n)
+
+    def _triage(self, *, claim: Claim, outcome: str, support: User) -> None:
+        if outcome == "needs_info":
+            claim_services.request_claim_info(
+                claim=claim,
+                message="Пожалуйста, пришлите фото чека и серийного номера на корпусе.",
+                by=support,
+            )
+        elif outcome == "rejected":
+            claim_services.reject_claim(
+                claim=claim,
+                reason=(
+                    "Товар куплен за пределами Казахстана: "
+                    "гарантия DREAME в РК на него не распространяется."
+                ),
+                by=support,
+            )
+        elif outcome == "withdrawn":
+            claim_services.withdraw_claim(claim=claim)
+
+    def _summary(self) -> None:
+        demo_claims = Claim.objects.filter(serial_number__startswith=DEMO_SERIAL_PREFIX)
+        orders = RepairOrder.objects.filter(claim__in=demo_claims)
+        claim_states = sorted(set(demo_claims.values_list("status", flat=True)))
+        order_states = sorted(set(orders.values_list("status", flat=True)))
+        self.stdout.write(
+            f"Claim states: {len(claim_states)} of {len(ClaimStatus.values)}; "
+            f"order states: {len(order_states)} of {len(OrderStatus.values)}."
+        )
+        self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
+        self.stdout.write("  admin          superuser, /admin/")
+        self.stdout.write("  support        support staff, /admin/")
+        for username, _first, _last, center_key in TECHNICIANS:
+            self.stdout.write(
+                f"  {username:<14} technician, {CENTERS[center_key]['city']}, /service/"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data: {ServiceCenter.objects.count()} service centers, "
+                f"{demo_claims.count()} claims, {orders.count()} repair orders."
+            )
+        )

@@ -1,0 +1,144 @@
+"""The public answer for one order, as the status page and the call-center API show it.
+
+The lookup is the portal's most visited public request, and what it shows changes only
+when the order moves. So the answer (the page's rendered result and the JSON payload,
+per language) is kept in the cache for a few minutes and forgotten as soon as the order
+changes (`forget`, called by the repair services after commit). Misses are never cached:
+a guesser must not be able to fill the cache. The cache failing only costs speed.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from repairs import selectors, status_text
+from repairs.models import OrderStatus
+
+logger = logging.getLogger(__name__)
+
+CACHE_SECONDS = 300  # also bounds how stale "what happens next" or a center's phone can be
+
+
+def cache_key(*, order_number: str | None, intake_date, language: str) -> str | None:
+    """Where the answer is cached; None for input that can never be a hit."""
+    if not (order_number and intake_date):
+        return None
+    return f"repair-status:{order_number}:{intake_date.isoformat()}:{language}"
+
+
+def lookup(
+    *, order_number: str | None, intake_date, language: str, cached: dict | None = None
+) -> dict | None:
+    """{"html": …, "json": …} for a hit, None for any miss.
+
+    `cached` is what the caller already read from `cache_key(…)` (the view reads it in
+    the rate limiter's round trip).
+    """
+    if cached is not None:
+        return cached
+    found = selectors.repair_status_for(order_number=order_number, intake_date=intake_date)
+    if found is None:
+        return None
+    answer = {
+        "html": render_to_string("repairs/_status_result.html", _page_context(found)),
+        "json": _json_payload(found),
+    }
+    key = cache_key(order_number=order_number, intake_date=intake_date, language=language)
+    _cache_call(cache.set, key, answer, CACHE_SECONDS)
+    return answer
+
+
+def forget(*, order_number: str, intake_date) -> None:
+    """Drop the cached answers of an order that just changed, in every language."""
+    if intake_date is None:
+        return  # not received yet: there is no public answer to forget
+    keys = [
+        cache_key(order_number=order_number, intake_date=intake_date, language=code)
+        for code, _name in settings.LANGUAGES
+    ]
+    _cache_call(cache.delete_many, keys)
+
+
+def _cache_call(method, *args):
+    try:
+        return method(*args)
+    except Exception:
+        logger.warning("Cache unreachable for the repair status lookup", exc_info=True)
+        return None
+
+
+def _quote_display(found: selectors.RepairStatus) -> str:
+    if found.status != OrderStatus.AWAITING_APPROVAL or found.quote_amount is None:
+        return ""
+    return status_text.format_kzt(found.quote_amount)
+
+
+def _timeline(found: selectors.RepairStatus) -> list[dict]:
+    return [
+        {
+            "status": entry.status,
+            "label": status_text.timeline_label(entry.status),
+            "date": timezone.localdate(entry.at),
+            "note": entry.public_note,
+        }
+        for entry in found.timeline
+    ]
+
+
+def _page_context(found: selectors.RepairStatus) -> dict:
+    return {
+        "result": found,
+        "current_text": status_text.current_text(found.status),
+        "next_text": status_text.next_text(found.status),
+        "quote": _quote_display(found),
+        "timeline": _timeline(found),
+    }
+
+
+def _json_payload(found: selectors.RepairStatus) -> dict:
+    """What the call center's phone system reads out; the same no-PII rule as the page."""
+    quote = _quote_display(found)
+    phone = found.service_center_phone
+    return {
+        "order_number": found.order_number,
+        "intake_date": found.intake_date.isoformat(),
+        "product_model": found.product_model,
+        "status": found.status,
+        "status_text": status_text.current_text(found.status),
+        "next_step": status_text.next_text(found.status),
+        "quote": {
+            "amount": int(found.quote_amount),
+            "currency": "KZT",
+            "display": quote,
+            "how_to_approve": _("Call the service center to approve or decline the price."),
+        }
+        if quote
+        else None,
+        "return_shipment": {
+            "carrier": found.return_shipment.carrier,
+            "tracking_number": found.return_shipment.tracking_number,
+        }
+        if found.return_shipment
+        else None,
+        "warranty_end_date": found.warranty_end_date.isoformat()
+        if found.warranty_end_date
+        else None,
+        "service_center": {
+            "name": found.service_center_name,
+            "city": found.service_center_city,
+            "phone": phone.as_international if phone else "",
+        },
+        "timeline": [
+            {
+                "status": entry["status"],
+                "label": entry["label"],
+                "date": entry["date"].isoformat(),
+                "note": entry["note"],
+            }
+            for entry in _timeline(found)
+        ],
+    }

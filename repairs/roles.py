@@ -1,0 +1,52 @@
+"""The staff roles: groups `support` and `technicians` with their permissions.
+
+Written by a data migration and again after every `migrate`/`flush` (post_migrate).
+Idempotent.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+# Support triages claims and manages centers, policies and products; sees everything.
+SUPPORT_PERMISSIONS = [
+    ("claims", "triage_claim"),
+    ("claims", "view_claim"),
+    ("claims", "change_claim"),
+    ("claims", "view_warrantypolicy"),
+    ("claims", "change_warrantypolicy"),
+    ("claims", "view_productmodel"),
+    ("claims", "add_productmodel"),
+    ("claims", "change_productmodel"),
+    ("repairs", "view_servicecenter"),
+    ("repairs", "add_servicecenter"),
+    ("repairs", "change_servicecenter"),
+    ("repairs", "view_technician"),
+    ("repairs", "add_technician"),
+    ("repairs", "change_technician"),
+    ("repairs", "view_repairorder"),
+    ("repairs", "view_intakeact"),
+    ("repairs", "view_shipment"),
+    ("repairs", "view_statusevent"),
+    ("notifications", "view_notification"),
+    ("notifications", "change_notification"),
+]
+# Technicians work in the /service/ workbench, scoped there to their own center.
+TECHNICIAN_PERMISSIONS = [("repairs", "work_on_order")]
+
+
+def create_roles(apps) -> None:
+    """`apps` is a migration state's registry (a data migration's or post_migrate's)."""
+    # Permissions first, for every app: post_migrate handlers run in app order, and a
+    # migration's historical apps have none yet (their models_module is unset).
+    for app_config in apps.get_app_configs():
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = models_module
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, wanted in [("support", SUPPORT_PERMISSIONS), ("technicians", TECHNICIAN_PERMISSIONS)]:
+        group, _created = Group.objects.get_or_create(name=name)
+        for app_label, codename in wanted:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )

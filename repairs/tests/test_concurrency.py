@@ -1,0 +1,117 @@
+"""Two people pressing the same button at once: exactly one wins, the other is refused.
+
+Real threads with their own PostgreSQL connections; SQLite has no row locks to test.
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from claims.models import Claim, ClaimStatus
+from claims.services import approve_claim
+from claims.tests.factories import ClaimFactory
+from repairs.models import IntakeAct, OrderStatus, RepairOrder, StatusEvent
+from repairs.services import receive_order
+from repairs.tests.factories import (
+    INTAKE_ACT_DATA,
+    ServiceCenterFactory,
+    SupportUserFactory,
+    TechnicianFactory,
+    make_order,
+)
+
+pytestmark = [
+    pytest.mark.postgres,
+    # serialized_rollback: the flush after a transactional test must not lose the seeded
+    # groups and policy that later tests rely on.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+REFUSALS = (TransitionNotAllowed, ConcurrentTransition)
+
+
+def race(*calls):
+    """Run the calls in threads released together; return each one's result or exception."""
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = call()
+        except Exception as error:  # the outcome, success or refusal, is what the test checks
+            outcomes[index] = error
+        finally:
+            connection.close()  # each thread has its own connection; do not leak it
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung on a lock"
+    return outcomes
+
+
+def test_second_concurrent_receive_is_refused(postgres_db):
+    technician = TechnicianFactory()
+    colleague = TechnicianFactory(service_center=technician.service_center)
+    order = make_order(technician=technician)
+
+    outcomes = race(
+        lambda: receive_order(
+            order=RepairOrder.objects.get(pk=order.pk),
+            act_data=dict(INTAKE_ACT_DATA),
+            by=technician.user,
+        ),
+        lambda: receive_order(
+            order=RepairOrder.objects.get(pk=order.pk),
+            act_data=dict(INTAKE_ACT_DATA),
+            by=colleague.user,
+        ),
+    )
+
+    winners = [o for o in outcomes if isinstance(o, RepairOrder)]
+    losers = [o for o in outcomes if isinstance(o, REFUSALS)]
+    assert (len(winners), len(losers)) == (1, 1), outcomes
+    assert RepairOrder.objects.get(pk=order.pk).status == OrderStatus.RECEIVED
+    assert StatusEvent.objects.filter(repair_order=order, transition="receive").count() == 1
+    assert IntakeAct.objects.filter(repair_order=order).count() == 1
+
+
+def test_second_concurrent_approval_is_refused(postgres_db):
+    claim = ClaimFactory()
+    first, second = SupportUserFactory(), SupportUserFactory()
+    almaty, astana = ServiceCenterFactory(), ServiceCenterFactory(city="Астана")
+
+    outcomes = race(
+        lambda: approve_claim(
+            claim=Claim.objects.get(pk=claim.pk), service_center=almaty, by=first
+        ),
+        lambda: approve_claim(
+            claim=Claim.objects.get(pk=claim.pk), service_center=astana, by=second
+        ),
+    )
+
+    winners = [o for o in outcomes if isinstance(o, RepairOrder)]
+    losers = [o for o in outcomes if isinstance(o, REFUSALS)]
+    assert (len(winners), len(losers)) == (1, 1), outcomes
+    assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.APPROVED
+    assert RepairOrder.objects.filter(claim=claim).count() == 1
+    assert StatusEvent.objects.filter(claim=claim, transition="approve").count() == 1
+
+
+def test_a_stale_save_after_a_committed_move_raises_concurrent_transition(postgres_db):
+    order = make_order()
+    stale = RepairOrder.objects.get(pk=order.pk)
+    fresh = RepairOrder.objects.get(pk=order.pk)
+    fresh.register_shipment()
+    fresh.save()
+
+    stale.cancel(reason="дубль")
+    with pytest.raises(ConcurrentTransition):
+        stale.save()
+
+    assert RepairOrder.objects.get(pk=order.pk).status == OrderStatus.IN_TRANSIT

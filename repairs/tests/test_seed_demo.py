@@ -1,0 +1,156 @@
+"""`manage.py seed_demo`: every state on show, made through the services, idempotent."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from claims.models import Claim, ClaimStatus
+from notifications.models import Notification
+from repairs.management.commands.seed_demo import DEMO_PASSWORD
+from repairs.models import IntakeAct, OrderStatus, RepairOrder, ServiceCenter, StatusEvent
+
+pytestmark = pytest.mark.django_db
+
+LOGINS = ["admin", "support", "almaty-tech", "astana-tech", "shymkent-tech"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    # Six users; the default hasher would make this test spend seconds on PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict:
+    return {
+        model.__name__: model.objects.count()
+        for model in [
+            User,
+            ServiceCenter,
+            Claim,
+            RepairOrder,
+            StatusEvent,
+            IntakeAct,
+            Notification,
+        ]
+    }
+
+
+def test_a_second_run_changes_nothing():
+    first_output = seed()
+    after_first = counts()
+    statuses = sorted(RepairOrder.objects.values_list("order_number", "status"))
+
+    second_output = seed()
+
+    assert counts() == after_first
+    assert sorted(RepairOrder.objects.values_list("order_number", "status")) == statuses
+    assert "already there" in second_output
+    assert "already there" not in first_output
+    assert after_first["Claim"] >= 17
+    assert "Demo data: 3 service centers, 20 claims, 15 repair orders." in second_output
+
+
+def test_every_claim_state_and_every_order_state_is_present():
+    seed()
+
+    assert set(Claim.objects.values_list("status", flat=True)) == set(ClaimStatus.values)
+    assert set(RepairOrder.objects.values_list("status", flat=True)) == set(OrderStatus.values)
+
+
+def test_every_center_shows_several_states_received_among_them():
+    seed()
+
+    centers = ServiceCenter.objects.all()
+    assert sorted(centers.values_list("city", flat=True)) == ["Алматы", "Астана", "Шымкент"]
+    for center in centers:
+        states = set(center.repair_orders.values_list("status", flat=True))
+        assert len(states) >= 3, center
+        assert OrderStatus.RECEIVED in states, center
+        assert center.technicians.count() == 1
+        assert center.postal_address[:6].isdigit()
+        assert str(center.phone).startswith("+7")
+
+
+def test_each_claim_and_order_has_an_unbroken_event_history():
+    """Made through the services: each state was reached by a logged move, none was written."""
+    seed()
+
+    for claim in Claim.objects.all():
+        claim_events = StatusEvent.objects.filter(claim=claim, repair_order=None).order_by("pk")
+        assert_chain(claim_events, claim.status)
+    for order in RepairOrder.objects.all():
+        assert_chain(order.status_events.order_by("pk"), order.status)
+        has_act = IntakeAct.objects.filter(repair_order=order).exists()
+        assert has_act == order.status_events.filter(transition="receive").exists()
+        assert (order.intake_date is not None) == has_act
+
+
+def assert_chain(events, final_status):
+    previous = ""
+    for event in events:
+        assert event.from_status == previous, (event.transition, event.from_status, previous)
+        previous = event.to_status
+    assert previous == final_status
+
+
+def test_customers_look_like_kazakh_customers():
+    seed()
+
+    claims = Claim.objects.all()
+    assert len({claim.full_name for claim in claims}) == claims.count()
+    for claim in claims:
+        assert str(claim.phone).startswith("+7") and len(str(claim.phone)) == 12
+        assert len(claim.postal_code) == 6 and claim.postal_code.isdigit()
+        assert claim.product is not None and claim.product_model.startswith("DREAME")
+        assert claim.email.endswith("@example.com")
+    assert {"kk", "ru"} <= set(claims.values_list("language", flat=True))
+    # purchase dates are spread so that every verdict appears
+    assert set(claims.values_list("verdict", flat=True)) == {
+        "return_refund",
+        "replace_or_refund",
+        "free_repair",
+        "paid_repair",
+    }
+
+
+def test_customer_emails_are_queued_like_in_real_use():
+    seed()
+
+    received = RepairOrder.objects.filter(intake_date__isnull=False).count()
+    assert Notification.objects.filter(template="product_received").count() == received
+    assert Notification.objects.filter(template="claim_received").count() == Claim.objects.count()
+
+
+@pytest.mark.parametrize("username", LOGINS)
+def test_the_demo_users_can_log_in(client, username):
+    output = seed()
+
+    assert client.login(username=username, password=DEMO_PASSWORD)
+    assert username in output
+    assert DEMO_PASSWORD in output
+
+
+def test_the_demo_roles_are_set_up():
+    seed()
+
+    admin = User.objects.get(username="admin")
+    support = User.objects.get(username="support")
+    assert admin.is_superuser and admin.is_staff
+    assert support.is_staff and support.has_perm("claims.triage_claim")
+    assert not support.has_perm("repairs.work_on_order")
+    for username, city in [
+        ("almaty-tech", "Алматы"),
+        ("astana-tech", "Астана"),
+        ("shymkent-tech", "Шымкент"),
+    ]:
+        technician = User.objects.get(username=username)
+        assert technician.has_perm("repairs.work_on_order")
+        assert technician.technician.service_center.city == city

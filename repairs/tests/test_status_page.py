@@ -1,0 +1,498 @@
+"""The public «Статус ремонта» page: what a customer with a stub sees, and what nobody sees."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from claims.models import WarrantyPolicy
+from claims.services import approve_claim, submit_claim
+from dreame_service import ratelimit
+from repairs import services, status_text
+from repairs.models import OrderStatus, RepairOrder
+from repairs.tests.factories import ServiceCenterFactory, UserFactory
+from repairs.views import RATE_LIMIT_SCOPE
+
+URL = "/partners/repair-status/"
+
+# Everything personal a fully filled order holds; none of it may reach the page or the API.
+CLAIM_DATA = {
+    "full_name": "Айгерим Нурлановна Сатпаева",
+    "email": "aigerim.satpayeva@example.kz",
+    "phone": "+77015550123",
+    "whatsapp": "+77015550124",
+    "region": "Алматинская область",
+    "city": "Талдыкорган",
+    "address": "ул. Жансугурова, д. 77, кв. 12",
+    "postal_code": "040000",
+    "product_model": "DREAME L20 Ultra",
+    "serial_number": "SN-PRIVATE-0042",
+    "seller": "Магазин Техника Плюс",
+    "fault_description": "Не заряжается от базы, мигает красный индикатор.",
+}
+ACT_DATA = {
+    "serial_number": "ACT-SERIAL-7781",
+    "completeness": "Робот, база, блок питания",
+    "condition": "Царапина на крышке",
+    "has_receipt": True,
+    "has_warranty_card": True,
+    "final_verdict": "free_repair",
+    "is_user_fault": False,
+    "notes": "Заметка техника только для акта",
+}
+INTERNAL_NOTE = "Внутренняя заметка: клиент звонил трижды"
+PII = [
+    "Айгерим",
+    "Сатпаева",
+    "aigerim.satpayeva@example.kz",
+    "+77015550123",
+    "7015550123",
+    "701 555 01 23",
+    "+77015550124",
+    "Талдыкорган",
+    "Алматинская область",
+    "Жансугурова",
+    "040000",
+    "SN-PRIVATE-0042",
+    "ACT-SERIAL-7781",
+    "Заметка техника",
+    "Магазин Техника Плюс",
+    "Не заряжается",
+    INTERNAL_NOTE,
+]
+
+
+def kz_policy() -> WarrantyPolicy:
+    # The data migration seeds it; transactional tests flush it, so make sure it is there.
+    policy, _created = WarrantyPolicy.objects.get_or_create(country="KZ")
+    return policy
+
+
+def staff_user():
+    return UserFactory(
+        username="timur.tech", first_name="Тимур", last_name="Техников", is_superuser=True
+    )
+
+
+def make_order(*, to: str = OrderStatus.RECEIVED, purchase_days_ago: int = 90) -> RepairOrder:
+    """An order moved through the real services to state `to`, with everything filled in."""
+    by = staff_user()
+    center = ServiceCenterFactory(
+        name="DREAME Сервис Алматы",
+        city="Алматы",
+        phone="+77272440055",
+        whatsapp="",
+        email="center@service.kz",
+    )
+    data = {
+        **CLAIM_DATA,
+        "purchase_date": timezone.localdate() - datetime.timedelta(days=purchase_days_ago),
+    }
+    claim = submit_claim(data=data, policy=kz_policy())
+    order = approve_claim(claim=claim, service_center=center, by=by)
+    order = services.register_shipment(
+        order=order, carrier="Kazpost", tracking_number="INBOUND-555", by=by
+    )
+    order = services.receive_order(order=order, act_data=ACT_DATA, by=by)
+    steps = {
+        OrderStatus.RECEIVED: [],
+        OrderStatus.DIAGNOSTICS: ["diag"],
+        OrderStatus.AWAITING_APPROVAL: ["diag", "quote"],
+        OrderStatus.IN_REPAIR: ["diag", "repair"],
+        OrderStatus.AWAITING_PARTS: ["diag", "repair", "parts"],
+        OrderStatus.READY_FOR_RETURN: ["diag", "repair", "complete"],
+        OrderStatus.SHIPPED: ["diag", "repair", "complete", "ship"],
+        OrderStatus.DELIVERED: ["diag", "repair", "complete", "ship", "deliver"],
+        OrderStatus.CANCELLED: ["cancel"],
+    }[to]
+    for step in steps:
+        if step == "diag":
+            order = services.start_diagnostics(order=order, by=by, note="Проверяем аккумулятор.")
+        elif step == "quote":
+            order = services.send_quote(order=order, amount=Decimal("45000"), by=by)
+        elif step == "repair":
+            order = services.start_repair(order=order, by=by)
+        elif step == "parts":
+            order = services.wait_for_parts(order=order, by=by, note="Заказан новый аккумулятор.")
+        elif step == "complete":
+            order = services.complete_repair(order=order, by=by, note="Заменён аккумулятор.")
+        elif step == "ship":
+            order = services.ship_back(
+                order=order, carrier="CDEK", tracking_number="1098765432", by=by
+            )
+        elif step == "deliver":
+            order = services.confirm_delivery(order=order, by=by)
+        elif step == "cancel":
+            order = services.cancel_order(order=order, reason="Клиент отказался от ремонта.", by=by)
+    # An internal note on the order's history, as the workbench writes them.
+    services.record_status_event(
+        claim=order.claim,
+        repair_order=order,
+        transition="note",
+        from_status=order.status,
+        to_status=order.status,
+        by=by,
+        internal_note=INTERNAL_NOTE,
+    )
+    return order
+
+
+def stub_query(order: RepairOrder, **overrides) -> dict:
+    """What the stub's QR link carries."""
+    return {
+        "order_number": order.order_number,
+        "intake_date": order.intake_date.isoformat(),
+        **overrides,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit(settings):
+    # DEBUG is off in tests; the manifest storage would need `collectstatic` first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.REPAIR_STATUS_RATE_LIMIT = 30
+    settings.REPAIR_STATUS_RATE_WINDOW = 600
+    ratelimit.reset(scope=RATE_LIMIT_SCOPE, key="127.0.0.1", window_seconds=600)
+    yield
+    ratelimit.reset(scope=RATE_LIMIT_SCOPE, key="127.0.0.1", window_seconds=600)
+
+
+def text_of(response) -> str:
+    return response.content.decode()
+
+
+# --- Finding the order ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_it_opens_the_result_straight_from_the_stubs_qr_link(client):
+    order = make_order(to=OrderStatus.DIAGNOSTICS)
+    response = client.get(URL, stub_query(order))
+    html = text_of(response)
+    assert response.status_code == 200
+    assert "DREAME L20 Ultra" in html
+    assert "Техник выясняет" not in html  # Russian is the default, texts come from the catalog
+    assert order.display_number in html
+    assert "+7 7272 44 00 55" in html  # the service center's phone
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "typed_number",
+    ["lower", "spaced", "dashed"],
+)
+def test_it_ignores_case_spaces_and_dashes_in_the_order_number(client, typed_number):
+    order = make_order()
+    number = order.order_number
+    typed = {
+        "lower": number.lower(),
+        "spaced": f" {number[:5]} {number[5:]} ",
+        "dashed": order.display_number,
+    }[typed_number]
+    response = client.get(URL, stub_query(order, order_number=typed))
+    assert response.status_code == 200
+    assert "DREAME L20 Ultra" in text_of(response)
+
+
+@pytest.mark.django_db
+def test_it_accepts_the_date_typed_as_on_the_stub(client):
+    order = make_order()
+    typed = order.intake_date.strftime("%d.%m.%Y")
+    response = client.get(URL, stub_query(order, intake_date=typed))
+    assert response.status_code == 200
+    assert "DREAME L20 Ultra" in text_of(response)
+
+
+@pytest.mark.django_db
+def test_an_empty_form_just_shows_the_form_and_counts_nothing(client, settings):
+    settings.REPAIR_STATUS_RATE_LIMIT = 1
+    for _ in range(3):
+        response = client.get(URL)
+        assert response.status_code == 200
+    html = text_of(response)
+    assert 'name="order_number"' in html and 'name="intake_date"' in html
+    assert 'for="id_order_number"' in html and 'for="id_intake_date"' in html
+    assert "Nothing found" not in html and "Ничего не найдено" not in html
+
+
+# --- What the result says ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_result_says_in_plain_words_where_the_product_is_and_what_comes_next(client, settings):
+    order = make_order(to=OrderStatus.AWAITING_PARTS)
+    response = client.get(URL, stub_query(order), HTTP_ACCEPT_LANGUAGE="en")
+    html = text_of(response)
+    assert "The repair is waiting for spare parts." in html
+    assert "Spare parts usually arrive within 2 to 4 weeks" in html
+    # The timeline: an ordered list, oldest first, public notes shown.
+    timeline = html.split('<ol class="timeline">', 1)[1].split("</ol>", 1)[0]
+    labels = re.findall(r'<span class="timeline-label">([^<]+)</span>', timeline)
+    assert labels == [
+        "Repair order opened",
+        "Sent to the service center",
+        "Received by the service center",
+        "Diagnostics started",
+        "Repair in progress",
+        "Waiting for spare parts",
+    ]  # the staff note after it changes nothing the customer sees: left out
+    assert "Заказан новый аккумулятор." in timeline
+    assert timezone.localdate().strftime("%d.%m.%Y") in timeline
+
+
+@pytest.mark.django_db
+def test_it_never_shows_a_raw_state_code(client):
+    order = make_order(to=OrderStatus.AWAITING_APPROVAL)
+    html = text_of(client.get(URL, stub_query(order)))
+    visible = re.sub(r"<[^>]+>", " ", html)
+    for code in OrderStatus.values:
+        assert code not in visible
+
+
+@pytest.mark.django_db
+def test_awaiting_approval_shows_the_price_in_tenge_and_how_to_approve(client):
+    order = make_order(to=OrderStatus.AWAITING_APPROVAL)
+    html = text_of(client.get(URL, stub_query(order), HTTP_ACCEPT_LANGUAGE="en"))
+    assert '<p class="status-amount nowrap">45 000 ₸</p>' in html
+    assert "call the service center and give your order number" in html
+    assert 'href="tel:+77272440055"' in html
+
+
+@pytest.mark.django_db
+def test_the_price_is_not_shown_once_the_quote_is_decided(client):
+    order = make_order(to=OrderStatus.AWAITING_APPROVAL)
+    services.accept_quote(order=order, by=None)
+    html = text_of(client.get(URL, stub_query(order)))
+    assert "45 000 ₸" not in html
+
+
+@pytest.mark.django_db
+def test_once_shipped_it_shows_the_carrier_the_tracking_number_and_the_new_warranty_end(client):
+    order = make_order(to=OrderStatus.SHIPPED)
+    html = text_of(client.get(URL, stub_query(order), HTTP_ACCEPT_LANGUAGE="en"))
+    assert "<dd>CDEK</dd>" in html
+    assert '<dd class="tracking-number">1098765432</dd>' in html
+    assert "INBOUND-555" not in html  # the customer's own parcel to the center is not news
+    purchase = order.claim.purchase_date
+    # Claimed and shipped back the same day: 12 months from purchase, plus 0 days.
+    end = (
+        purchase.replace(year=purchase.year + 1)
+        if not (purchase.month == 2 and purchase.day == 29)
+        else datetime.date(purchase.year + 1, 2, 28)
+    )
+    assert f'now ends on <strong class="nowrap">{end:%d.%m.%Y}</strong>' in html
+
+
+@pytest.mark.django_db
+def test_no_warranty_end_before_the_product_is_on_its_way_back(client):
+    order = make_order(to=OrderStatus.READY_FOR_RETURN)
+    html = text_of(client.get(URL, stub_query(order), HTTP_ACCEPT_LANGUAGE="en"))
+    assert "now ends on" not in html
+    assert "tracking-number" not in html
+
+
+@pytest.mark.django_db
+def test_the_warranty_end_counts_the_days_until_delivery(client):
+    order = make_order(to=OrderStatus.DELIVERED, purchase_days_ago=100)
+    # The customer got the product back 9 days after the claim.
+    RepairOrder.objects.filter(pk=order.pk).update(
+        returned_at=order.claim.submitted_at + datetime.timedelta(days=9)
+    )
+    html = text_of(client.get(URL, stub_query(order), HTTP_ACCEPT_LANGUAGE="en"))
+    purchase = order.claim.purchase_date
+    from claims.warranty import add_months
+
+    end = add_months(purchase, 12) + datetime.timedelta(days=9)
+    assert f"{end:%d.%m.%Y}" in html
+
+
+@pytest.mark.django_db
+def test_an_out_of_warranty_product_gets_no_warranty_end(client):
+    order = make_order(to=OrderStatus.SHIPPED, purchase_days_ago=800)
+    html = text_of(client.get(URL, stub_query(order), HTTP_ACCEPT_LANGUAGE="en"))
+    assert "now ends on" not in html
+
+
+@pytest.mark.django_db
+def test_the_page_speaks_kazakh(client):
+    order = make_order(to=OrderStatus.IN_REPAIR)
+    client.cookies["django_language"] = "kk"
+    html = text_of(client.get(URL, stub_query(order)))
+    assert '<html lang="kk">' in html
+    assert "Жөндеу мәртебесі" in html
+    assert "Өніміңіз жөнделіп жатыр." in html
+
+
+# --- No personal data -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("to", [OrderStatus.AWAITING_APPROVAL, OrderStatus.DELIVERED])
+def test_a_fully_filled_order_shows_no_personal_data(client, to):
+    order = make_order(to=to)
+    html = text_of(client.get(URL, stub_query(order)))
+    assert "DREAME L20 Ultra" in html  # it is the hit page
+    for secret in [*PII, "timur.tech", "Тимур", "Техников"]:
+        assert secret not in html, secret
+
+
+# --- Misses -----------------------------------------------------------------------------
+
+
+def _without_echo(response) -> str:
+    """The body with the places that echo what the visitor typed (the two inputs and the
+    language switch's return link) and the per-request CSRF token blanked out: the rest
+    must match byte for byte."""
+    html = text_of(response)
+    html = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]*"', r"\1", html)
+    html = re.sub(r'(name="next" type="hidden" value=")[^"]*"', r"\1", html)
+    return re.sub(r'(name="(?:order_number|intake_date)" type="\w+" value=")[^"]*"', r"\1", html)
+
+
+@pytest.mark.django_db
+def test_every_kind_of_miss_gets_the_same_answer(client):
+    order = make_order()
+    wrong_day = order.intake_date - datetime.timedelta(days=1)
+    misses = {
+        "unknown number": ("ZZZZZZZZZZ", order.intake_date.isoformat()),
+        "wrong date": (order.order_number, wrong_day.isoformat()),
+        "malformed number": ("not-a-number!", order.intake_date.isoformat()),
+        "malformed date": (order.order_number, "31.02.2025"),
+        "missing date": (order.order_number, ""),
+    }
+    bodies = {}
+    for name, (number, date) in misses.items():
+        response = client.get(URL, {"order_number": number, "intake_date": date})
+        assert response.status_code == 404, name
+        assert "на талоне" in text_of(response)
+        bodies[name] = _without_echo(response)
+    reference = bodies.pop("unknown number")
+    for name, body in bodies.items():
+        assert body == reference, name
+    assert "DREAME L20 Ultra" not in reference
+
+
+@pytest.mark.django_db
+def test_a_miss_keeps_what_was_typed(client):
+    response = client.get(URL, {"order_number": "7kq2m 9xw4d", "intake_date": "15.01.2025"})
+    html = text_of(response)
+    assert 'value="7kq2m 9xw4d"' in html
+    assert 'value="2025-01-15"' in html  # a date input needs ISO to show it
+
+
+@pytest.mark.django_db
+def test_input_is_escaped(client):
+    response = client.get(URL, {"order_number": '"><script>x</script>', "intake_date": "<b>"})
+    html = text_of(response)
+    assert "<script>x" not in html and "<b>" not in html
+
+
+# --- Speed and headers ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["hit", "miss", "malformed"])
+def test_a_lookup_takes_at_most_three_queries(client, django_assert_max_num_queries, kind):
+    order = make_order(to=OrderStatus.SHIPPED)
+    query = {
+        "hit": stub_query(order),
+        "miss": stub_query(order, intake_date="2001-01-01"),
+        "malformed": {"order_number": "??", "intake_date": "nope"},
+    }[kind]
+    # Expected: 1. the order joined with its claim (product model, purchase and claim dates),
+    # center, outbound shipment, the warranty months subquery and one row per status event.
+    # The budget of 3 leaves room; today it is one.
+    with django_assert_max_num_queries(1):
+        response = client.get(URL, query)
+    assert response.status_code == (200 if kind == "hit" else 404)
+    with django_assert_max_num_queries(3):
+        client.get(URL, query)
+
+
+@pytest.mark.django_db
+def test_a_repeated_lookup_is_answered_from_the_cache_without_sql(
+    client, django_assert_num_queries
+):
+    order = make_order(to=OrderStatus.IN_REPAIR)
+    client.get(URL, stub_query(order))
+
+    # Expected: none. The rendered answer comes from the cache; the rate limit too.
+    with django_assert_num_queries(0):
+        response = client.get(URL, stub_query(order))
+
+    assert response.status_code == 200
+    assert status_text.current_text(OrderStatus.IN_REPAIR) in text_of(response)
+
+
+@pytest.mark.django_db
+def test_the_page_shows_the_new_state_as_soon_as_the_order_moves(
+    client, django_capture_on_commit_callbacks
+):
+    order = make_order(to=OrderStatus.IN_REPAIR)
+    before = text_of(client.get(URL, stub_query(order)))
+    assert status_text.current_text(OrderStatus.IN_REPAIR) in before
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.complete_repair(
+            order=order, by=User.objects.get(username="timur.tech"), note="Заменён аккумулятор."
+        )
+
+    after = text_of(client.get(URL, stub_query(order)))
+    assert status_text.current_text(OrderStatus.READY_FOR_RETURN) in after
+    assert "Заменён аккумулятор." in after
+
+
+@pytest.mark.django_db
+def test_the_lookup_works_when_the_cache_is_down(client, settings):
+    order = make_order(to=OrderStatus.IN_REPAIR)
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+
+    response = client.get(URL, stub_query(order))
+
+    assert response.status_code == 200
+    assert status_text.current_text(OrderStatus.IN_REPAIR) in text_of(response)
+
+
+@pytest.mark.django_db
+def test_the_answer_varies_on_accept_and_is_never_cached(client):
+    order = make_order()
+    response = client.get(URL, stub_query(order))
+    assert "Accept" in response["Vary"]
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_post_is_refused(client):
+    assert client.post(URL, {"order_number": "X"}).status_code == 405
+
+
+# --- Rate limit -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_too_many_lookups_get_a_friendly_429_page(client, settings):
+    settings.REPAIR_STATUS_RATE_LIMIT = 3
+    order = make_order()
+    for _ in range(3):
+        assert client.get(URL, stub_query(order, intake_date="2001-01-01")).status_code == 404
+    response = client.get(URL, stub_query(order))  # even a right answer waits now
+    html = text_of(response)
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 600
+    assert "DREAME L20 Ultra" not in html
+    assert "Пожалуйста, повторите попытку через" in html
+    assert 'name="order_number"' in html  # the form stays, with the values typed
