@@ -1,6 +1,7 @@
 """Benchmark: one Celery worker delivers N queued e-mails to a loopback SMTP server.
 
-Not a test. Needs PostgreSQL and Redis, like production:
+Not a test. Needs PostgreSQL and Redis, like production; it creates the database if it
+is missing:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dreame_bench \\
     REDIS_URL=redis://127.0.0.1:6379/3 SECRET_KEY=bench \\
@@ -34,6 +35,8 @@ def main() -> int:
     import logging
 
     import django
+
+    _create_database_if_missing(os.environ.get("DATABASE_URL", ""))
 
     django.setup()
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
@@ -108,6 +111,28 @@ def main() -> int:
     Notification.objects.filter(pk__in=ids).delete()
     ok = len(sink.messages) == len(ids) and duplicates == 0
     return 0 if ok else 1
+
+
+def _create_database_if_missing(url: str) -> None:
+    name = url.rsplit("/", 1)[-1]
+    if not url.startswith("postgres") or not name:
+        return
+    exists = subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{name}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not exists:
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
 
 
 if __name__ == "__main__":
