@@ -59,7 +59,6 @@ run: $(VENV_STAMP)
 	@echo "  The portal:         http://$(HOST_PORT)/"
 	@echo "  Repair status:      http://$(HOST_PORT)/partners/repair-status/  (menu «Партнеры»)"
 	@echo "  Support (admin):    http://$(HOST_PORT)/admin/"
-	@echo "  Technicians:        http://$(HOST_PORT)/service/"
 	@echo "  Demo logins:        $(DEMO_LOGINS)"
 	@echo "  E-mails sent:       var/mail/   Uploads: var/media/"
 	@echo "  Stop with Ctrl+C."

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
 from claims import services
-from claims.models import Claim, ProductModel, WarrantyPolicy
+from claims.models import Claim, ClaimAttachment, ProductModel, WarrantyPolicy
 from repairs.models import ServiceCenter
 
 
@@ -22,8 +22,29 @@ class ClaimActionForm(admin.helpers.ActionForm):
     message = forms.CharField(label=_("Reason or request"), max_length=2000, required=False)
 
 
+class ClaimAttachmentInline(admin.TabularInline):
+    model = ClaimAttachment
+    extra = 0
+    fields = ["uploaded_at", "file_link"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # customers add files through the supplement link
+
+    @admin.display(description=_("File"))
+    def file_link(self, attachment):
+        # Through the permission-checked view: the file itself has no public URL.
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("claims:attachment", args=[attachment.pk]),
+            _("Open the file"),
+        )
+
+
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
+    inlines = [ClaimAttachmentInline]
     action_form = ClaimActionForm
     list_display = [
         "number",

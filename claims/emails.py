@@ -69,7 +69,8 @@ def queue_claim_email(*, claim, event: str, status_event) -> None:
     )
 
 
-def queue_staff_new_claim(*, claim, status_event) -> None:
+def queue_staff_email(*, claim, event: str, status_event) -> None:
+    """To support (in the site's default language): a new claim, a customer's supplement."""
     context = claim_context(claim)
     context.update(
         {
@@ -79,13 +80,14 @@ def queue_staff_new_claim(*, claim, status_event) -> None:
             "serial_number": claim.serial_number,
             "seller": claim.seller,
             "fault_description": claim.fault_description,
+            "supplement_text": status_event.public_note,
             "admin_url": settings.SITE_URL + reverse("admin:claims_claim_change", args=[claim.pk]),
         }
     )
     queue_email(
-        event_key=f"claim:{claim.number}:staff_new_claim:{status_event.pk}",
+        event_key=f"claim:{claim.number}:{event}:{status_event.pk}",
         recipient=settings.SUPPORT_EMAIL,
-        template="staff_new_claim",
+        template=event,
         language=settings.LANGUAGE_CODE,
         context=context,
     )

@@ -168,3 +168,21 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     )
     def withdraw(self):
         pass
+
+
+class ClaimAttachment(models.Model):
+    """A file the customer added later through the supplement link; the receipt stays."""
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return f"{self.claim.number}: {self.file.name}"

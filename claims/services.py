@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from claims import emails, warranty
-from claims.models import Claim, ClaimStatus, WarrantyPolicy
+from claims.models import Claim, ClaimAttachment, ClaimStatus, WarrantyPolicy
 from repairs import order_numbers
 from repairs.models import ServiceCenter
 from repairs.services import check_transition_permission, create_repair_order, record_status_event
@@ -53,7 +53,7 @@ def submit_claim(*, data: dict, receipt=None, language: str = "ru", policy=None)
                     claim=claim, transition="submit", from_status="", to_status=claim.status
                 )
                 emails.queue_claim_email(claim=claim, event="claim_received", status_event=event)
-                emails.queue_staff_new_claim(claim=claim, status_event=event)
+                emails.queue_staff_email(claim=claim, event="staff_new_claim", status_event=event)
             return claim
         except IntegrityError:
             if not Claim.objects.filter(number=claim.number).exists():
@@ -81,17 +81,25 @@ def request_claim_info(*, claim: Claim, message: str, by) -> Claim:
 
 
 @transaction.atomic
-def supplement_claim(*, claim: Claim, text: str, receipt=None) -> Claim:
-    """The customer answers a request for information through the signed link."""
+def supplement_claim(*, claim: Claim, text: str, attachment=None) -> Claim:
+    """The customer answers a request for information through the signed link.
+
+    A file is kept beside the receipt, never instead of it; support is told by e-mail.
+    """
     claim = _lock(claim)
     from_status = claim.status
     claim.supplement(text=text)
-    if receipt is not None:
-        claim.receipt = receipt
     claim.save()
-    record_status_event(
-        claim=claim, transition="supplement", from_status=from_status, to_status=claim.status
+    if attachment is not None:
+        ClaimAttachment.objects.create(claim=claim, file=attachment)
+    event = record_status_event(
+        claim=claim,
+        transition="supplement",
+        from_status=from_status,
+        to_status=claim.status,
+        public_note=text,
     )
+    emails.queue_staff_email(claim=claim, event="staff_claim_supplemented", status_event=event)
     return claim
 
 

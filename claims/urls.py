@@ -12,4 +12,5 @@ urlpatterns = [
     path("claims/supplement/done/", views.supplement_done, name="supplement_done"),
     path("claims/supplement/<str:token>/", views.claim_supplement, name="supplement"),
     path("claims/<int:pk>/receipt/", views.claim_receipt, name="receipt"),
+    path("claims/attachments/<int:pk>/", views.claim_attachment, name="attachment"),
 ]

@@ -20,7 +20,7 @@ from django_fsm import TransitionNotAllowed
 
 from claims import selectors, services, signing, uploads
 from claims.forms import ClaimForm, SupplementForm
-from claims.models import Claim, ClaimStatus
+from claims.models import Claim, ClaimAttachment, ClaimStatus
 from dreame_service.ratelimit import client_address, is_limited
 
 logger = logging.getLogger(__name__)
@@ -257,7 +257,7 @@ def claim_supplement(request, token):
                 services.supplement_claim(
                     claim=claim,
                     text=form.cleaned_data["text"].strip(),
-                    receipt=form.cleaned_data["receipt"],
+                    attachment=form.cleaned_data["receipt"],
                 )
             except TransitionNotAllowed:
                 return _no_info_needed(request, claim)
@@ -311,24 +311,43 @@ def csrf_failure(request, reason=""):
 @login_required
 @require_GET
 def claim_receipt(request, pk):
-    """A claim's receipt for staff: streamed from the private folder, or a short-lived
-    signed S3 URL. Never a public URL."""
-    if not (request.user.is_staff and request.user.has_perm("claims.view_claim")):
-        raise PermissionDenied
+    """A claim's receipt for staff. Never a public URL."""
+    _require_claim_viewer(request)
     claim = get_object_or_404(Claim.objects.only("pk", "receipt"), pk=pk)
     if not claim.receipt:
         raise Http404
-    storage = claim.receipt.storage
+    return _private_file_response(claim.receipt, filename_stem=f"{claim.pk}-receipt")
+
+
+@never_cache
+@login_required
+@require_GET
+def claim_attachment(request, pk):
+    """A file the customer added through the supplement link, for staff."""
+    _require_claim_viewer(request)
+    attachment = get_object_or_404(ClaimAttachment.objects.only("pk", "claim_id", "file"), pk=pk)
+    return _private_file_response(
+        attachment.file, filename_stem=f"{attachment.claim_id}-attachment-{attachment.pk}"
+    )
+
+
+def _require_claim_viewer(request) -> None:
+    if not (request.user.is_staff and request.user.has_perm("claims.view_claim")):
+        raise PermissionDenied
+
+
+def _private_file_response(field_file, *, filename_stem: str):
+    """Streamed from the private folder, or a redirect to a short-lived signed S3 URL."""
+    storage = field_file.storage
     if not isinstance(storage, FileSystemStorage):
-        return redirect(storage.url(claim.receipt.name))
-    receipt = claim.receipt.open("rb")
-    kind = uploads.sniff_kind(receipt.read(16))
-    receipt.seek(0)
-    is_image = kind in uploads.PILLOW_FORMATS
+        return redirect(storage.url(field_file.name))
+    handle = field_file.open("rb")
+    kind = uploads.sniff_kind(handle.read(16))
+    handle.seek(0)
     response = FileResponse(
-        receipt,
-        as_attachment=not is_image,  # PDFs download rather than open in our origin
-        filename=f"{claim.pk}-receipt{uploads.EXTENSIONS.get(kind, '')}",
+        handle,
+        as_attachment=kind not in uploads.PILLOW_FORMATS,  # PDFs download, not open here
+        filename=f"{filename_stem}{uploads.EXTENSIONS.get(kind, '')}",
         content_type=uploads.CONTENT_TYPES.get(kind, "application/octet-stream"),
     )
     response["Content-Security-Policy"] = "sandbox"

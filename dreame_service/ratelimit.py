@@ -5,6 +5,7 @@ itself when the window ends. When the store is unreachable the limit fails open 
 it: a customer must never be refused because Redis is down.
 """
 
+import functools
 import ipaddress
 import logging
 import time
@@ -47,6 +48,21 @@ def client_address(request) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)
+
+
+@functools.cache
+def _networks(cidrs: tuple[str, ...]):
+    return tuple(ipaddress.ip_network(cidr, strict=False) for cidr in cidrs)
+
+
+def is_in_networks(address: str, cidrs) -> bool:
+    """Whether a `client_address()` value lies in one of the CIDR networks."""
+    if not cidrs or address == "unknown":
+        return False
+    if "/" in address:  # an IPv6 /64: in the list if its first address is
+        address = address.split("/", 1)[0]
+    ip = ipaddress.ip_address(address)
+    return any(ip in network for network in _networks(tuple(cidrs)))
 
 
 def _window(window_seconds: int, now: float) -> tuple[int, int]:

@@ -288,4 +288,8 @@ CELERY_BEAT_SCHEDULE = {
 # window; see docs/security.md for why 30 per 10 minutes makes enumeration hopeless.
 REPAIR_STATUS_RATE_LIMIT = env.int("REPAIR_STATUS_RATE_LIMIT", default=30)
 REPAIR_STATUS_RATE_WINDOW = env.int("REPAIR_STATUS_RATE_WINDOW", default=600)
+# The call center's phone system looks orders up for every caller from a few fixed
+# addresses; those networks (CIDR, comma-separated) get their own, higher limit.
+CALL_CENTER_NETWORKS = env.list("CALL_CENTER_NETWORKS", default=[])
+CALL_CENTER_RATE_LIMIT = env.int("CALL_CENTER_RATE_LIMIT", default=3000)
 # --- end of repair status lookups ---

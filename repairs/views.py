@@ -56,10 +56,13 @@ def _lookup(request, *, as_json: bool):
     language = get_language()
     # Counted before the lookup, hit or miss: a blocked client costs no query at all. The
     # cached answer, if any, is read in the same round trip.
+    client = ratelimit.client_address(request)
     limit = ratelimit.hit(
         scope=RATE_LIMIT_SCOPE,
-        key=ratelimit.client_address(request),
-        limit=settings.REPAIR_STATUS_RATE_LIMIT,
+        key=client,
+        limit=settings.CALL_CENTER_RATE_LIMIT
+        if ratelimit.is_in_networks(client, settings.CALL_CENTER_NETWORKS)
+        else settings.REPAIR_STATUS_RATE_LIMIT,
         window_seconds=settings.REPAIR_STATUS_RATE_WINDOW,
         read=public_status.cache_key(
             order_number=order_number, intake_date=intake_date, language=language

@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from claims import signing, views
-from claims.models import Claim, ClaimStatus, ProductModel, WarrantyPolicy
+from claims.models import Claim, ClaimAttachment, ClaimStatus, ProductModel, WarrantyPolicy
 from claims.tests.factories import ClaimFactory
 from notifications.models import Notification
 from repairs.models import StatusEvent
@@ -402,8 +402,43 @@ def test_a_supplement_returns_the_claim_to_submitted(client, private_media):
     assert response.redirect_chain == [("/claims/supplement/done/", 302)]
     assert claim.status == ClaimStatus.SUBMITTED
     assert claim.supplement_text == "Вот чек целиком"
-    assert re.fullmatch(r"receipts/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", claim.receipt.name)
+    attachment = claim.attachments.get()
+    assert re.fullmatch(r"attachments/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", attachment.file.name)
     assert StatusEvent.objects.filter(claim=claim, transition="supplement").exists()
+
+
+def test_a_supplement_file_is_kept_beside_the_receipt_and_support_is_told(client):
+    claim = submitted_claim(client)
+    original_receipt = claim.receipt.name
+    Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.NEEDS_INFO)
+
+    client.post(supplement_path(claim), {"text": "Ещё фото", "receipt": receipt()})
+
+    claim.refresh_from_db()
+    assert claim.receipt.name == original_receipt
+    assert claim.attachments.count() == 1
+    staff_email = Notification.objects.get(template="staff_claim_supplemented")
+    assert staff_email.recipient == "dreamesupport@dreame.tech"
+    assert staff_email.context["supplement_text"] == "Ещё фото"
+
+
+def test_staff_open_a_supplement_file_and_others_cannot(client, admin_client):
+    claim = submitted_claim(client)
+    Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.NEEDS_INFO)
+    client.post(supplement_path(claim), {"text": "Ещё фото", "receipt": receipt()})
+    attachment = ClaimAttachment.objects.get()
+    path = f"/claims/attachments/{attachment.pk}/"
+
+    admin_html = admin_client.get(f"/admin/claims/claim/{claim.pk}/change/").content.decode()
+    response = admin_client.get(path)
+
+    assert f'href="{path}"' in admin_html
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
+    assert Client().get(path)["Location"].startswith("/admin/login/")
+    unprivileged = Client()
+    unprivileged.force_login(staff_user(perm=False))
+    assert unprivileged.get(path).status_code == 403
 
 
 def test_an_empty_supplement_is_refused_with_a_message(client):

@@ -59,6 +59,11 @@ CONTEXTS = {
         "fault_description": "Не заряжается <script>alert('x')</script>",
         "admin_url": "http://127.0.0.1:8000/admin/claims/claim/1/change/",
     },
+    "staff_claim_supplemented": {
+        **CLAIM,
+        "supplement_text": "Чек во вложении <script>alert('x')</script>",
+        "admin_url": "http://127.0.0.1:8000/admin/claims/claim/1/change/",
+    },
     "product_received": {**ORDER, "public_note": ""},
     "quote_sent": {**ORDER, "order_status": "awaiting_approval"},
     "quote_reminder": {**ORDER, "order_status": "awaiting_approval"},

@@ -124,6 +124,29 @@ def test_no_parameters_is_a_400(client):
 
 
 @pytest.mark.django_db
+def test_the_call_centers_network_gets_its_own_higher_limit(client, settings):
+    settings.REPAIR_STATUS_RATE_LIMIT = 1
+    settings.CALL_CENTER_NETWORKS = ["127.0.0.0/29"]  # the test client's address
+    settings.CALL_CENTER_RATE_LIMIT = 3
+    order = make_order()
+
+    answers = [client.get(API, stub_query(order)).status_code for _ in range(4)]
+
+    assert answers == [200, 200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_an_address_outside_the_call_centers_network_keeps_the_normal_limit(client, settings):
+    settings.REPAIR_STATUS_RATE_LIMIT = 1
+    settings.CALL_CENTER_NETWORKS = ["198.51.100.0/28"]
+    order = make_order()
+
+    answers = [client.get(API, stub_query(order)).status_code for _ in range(2)]
+
+    assert answers == [200, 429]
+
+
+@pytest.mark.django_db
 def test_the_api_shares_the_pages_rate_limit(client, settings):
     settings.REPAIR_STATUS_RATE_LIMIT = 2
     order = make_order()
