@@ -333,7 +333,8 @@ class Command(BaseCommand):
         self.stdout.write("  support        support staff, /admin/")
         for username, _first, _last, center_key in TECHNICIANS:
             self.stdout.write(
-                f"  {username:<14} technician, {CENTERS[center_key]['city']}, the /service/ workbench (not built yet)"
+                f"  {username:<14} technician, {CENTERS[center_key]['city']} "
+                "(the /service/ workbench is not built yet)"
             )
         self.stdout.write(
             self.style.SUCCESS(
