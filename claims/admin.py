@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -95,7 +95,7 @@ class ClaimAdmin(admin.ModelAdmin):
             try:
                 action(claim)
                 done += 1
-            except (TransitionNotAllowed, PermissionDenied):
+            except (TransitionNotAllowed, PermissionDenied, ValidationError):
                 self.message_user(
                     request,
                     _("Claim %(number)s: not possible in its current state.")

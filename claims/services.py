@@ -3,11 +3,13 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claims import emails, warranty
-from claims.models import Claim, ClaimAttachment, ClaimStatus, WarrantyPolicy
+from claims.models import Claim, ClaimAttachment, WarrantyPolicy
 from repairs import order_numbers
 from repairs.models import ServiceCenter
 from repairs.services import check_transition_permission, create_repair_order, record_status_event
@@ -61,20 +63,34 @@ def submit_claim(*, data: dict, receipt=None, language: str = "ru", policy=None)
     raise RuntimeError("Could not draw a free claim number")
 
 
-@transaction.atomic
-def request_claim_info(*, claim: Claim, message: str, by) -> Claim:
+def _move_claim(
+    *, claim: Claim, transition: str, by, public_note: str = "", **kwargs
+) -> tuple[Claim, object]:
+    """Lock, check, transition, save, log: the path every claim change takes.
+
+    Runs inside the caller's transaction; returns the locked claim and its StatusEvent.
+    """
     claim = _lock(claim)
-    check_transition_permission(claim.request_info, by)
+    method = getattr(claim, transition)
+    check_transition_permission(method, by)
     from_status = claim.status
-    claim.request_info(message=message)
+    method(**kwargs)
     claim.save()
     event = record_status_event(
         claim=claim,
-        transition="request_info",
+        transition=transition,
         from_status=from_status,
         to_status=claim.status,
         by=by,
-        public_note=message,
+        public_note=public_note,
+    )
+    return claim, event
+
+
+@transaction.atomic
+def request_claim_info(*, claim: Claim, message: str, by) -> Claim:
+    claim, event = _move_claim(
+        claim=claim, transition="request_info", by=by, public_note=message, message=message
     )
     emails.queue_claim_email(claim=claim, event="claim_info_requested", status_event=event)
     return claim
@@ -86,19 +102,11 @@ def supplement_claim(*, claim: Claim, text: str, attachment=None) -> Claim:
 
     A file is kept beside the receipt, never instead of it; support is told by e-mail.
     """
-    claim = _lock(claim)
-    from_status = claim.status
-    claim.supplement(text=text)
-    claim.save()
+    claim, event = _move_claim(
+        claim=claim, transition="supplement", by=None, public_note=text, text=text
+    )
     if attachment is not None:
         ClaimAttachment.objects.create(claim=claim, file=attachment)
-    event = record_status_event(
-        claim=claim,
-        transition="supplement",
-        from_status=from_status,
-        to_status=claim.status,
-        public_note=text,
-    )
     emails.queue_staff_email(claim=claim, event="staff_claim_supplemented", status_event=event)
     return claim
 
@@ -106,14 +114,11 @@ def supplement_claim(*, claim: Claim, text: str, attachment=None) -> Claim:
 @transaction.atomic
 def approve_claim(*, claim: Claim, service_center: ServiceCenter, by):
     """Assign a service center: opens the repair order and e-mails the center's contacts."""
-    claim = _lock(claim)
-    check_transition_permission(claim.approve, by)
-    from_status = claim.status
-    claim.approve()
-    claim.save()
-    event = record_status_event(
-        claim=claim, transition="approve", from_status=from_status, to_status=claim.status, by=by
-    )
+    if not service_center.is_active:
+        raise ValidationError(
+            _("This service center does not accept repairs now."), code="inactive_center"
+        )
+    claim, event = _move_claim(claim=claim, transition="approve", by=by)
     order = create_repair_order(claim=claim, service_center=service_center, by=by)
     emails.queue_claim_email(claim=claim, event="claim_approved", status_event=event)
     return order
@@ -121,18 +126,8 @@ def approve_claim(*, claim: Claim, service_center: ServiceCenter, by):
 
 @transaction.atomic
 def reject_claim(*, claim: Claim, reason: str, by) -> Claim:
-    claim = _lock(claim)
-    check_transition_permission(claim.reject, by)
-    from_status = claim.status
-    claim.reject(reason=reason)
-    claim.save()
-    event = record_status_event(
-        claim=claim,
-        transition="reject",
-        from_status=from_status,
-        to_status=claim.status,
-        by=by,
-        public_note=reason,
+    claim, event = _move_claim(
+        claim=claim, transition="reject", by=by, public_note=reason, reason=reason
     )
     emails.queue_claim_email(claim=claim, event="claim_rejected", status_event=event)
     return claim
@@ -140,15 +135,5 @@ def reject_claim(*, claim: Claim, reason: str, by) -> Claim:
 
 @transaction.atomic
 def withdraw_claim(*, claim: Claim, by=None) -> Claim:
-    claim = _lock(claim)
-    from_status = claim.status
-    claim.withdraw()
-    claim.save()
-    record_status_event(
-        claim=claim, transition="withdraw", from_status=from_status, to_status=claim.status, by=by
-    )
+    claim, _event = _move_claim(claim=claim, transition="withdraw", by=by)
     return claim
-
-
-def open_claims_count() -> int:
-    return Claim.objects.filter(status__in=[ClaimStatus.SUBMITTED, ClaimStatus.NEEDS_INFO]).count()

@@ -109,7 +109,10 @@ else:
 # Rendered template fragments that are the same for every visitor (the site's chrome):
 # per process, no network round trip.
 CACHES["local"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    # In development a template edit must show at once.
+    "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+    if DEBUG
+    else "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
 }
 

@@ -346,10 +346,13 @@ def test_a_technician_is_refused_even_when_the_claim_is_already_decided():
         _approve(claim, TechnicianFactory().user)
 
 
-def test_open_claims_count_counts_submitted_and_needs_info():
-    support = SupportUserFactory()
-    ClaimFactory()
-    _request_info(ClaimFactory(), support)
-    _reject(ClaimFactory(), support)
+def test_an_inactive_service_center_cannot_be_assigned():
+    claim = ClaimFactory()
+    center = ServiceCenterFactory(is_active=False)
 
-    assert services.open_claims_count() == 2
+    with pytest.raises(ValidationError):
+        services.approve_claim(claim=claim, service_center=center, by=SupportUserFactory())
+
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED
+    assert not RepairOrder.objects.filter(claim=claim).exists()
