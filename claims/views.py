@@ -2,11 +2,9 @@
 
 import hashlib
 import logging
-import time
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404
@@ -18,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_fsm import TransitionNotAllowed
 
-from claims import selectors, services, signing, uploads
+from claims import selectors, services, signing, submissions, uploads
 from claims.forms import ClaimForm, SupplementForm
 from claims.models import Claim, ClaimAttachment, ClaimStatus
 from dreame_service.ratelimit import client_address, is_limited
@@ -32,11 +30,6 @@ SUBMITS_PER_ADDRESS = 30
 # Strict per person: nobody files more than a few claims an hour.
 SUBMITS_PER_CONTACT = 5
 SUPPLEMENTS_PER_ADDRESS = 20
-
-TOKEN_PENDING = "pending"
-TOKEN_TTL = HOUR
-# How long a duplicate POST waits for the first one to finish before answering.
-DUPLICATE_WAIT_SECONDS = 8
 
 
 @require_GET
@@ -78,15 +71,8 @@ def claim_new(request):
         return _limited_page(request, products)
 
     token = form.cleaned_data["form_token"]
-    earlier = _earlier_submission(token) if token else None
-    if earlier == TOKEN_PENDING:
-        earlier = _wait_for_submission(token)
-    if earlier is None:
-        duplicate = selectors.recent_duplicate_claim(data=data)
-        earlier = duplicate.number if duplicate else None
-    if earlier and earlier != TOKEN_PENDING:
-        return redirect(_confirmation_path(earlier))
-    if earlier == TOKEN_PENDING:
+    earlier = submissions.earlier_claim_number(token=token, data=data)
+    if earlier == submissions.PENDING:
         return _message(
             request,
             title=_("Your claim is being sent"),
@@ -96,15 +82,17 @@ def claim_new(request):
             ),
             status=409,
         )
+    if earlier:
+        return redirect(_confirmation_path(earlier))
 
     try:
         claim = services.submit_claim(
             data=data, receipt=form.cleaned_data["receipt"], language=translation.get_language()
         )
     except Exception:
-        _forget_submission(token)
+        submissions.forget(token=token)
         raise
-    _remember_submission(token, claim.number)
+    submissions.remember(token=token, number=claim.number)
     return redirect(_confirmation_path(claim.number))
 
 
@@ -126,54 +114,6 @@ def _contact_limited(scope: str, value: str) -> bool:
     # Hashed: the cache holds no personal data.
     key = hashlib.sha256(value.encode()).hexdigest()[:32]
     return is_limited(scope=scope, key=key, limit=SUBMITS_PER_CONTACT, window_seconds=HOUR)
-
-
-def _token_key(token: str) -> str:
-    return f"claim-form-token:{token}"
-
-
-def _earlier_submission(token: str) -> str | None:
-    """None when this POST is the first with the token (and now holds it), else the
-    earlier claim's number or TOKEN_PENDING while that one is still being saved."""
-    try:
-        if cache.add(_token_key(token), TOKEN_PENDING, timeout=TOKEN_TTL):
-            return None
-        return cache.get(_token_key(token)) or TOKEN_PENDING
-    except Exception:
-        # Fail open: without the cache the database check for a recent duplicate remains.
-        logger.warning("Cache unreachable; form token %s not checked", token, exc_info=True)
-        return None
-
-
-def _wait_for_submission(token: str) -> str:
-    deadline = time.monotonic() + DUPLICATE_WAIT_SECONDS
-    while time.monotonic() < deadline:
-        time.sleep(0.2)
-        try:
-            value = cache.get(_token_key(token))
-        except Exception:
-            return TOKEN_PENDING
-        if value != TOKEN_PENDING:
-            return value or TOKEN_PENDING
-    return TOKEN_PENDING
-
-
-def _remember_submission(token: str, number: str) -> None:
-    if not token:
-        return
-    try:
-        cache.set(_token_key(token), number, timeout=TOKEN_TTL)
-    except Exception:
-        logger.warning("Cache unreachable; form token %s not stored", token, exc_info=True)
-
-
-def _forget_submission(token: str) -> None:
-    if not token:
-        return
-    try:
-        cache.delete(_token_key(token))
-    except Exception:
-        logger.warning("Cache unreachable; form token %s not released", token, exc_info=True)
 
 
 def _confirmation_path(number: str) -> str:

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
-from claims import signing, views
+from claims import signing, submissions, views
 from claims.models import Claim, ClaimAttachment, ClaimStatus, ProductModel, WarrantyPolicy
 from claims.tests.factories import ClaimFactory
 from notifications.models import Notification
@@ -214,8 +214,8 @@ def test_two_different_claims_from_one_person_are_both_saved(client):
 
 
 def test_a_second_post_waits_for_the_first_one_still_being_saved(client, monkeypatch):
-    cache.add("claim-form-token:" + "c" * 32, views.TOKEN_PENDING, 60)
-    monkeypatch.setattr(views, "DUPLICATE_WAIT_SECONDS", 0.3)
+    cache.add("claim-form-token:" + "c" * 32, submissions.PENDING, 60)
+    monkeypatch.setattr(submissions, "DUPLICATE_WAIT_SECONDS", 0.3)
 
     response = english(client).post(NEW, form_data(form_token="c" * 32))
 
