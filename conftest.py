@@ -35,6 +35,18 @@ def _port_open(host: str, port: int) -> bool:
         return False
 
 
+@pytest.fixture(autouse=True)
+def _static_files_by_plain_names(settings):
+    """Pages render their {% static %} links from the source folders, not from a
+    collectstatic run that may be missing or stale (tests run with DEBUG off, and the
+    manifest storage would need one). `make test` still runs collectstatic, which checks
+    every file the CSS refers to."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def postgres_db(settings):
     """For tests that only mean something on PostgreSQL: row locks, concurrency."""

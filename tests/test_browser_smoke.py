@@ -10,18 +10,7 @@ from conftest import assert_no_horizontal_scroll, axe_violations, save_screensho
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def plain_static_files(settings):
-    # Tests run with DEBUG off, whose manifest storage needs `collectstatic` first.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-def test_it_leads_from_the_home_page_to_repair_status_on_a_phone(
-    phone_page, live_server, plain_static_files
-):
+def test_it_leads_from_the_home_page_to_repair_status_on_a_phone(phone_page, live_server):
     page = phone_page
     page.goto(f"{live_server.url}/")
 

@@ -19,11 +19,6 @@ URL = "/partners/repair-status/"
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limit(settings):
-    # DEBUG is off in tests; the manifest storage would need `collectstatic` first.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     settings.REPAIR_STATUS_RATE_LIMIT = 30
     ratelimit.reset(scope=RATE_LIMIT_SCOPE, key="127.0.0.1", window_seconds=600)
     yield

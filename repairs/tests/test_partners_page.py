@@ -7,15 +7,6 @@ from repairs.tests.factories import ServiceCenterFactory
 URL = "/partners/"
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    # DEBUG is off in tests; the manifest storage would need `collectstatic` first.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.mark.django_db
 def test_it_leads_to_the_repair_status_page(client):
     html = client.get(URL).content.decode()

@@ -23,10 +23,6 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def locmem(settings):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     settings.CACHES = {**settings.CACHES, **LOCMEM}
     caches["default"].clear()
 
