@@ -6,23 +6,17 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import assert_no_horizontal_scroll, axe_violations, save_screenshot
-from dreame_service import ratelimit
 from repairs.models import OrderStatus
 from repairs.tests.factories import ServiceCenterFactory
 from repairs.tests.test_status_page import make_order, stub_query
-from repairs.views import RATE_LIMIT_SCOPE
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_status_rate_limit"),
+]
 
 URL = "/partners/repair-status/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit(settings):
-    settings.REPAIR_STATUS_RATE_LIMIT = 30
-    ratelimit.reset(scope=RATE_LIMIT_SCOPE, key="127.0.0.1", window_seconds=600)
-    yield
-    ratelimit.reset(scope=RATE_LIMIT_SCOPE, key="127.0.0.1", window_seconds=600)
 
 
 def test_the_stubs_qr_link_opens_the_status(phone_page, live_server):

@@ -4,22 +4,13 @@ import json
 
 import pytest
 
-from dreame_service import ratelimit
 from repairs.models import OrderStatus
 from repairs.tests.test_status_page import PII, make_order, stub_query
-from repairs.views import RATE_LIMIT_SCOPE
 
 API = "/api/v1/repair-status/"
 PAGE = "/partners/repair-status/"
 
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit(settings):
-    settings.REPAIR_STATUS_RATE_LIMIT = 30
-    settings.REPAIR_STATUS_RATE_WINDOW = 600
-    ratelimit.reset(scope=RATE_LIMIT_SCOPE, key="127.0.0.1", window_seconds=600)
-    yield
-    ratelimit.reset(scope=RATE_LIMIT_SCOPE, key="127.0.0.1", window_seconds=600)
+pytestmark = pytest.mark.usefixtures("fresh_status_rate_limit")
 
 
 @pytest.mark.django_db

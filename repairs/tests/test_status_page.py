@@ -10,11 +10,9 @@ from django.utils import timezone
 
 from claims.models import WarrantyPolicy
 from claims.services import approve_claim, submit_claim
-from dreame_service import ratelimit
 from repairs import services, status_text
 from repairs.models import OrderStatus, RepairOrder
 from repairs.tests.factories import ServiceCenterFactory, UserFactory
-from repairs.views import RATE_LIMIT_SCOPE
 
 URL = "/partners/repair-status/"
 
@@ -63,6 +61,8 @@ PII = [
     "Не заряжается",
     INTERNAL_NOTE,
 ]
+
+pytestmark = pytest.mark.usefixtures("fresh_status_rate_limit")
 
 
 def kz_policy() -> WarrantyPolicy:
@@ -147,15 +147,6 @@ def stub_query(order: RepairOrder, **overrides) -> dict:
         "intake_date": order.intake_date.isoformat(),
         **overrides,
     }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit(settings):
-    settings.REPAIR_STATUS_RATE_LIMIT = 30
-    settings.REPAIR_STATUS_RATE_WINDOW = 600
-    ratelimit.reset(scope=RATE_LIMIT_SCOPE, key="127.0.0.1", window_seconds=600)
-    yield
-    ratelimit.reset(scope=RATE_LIMIT_SCOPE, key="127.0.0.1", window_seconds=600)
 
 
 def text_of(response) -> str:

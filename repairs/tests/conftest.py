@@ -1,0 +1,14 @@
+import pytest
+
+from dreame_service import ratelimit
+from repairs.views import RATE_LIMIT_SCOPE
+
+
+@pytest.fixture
+def fresh_status_rate_limit(settings):
+    """The lookup limit at its default, with the test client's count at zero before and after."""
+    settings.REPAIR_STATUS_RATE_LIMIT = 30
+    settings.REPAIR_STATUS_RATE_WINDOW = 600
+    ratelimit.reset(scope=RATE_LIMIT_SCOPE, key="127.0.0.1", window_seconds=600)
+    yield
+    ratelimit.reset(scope=RATE_LIMIT_SCOPE, key="127.0.0.1", window_seconds=600)
