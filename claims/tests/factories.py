@@ -30,3 +30,26 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     response_due_date = factory.LazyFunction(
         lambda: timezone.localdate() + datetime.timedelta(days=10)
     )
+
+
+def claim_form_fields(**overrides) -> dict:
+    """What a customer types into the claim form (contract field names), before the
+    product, the purchase date and the file, which each test module chooses."""
+    fields = {
+        "full_name": "Айгерим Сатпаева",
+        "email": "aigerim@example.kz",
+        "phone": "+7 701 234 56 78",
+        "whatsapp": "",
+        "region": "Алматы",
+        "city": "Алматы",
+        "address": "ул. Абая, 10, кв. 5",
+        "postal_code": "050000",
+        "product_model_other": "",
+        "serial_number": "SN123456",
+        "seller": "Technodom",
+        "fault_description": "Не заряжается от базы.",
+        "consent": "on",
+        "leave_empty": "",
+    }
+    fields.update(overrides)
+    return fields

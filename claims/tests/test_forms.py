@@ -10,6 +10,7 @@ from PIL import Image
 
 from claims.forms import FAULT_DESCRIPTION_MAX, ClaimForm, SupplementForm
 from claims.models import ProductModel
+from claims.tests.factories import claim_form_fields
 
 
 @pytest.fixture(autouse=True)
@@ -29,27 +30,14 @@ def jpeg() -> SimpleUploadedFile:
 
 
 def valid_data(**overrides) -> dict:
-    data = {
-        "full_name": "Айгерим Сатпаева",
-        "email": "aigerim@example.kz",
-        "phone": "+7 701 234 56 78",
-        "whatsapp": "",
-        "region": "Алматы",
-        "city": "Алматы",
-        "address": "ул. Абая, 10, кв. 5",
-        "postal_code": "050000",
-        "product_model": "1",
-        "product_model_other": "",
-        "serial_number": "SN123456",
-        "purchase_date": (timezone.localdate() - datetime.timedelta(days=20)).isoformat(),
-        "seller": "Technodom",
-        "fault_description": "Не заряжается от базы.",
-        "consent": "on",
-        "leave_empty": "",
-        "form_token": "0" * 32,
-    }
-    data.update(overrides)
-    return data
+    return (
+        claim_form_fields(
+            product_model="1",
+            purchase_date=(timezone.localdate() - datetime.timedelta(days=20)).isoformat(),
+            form_token="0" * 32,
+        )
+        | overrides
+    )
 
 
 def claim_form(files=None, **overrides) -> ClaimForm:

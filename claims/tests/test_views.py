@@ -16,7 +16,7 @@ from PIL import Image
 
 from claims import signing, submissions, views
 from claims.models import Claim, ClaimAttachment, ClaimStatus, ProductModel, WarrantyPolicy
-from claims.tests.factories import ClaimFactory
+from claims.tests.factories import ClaimFactory, claim_form_fields
 from notifications.models import Notification
 from repairs.models import StatusEvent
 
@@ -52,28 +52,15 @@ def receipt(content=None, name="IMG_2041.JPG"):
 
 
 def form_data(**overrides) -> dict:
-    data = {
-        "full_name": "Айгерим Сатпаева",
-        "email": "aigerim@example.kz",
-        "phone": "+7 701 234 56 78",
-        "whatsapp": "",
-        "region": "Алматы",
-        "city": "Алматы",
-        "address": "ул. Абая, 10, кв. 5",
-        "postal_code": "050000",
-        "product_model": str(ProductModel.objects.get(name="DREAME L20 Ultra").pk),
-        "product_model_other": "",
-        "serial_number": "SN123456",
-        "purchase_date": (timezone.localdate() - datetime.timedelta(days=10)).strftime("%d.%m.%Y"),
-        "seller": "Technodom",
-        "fault_description": "Не заряжается от базы.",
-        "consent": "on",
-        "leave_empty": "",
-        "form_token": "a" * 32,
-        "receipt": receipt(),
-    }
-    data.update(overrides)
-    return data
+    return (
+        claim_form_fields(
+            product_model=str(ProductModel.objects.get(name="DREAME L20 Ultra").pk),
+            purchase_date=(timezone.localdate() - datetime.timedelta(days=10)).strftime("%d.%m.%Y"),
+            form_token="a" * 32,
+            receipt=receipt(),
+        )
+        | overrides
+    )
 
 
 def english(client):
