@@ -37,7 +37,7 @@ import datetime
 from django.contrib.auth.models import User
 from django.utils import timezone
 from claims.models import WarrantyPolicy
-from claims.services import approve_claim, submit_claim
+from claims.services import submit_claim
 from repairs import services
 from repairs.models import ServiceCenter
 
@@ -53,7 +53,7 @@ claim = submit_claim(data={
     "purchase_date": timezone.localdate() - datetime.timedelta(days=90),
     "fault_description": "Не заряжается",
 }, policy=WarrantyPolicy.objects.get(country="KZ"))
-order = approve_claim(claim=claim, service_center=center, by=by)
+order = services.approve_claim_and_open_order(claim=claim, service_center=center, by=by)
 order = services.register_shipment(order=order, carrier="Kazpost", tracking_number="RR1KZ", by=by)
 order = services.receive_order(order=order, act_data={
     "serial_number": "SN1", "completeness": "full", "condition": "ok", "has_receipt": True,

@@ -7,18 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
 from claims import services
-from claims.models import Claim, ClaimAttachment, ProductModel, WarrantyPolicy
-from repairs.models import ServiceCenter
+from claims.models import Claim, ClaimAttachment, ProductModel, StatusEvent, WarrantyPolicy
 
 
 class ClaimActionForm(admin.helpers.ActionForm):
     """The admin action bar, with what the triage actions need."""
 
-    service_center = forms.ModelChoiceField(
-        label=_("Service center"),
-        queryset=ServiceCenter.objects.filter(is_active=True),
-        required=False,
-    )
     message = forms.CharField(label=_("Reason or request"), max_length=2000, required=False)
 
 
@@ -42,9 +36,33 @@ class ClaimAttachmentInline(admin.TabularInline):
         )
 
 
+class StatusEventInline(admin.TabularInline):
+    """The case's history, claim and repair order alike; written only by the services."""
+
+    model = StatusEvent
+    extra = 0
+    fields = [
+        "created_at",
+        "subject",
+        "transition",
+        "from_status",
+        "to_status",
+        "by",
+        "public_note",
+        "internal_note",
+    ]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
-    inlines = [ClaimAttachmentInline]
+    """Claims as support triages them; `repairs.admin` adds the approval (it opens an order)."""
+
+    inlines = [ClaimAttachmentInline, StatusEventInline]
     action_form = ClaimActionForm
     list_display = [
         "number",
@@ -59,6 +77,8 @@ class ClaimAdmin(admin.ModelAdmin):
     search_fields = ["number", "full_name", "email", "phone", "serial_number"]
     date_hierarchy = "submitted_at"
     list_per_page = 50
+    # What a transition writes is read-only: only its service may change it, with a
+    # StatusEvent and the customer's e-mail. Contacts and product data stay correctable.
     readonly_fields = [
         "number",
         "status",
@@ -67,9 +87,12 @@ class ClaimAdmin(admin.ModelAdmin):
         "response_due_date",
         "updated_at",
         "receipt_link",
+        "info_request",
+        "supplement_text",
+        "rejection_reason",
     ]
     exclude = ["receipt"]
-    actions = ["approve", "request_info", "reject"]
+    actions = ["request_info", "reject"]
 
     @admin.display(description=_("Answer due by"), ordering="response_due_date")
     def response_due(self, claim):
@@ -89,7 +112,7 @@ class ClaimAdmin(admin.ModelAdmin):
             _("Open the receipt"),
         )
 
-    def _run(self, request, queryset, action, success_message):
+    def run_for_each(self, request, queryset, action, success_message):
         done = 0
         for claim in queryset.order_by("pk"):
             try:
@@ -106,25 +129,6 @@ class ClaimAdmin(admin.ModelAdmin):
             self.message_user(request, success_message % {"count": done}, messages.SUCCESS)
 
     @admin.action(
-        description=_("Approve and assign the chosen service center"), permissions=["triage"]
-    )
-    def approve(self, request, queryset):
-        center = ServiceCenter.objects.filter(
-            is_active=True, pk=request.POST.get("service_center") or None
-        ).first()
-        if center is None:
-            self.message_user(request, _("Choose a service center first."), messages.ERROR)
-            return
-        self._run(
-            request,
-            queryset,
-            lambda claim: services.approve_claim(
-                claim=claim, service_center=center, by=request.user
-            ),
-            _("Approved: %(count)d."),
-        )
-
-    @admin.action(
         description=_("Request more information from the customer"), permissions=["triage"]
     )
     def request_info(self, request, queryset):
@@ -132,7 +136,7 @@ class ClaimAdmin(admin.ModelAdmin):
         if not message:
             self.message_user(request, _("Write what information is needed."), messages.ERROR)
             return
-        self._run(
+        self.run_for_each(
             request,
             queryset,
             lambda claim: services.request_claim_info(
@@ -147,7 +151,7 @@ class ClaimAdmin(admin.ModelAdmin):
         if not reason:
             self.message_user(request, _("Write the reason for the rejection."), messages.ERROR)
             return
-        self._run(
+        self.run_for_each(
             request,
             queryset,
             lambda claim: services.reject_claim(claim=claim, reason=reason, by=request.user),

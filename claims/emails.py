@@ -8,7 +8,8 @@ Dates are ISO strings (templates print them as ДД.ММ.ГГГГ); no internal 
 from django.conf import settings
 from django.urls import reverse
 
-from notifications.services import queue_email
+from claims.signing import supplement_url
+from notifications.services import event_key, queue_email
 
 
 def claim_context(claim) -> dict:
@@ -25,43 +26,24 @@ def claim_context(claim) -> dict:
     }
 
 
-def center_context(center) -> dict:
-    return {
-        "name": center.name,
-        "city": center.city,
-        "postal_address": center.postal_address,
-        "phone": str(center.phone),
-        "email": center.email,
-        "whatsapp": str(center.whatsapp or ""),
-        "working_hours": center.working_hours,
-    }
+def claim_event_key(*, claim, event: str, status_event_id: int) -> str:
+    return event_key(
+        subject="claim", reference=claim.number, event=event, status_event_id=status_event_id
+    )
 
 
-def supplement_link(claim) -> str:
-    """The customer's signed link to add information to the claim.
-
-    The claims views own the signing; until `claims.signing` exists the plain URL is used.
-    """
-    try:
-        from claims.signing import supplement_url
-    except ImportError:
-        return f"{settings.SITE_URL}/claims/{claim.number}/supplement/"
-    return supplement_url(claim)
-
-
-def queue_claim_email(*, claim, event: str, status_event) -> None:
+def queue_claim_email(*, claim, event: str, status_event, extra_context=None) -> None:
+    """Queue one e-mail to the customer; `extra_context` adds what only a caller knows."""
     context = claim_context(claim)
     context["public_note"] = status_event.public_note
     if event in ("claim_info_requested", "claim_info_reminder"):
         context["public_note"] = status_event.public_note or claim.info_request
-        context["supplement_url"] = supplement_link(claim)
+        context["supplement_url"] = supplement_url(claim)
     if event == "claim_rejected":
         context["public_note"] = status_event.public_note or claim.rejection_reason
-    if event == "claim_approved":
-        context["service_center"] = center_context(claim.repair_order.service_center)
-        context["order_number"] = claim.repair_order.display_number
+    context.update(extra_context or {})
     queue_email(
-        event_key=f"claim:{claim.number}:{event}:{status_event.pk}",
+        event_key=claim_event_key(claim=claim, event=event, status_event_id=status_event.pk),
         recipient=claim.email,
         template=event,
         language=claim.language,
@@ -85,7 +67,7 @@ def queue_staff_email(*, claim, event: str, status_event) -> None:
         }
     )
     queue_email(
-        event_key=f"claim:{claim.number}:{event}:{status_event.pk}",
+        event_key=claim_event_key(claim=claim, event=event, status_event_id=status_event.pk),
         recipient=settings.SUPPORT_EMAIL,
         template=event,
         language=settings.LANGUAGE_CODE,

@@ -186,3 +186,47 @@ class ClaimAttachment(models.Model):
 
     def __str__(self):
         return f"{self.claim.number}: {self.file.name}"
+
+
+class StatusEvent(models.Model):
+    """One row per transition of a claim or of its repair order: who, when, from, to.
+
+    A claim and its repair order are one case, so their history is one list, kept here
+    at the upstream end: `claims` writes its rows without knowing repairs exist. An
+    order's rows say `subject=order`; the order is the claim's one order, so no foreign
+    key to `repairs` is needed (and none would be allowed).
+    """
+
+    class Subject(models.TextChoices):
+        CLAIM = "claim", _("claim")
+        ORDER = "order", _("repair order")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="status_events"
+    )
+    subject = models.CharField(
+        _("of"), max_length=5, choices=Subject.choices, default=Subject.CLAIM
+    )
+    transition = models.CharField(_("transition"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=20)
+    to_status = models.CharField(_("to"), max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="status_events",
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    public_note = models.TextField(_("note for the customer"), blank=True)
+    internal_note = models.TextField(_("internal note"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("status event")
+        verbose_name_plural = _("status events")
+        indexes = [models.Index(fields=["claim", "subject"], name="statusevent_claim_subject")]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"

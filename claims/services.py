@@ -1,20 +1,20 @@
-"""Writes on claims. Every state change of a claim goes through one function here."""
+"""Writes on claims. Every state change of a claim goes through `_move_claim`.
+
+`claims` knows nothing of repairs: approving a claim and opening its repair order is one
+hand-off that lives downstream (`repairs.services.approve_claim_and_open_order`), which
+calls `approve_claim` here; the order's final state closes the claim through `close_claim`.
+"""
 
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from claims import emails, warranty
-from claims.models import Claim, ClaimAttachment, WarrantyPolicy
-from repairs import order_numbers
-from repairs.models import ServiceCenter
-from repairs.services import check_transition_permission, create_repair_order, record_status_event
+from claims import claim_numbers, emails, warranty
+from claims.models import Claim, ClaimAttachment, StatusEvent, WarrantyPolicy
+from dreame_service.fsm import apply_transition
 
-CLAIM_NUMBER_PREFIX = "CL-"
 CLAIM_NUMBER_ATTEMPTS = 5
 
 
@@ -22,9 +22,28 @@ def get_policy(*, country: str = "") -> WarrantyPolicy:
     return WarrantyPolicy.objects.get(country=country or settings.WARRANTY_COUNTRY)
 
 
-def _lock(claim: Claim) -> Claim:
-    # Lock first: two support agents may triage the same claim at once.
-    return Claim.objects.select_for_update().get(pk=claim.pk)
+def record_status_event(
+    *,
+    claim: Claim,
+    transition: str,
+    from_status: str,
+    to_status: str,
+    subject: str = StatusEvent.Subject.CLAIM,
+    by=None,
+    public_note: str = "",
+    internal_note: str = "",
+) -> StatusEvent:
+    """The case's history row; written in the transaction of the change it records."""
+    return StatusEvent.objects.create(
+        claim=claim,
+        subject=subject,
+        transition=transition,
+        from_status=from_status,
+        to_status=to_status,
+        by=by,
+        public_note=public_note,
+        internal_note=internal_note,
+    )
 
 
 def submit_claim(*, data: dict, receipt=None, language: str = "ru", policy=None) -> Claim:
@@ -40,7 +59,7 @@ def submit_claim(*, data: dict, receipt=None, language: str = "ru", policy=None)
     for _attempt in range(CLAIM_NUMBER_ATTEMPTS):
         claim = Claim(
             **data,
-            number=CLAIM_NUMBER_PREFIX + order_numbers.generate()[:8],
+            number=claim_numbers.generate(),
             verdict=assessment.verdict,
             language=language,
             submitted_at=submitted_at,
@@ -65,17 +84,15 @@ def submit_claim(*, data: dict, receipt=None, language: str = "ru", policy=None)
 
 def _move_claim(
     *, claim: Claim, transition: str, by, public_note: str = "", **kwargs
-) -> tuple[Claim, object]:
-    """Lock, check, transition, save, log: the path every claim change takes.
+) -> tuple[Claim, StatusEvent]:
+    """Lock, check, transition, save, log: the one path every claim change takes.
 
     Runs inside the caller's transaction; returns the locked claim and its StatusEvent.
     """
-    claim = _lock(claim)
-    method = getattr(claim, transition)
-    check_transition_permission(method, by)
-    from_status = claim.status
-    method(**kwargs)
-    claim.save()
+    # Lock first: two support agents may triage the same claim at once; the second then
+    # sees the new state and is refused instead of repeating the move.
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    from_status = apply_transition(instance=claim, transition=transition, by=by, **kwargs)
     event = record_status_event(
         claim=claim,
         transition=transition,
@@ -97,13 +114,13 @@ def request_claim_info(*, claim: Claim, message: str, by) -> Claim:
 
 
 @transaction.atomic
-def supplement_claim(*, claim: Claim, text: str, attachment=None) -> Claim:
+def supplement_claim(*, claim: Claim, text: str, attachment=None, by=None) -> Claim:
     """The customer answers a request for information through the signed link.
 
     A file is kept beside the receipt, never instead of it; support is told by e-mail.
     """
     claim, event = _move_claim(
-        claim=claim, transition="supplement", by=None, public_note=text, text=text
+        claim=claim, transition="supplement", by=by, public_note=text, text=text
     )
     if attachment is not None:
         ClaimAttachment.objects.create(claim=claim, file=attachment)
@@ -112,16 +129,14 @@ def supplement_claim(*, claim: Claim, text: str, attachment=None) -> Claim:
 
 
 @transaction.atomic
-def approve_claim(*, claim: Claim, service_center: ServiceCenter, by):
-    """Assign a service center: opens the repair order and e-mails the center's contacts."""
-    if not service_center.is_active:
-        raise ValidationError(
-            _("This service center does not accept repairs now."), code="inactive_center"
-        )
-    claim, event = _move_claim(claim=claim, transition="approve", by=by)
-    order = create_repair_order(claim=claim, service_center=service_center, by=by)
-    emails.queue_claim_email(claim=claim, event="claim_approved", status_event=event)
-    return order
+def approve_claim(*, claim: Claim, by) -> Claim:
+    """The claim's half of an approval: only the repairs hand-off calls it.
+
+    An approved claim needs its repair order, and the e-mail names the center and the
+    order number, so both come from `repairs.services.approve_claim_and_open_order`.
+    """
+    claim, _event = _move_claim(claim=claim, transition="approve", by=by)
+    return claim
 
 
 @transaction.atomic
@@ -136,4 +151,11 @@ def reject_claim(*, claim: Claim, reason: str, by) -> Claim:
 @transaction.atomic
 def withdraw_claim(*, claim: Claim, by=None) -> Claim:
     claim, _event = _move_claim(claim=claim, transition="withdraw", by=by)
+    return claim
+
+
+@transaction.atomic
+def close_claim(*, claim: Claim, by) -> Claim:
+    """An approved claim is done: its repair order reached a final state."""
+    claim, _event = _move_claim(claim=claim, transition="close", by=by)
     return claim

@@ -89,3 +89,25 @@ def extended_warranty_end(
     return add_months(purchase_date, policy.repair_months) + datetime.timedelta(
         days=days_without_product
     )
+
+
+def warranty_end_after_return(
+    *,
+    purchase_date: datetime.date,
+    policy: Policy,
+    claim_date: datetime.date,
+    returned_date: datetime.date,
+) -> datetime.date | None:
+    """The new warranty end the customer is told when the product comes back, or None.
+
+    None when the warranty had already ended on the day of the claim (a paid repair of an
+    old product): there is nothing to extend, and a date in the past would only confuse.
+    """
+    if claim_date > add_months(purchase_date, policy.repair_months):
+        return None
+    return extended_warranty_end(
+        purchase_date=purchase_date,
+        policy=policy,
+        claim_date=claim_date,
+        returned_date=returned_date,
+    )

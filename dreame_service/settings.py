@@ -283,7 +283,8 @@ REMINDER_AWAITING_SHIPMENT_DAYS = env.int("REMINDER_AWAITING_SHIPMENT_DAYS", def
 REMINDER_AWAITING_APPROVAL_DAYS = env.int("REMINDER_AWAITING_APPROVAL_DAYS", default=7)
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
-    "send-reminders": {"task": "notifications.send_reminders", "schedule": 3600.0},
+    "send-claim-reminders": {"task": "claims.send_reminders", "schedule": 3600.0},
+    "send-order-reminders": {"task": "repairs.send_reminders", "schedule": 3600.0},
 }
 
 # --- Repair status lookups ---

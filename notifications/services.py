@@ -18,7 +18,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from notifications.models import Notification
@@ -38,6 +39,16 @@ class SendLater(Exception):  # noqa: N818 - a signal to the task, not an error
         self.countdown = countdown
 
 
+def event_key(*, subject: str, reference: str, event: str, status_event_id: int) -> str:
+    """The outbox's name for one e-mail about one step, e.g. `claim:CL-7KQ2M9XW:claim_approved:42`.
+
+    The one place the format is written: services key their e-mails with it and reminders
+    look for the key they would write. The StatusEvent id makes a state entered again (a
+    second request for information) a new e-mail rather than a duplicate.
+    """
+    return f"{subject}:{reference}:{event}:{status_event_id}"
+
+
 def queue_email(
     *, event_key: str, recipient: str, template: str, language: str, context: dict
 ) -> Notification:
@@ -53,6 +64,13 @@ def queue_email(
     if created:
         transaction.on_commit(lambda: enqueue_notification(notification_id=notification.pk))
     return notification
+
+
+def existing_event_keys(*, keys) -> set[str]:
+    """Which of these event keys the outbox already holds (for any recipient)."""
+    return set(
+        Notification.objects.filter(event_key__in=list(keys)).values_list("event_key", flat=True)
+    )
 
 
 def enqueue_notification(*, notification_id: int, countdown: float | None = None) -> bool:
@@ -90,12 +108,17 @@ def render_email(*, template: str, language: str, context: dict) -> tuple[str, s
         "site_url": settings.SITE_URL,
     }
     with translation.override(language):
-        subject = render_to_string(f"emails/{template}_subject.txt", context)
-        text = render_to_string(f"emails/{template}_body.txt", context)
+        subject = _render_plain(f"emails/{template}_subject.txt", context)
+        text = _render_plain(f"emails/{template}_body.txt", context)
         html = render_to_string(f"emails/{template}_body.html", context)
     # A header cannot hold a newline; templates end with one, translators may add more.
     text = re.sub(r"\n[ \t]*(\n[ \t]*)+\n", "\n\n", text)  # tags leave blank lines behind
     return " ".join(subject.split()), text.strip() + "\n", html
+
+
+def _render_plain(name: str, context: dict) -> str:
+    # Plain text is not HTML: a name like «Ким & Ко» must arrive as typed, not as «&amp;».
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 class OutboxEmail(EmailMultiAlternatives):

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from notifications import reminders, services
+from notifications import services
 
 
 # acks_late + reject_on_worker_lost (settings): a worker killed mid-send gets the task
@@ -22,8 +22,3 @@ def send_email_task(self, notification_id: int) -> None:
 @shared_task(name="notifications.sweep_outbox")
 def sweep_outbox() -> dict:
     return services.sweep_outbox()
-
-
-@shared_task(name="notifications.send_reminders")
-def send_reminders() -> dict:
-    return reminders.queue_due_reminders()

@@ -4,9 +4,22 @@ from django.conf import settings
 from django.utils import timezone
 
 from claims import warranty
-from claims.emails import center_context, claim_context
+from claims.emails import claim_context, queue_claim_email
 from claims.models import WarrantyPolicy
-from notifications.services import queue_email
+from notifications.services import event_key, queue_email
+from repairs import codes
+
+
+def center_context(center) -> dict:
+    return {
+        "name": center.name,
+        "city": center.city,
+        "postal_address": center.postal_address,
+        "phone": str(center.phone),
+        "email": center.email,
+        "whatsapp": str(center.whatsapp or ""),
+        "working_hours": center.working_hours,
+    }
 
 
 def order_context(order) -> dict:
@@ -28,36 +41,56 @@ def order_context(order) -> dict:
 
 
 def order_status_url(order) -> str:
+    """The stub's link (the same the QR code holds); the bare page before intake."""
     if not order.intake_date:
-        return f"{settings.SITE_URL}/partners/repair-status/"
-    return (
-        f"{settings.SITE_URL}/partners/repair-status/"
-        f"?order_number={order.order_number}&intake_date={order.intake_date.isoformat()}"
+        return f"{settings.SITE_URL}{codes.STATUS_PATH}"
+    return codes.status_link(
+        site_url=settings.SITE_URL,
+        order_number=order.order_number,
+        intake_date=order.intake_date,
     )
 
 
 def warranty_end_date(order, *, returned_date) -> str:
-    """The warranty's end, extended by the days from the claim to the product's return.
-
-    Empty when there is no policy or the extended warranty has already ended (a paid
-    repair of an old product): an end date in the past would only confuse.
-    """
+    """The extended warranty end (claims.warranty owns the rule) as an ISO string, or ""."""
     policy = WarrantyPolicy.objects.filter(country=settings.WARRANTY_COUNTRY).first()
     if policy is None:
         return ""
-    end = warranty.extended_warranty_end(
+    end = warranty.warranty_end_after_return(
         purchase_date=order.claim.purchase_date,
         policy=policy,
         claim_date=order.claim.submitted_date,
         returned_date=returned_date,
     )
-    return end.isoformat() if end >= returned_date else ""
+    return end.isoformat() if end else ""
+
+
+def order_event_key(*, order, event: str, status_event_id: int) -> str:
+    return event_key(
+        subject="order",
+        reference=order.order_number,
+        event=event,
+        status_event_id=status_event_id,
+    )
+
+
+def queue_approval_email(*, order, status_event) -> None:
+    """The claim is approved: where to send the product, and the new order's number."""
+    queue_claim_email(
+        claim=order.claim,
+        event="claim_approved",
+        status_event=status_event,
+        extra_context={
+            "service_center": center_context(order.service_center),
+            "order_number": order.display_number,
+        },
+    )
 
 
 def queue_order_email(*, order, event: str, status_event) -> None:
     context = order_context(order)
     context["public_note"] = status_event.public_note
-    if event == "shipment_reminder":
+    if event in ("shipment_reminder", "order_reassigned"):
         context["service_center"] = center_context(order.service_center)
     if event == "shipped_back":
         shipment = order.shipments.filter(direction="outbound").first()
@@ -72,7 +105,7 @@ def queue_order_email(*, order, event: str, status_event) -> None:
             order, returned_date=returned or timezone.localdate()
         )
     queue_email(
-        event_key=f"order:{order.order_number}:{event}:{status_event.pk}",
+        event_key=order_event_key(order=order, event=event, status_event_id=status_event.pk),
         recipient=order.claim.email,
         template=event,
         language=order.claim.language,

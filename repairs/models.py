@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from phonenumber_field.modelfields import PhoneNumberField
 
-from claims.models import Verdict
+from claims.models import StatusEvent, Verdict
 from repairs import order_numbers
 
 
@@ -80,6 +80,7 @@ class Resolution(models.TextChoices):
 
 
 WORK_PERMISSION = "repairs.work_on_order"
+REASSIGN_PERMISSION = "repairs.reassign_order"
 
 
 class RepairOrder(ConcurrentTransitionMixin, models.Model):
@@ -122,7 +123,10 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         ordering = ["-created_at"]
         verbose_name = _("repair order")
         verbose_name_plural = _("repair orders")
-        permissions = [("work_on_order", _("Can move repair orders of their service center"))]
+        permissions = [
+            ("work_on_order", _("Can move repair orders of their service center")),
+            ("reassign_order", _("Can move repair orders to another service center")),
+        ]
         constraints = [
             models.UniqueConstraint(Upper("order_number"), name="order_number_ci_unique"),
         ]
@@ -138,6 +142,11 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATES
+
+    @property
+    def status_events(self):
+        """The order's own history rows (the claim's history holds them, DESIGN §3)."""
+        return StatusEvent.objects.filter(claim_id=self.claim_id, subject=StatusEvent.Subject.ORDER)
 
     # Transitions only set fields; services lock, save, log and notify.
     @transition(
@@ -337,44 +346,3 @@ class Shipment(models.Model):
 
     def __str__(self):
         return f"{self.carrier} {self.tracking_number}"
-
-
-class StatusEvent(models.Model):
-    """One row per transition of a claim or of its repair order: who, when, from, to."""
-
-    claim = models.ForeignKey(
-        "claims.Claim",
-        verbose_name=_("claim"),
-        on_delete=models.CASCADE,
-        related_name="status_events",
-    )
-    repair_order = models.ForeignKey(
-        RepairOrder,
-        verbose_name=_("repair order"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="status_events",
-    )
-    transition = models.CharField(_("transition"), max_length=40)
-    from_status = models.CharField(_("from"), max_length=20)
-    to_status = models.CharField(_("to"), max_length=20)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="status_events",
-    )
-    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    public_note = models.TextField(_("note for the customer"), blank=True)
-    internal_note = models.TextField(_("internal note"), blank=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("status event")
-        verbose_name_plural = _("status events")
-
-    def __str__(self):
-        return f"{self.from_status} → {self.to_status}"

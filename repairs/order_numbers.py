@@ -7,30 +7,23 @@ I/L -> 1 and O -> 0 are mapped as Crockford prescribes. Pure Python, no ORM.
 
 import secrets
 
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+from dreame_service.crockford import ALPHABET, LOOKALIKES, SEPARATORS, random_symbols
+
 LENGTH = 10
 RANDOM_BITS = LENGTH * 5  # 32 symbols = 5 bits each
 GROUP = 5
 
-_LOOKALIKES = str.maketrans({"I": "1", "L": "1", "O": "0"})
-_IGNORED = str.maketrans("", "", " -\t_.")
-
 
 def generate(randbits=secrets.randbits) -> str:
     """A new canonical order number (uppercase, no dashes)."""
-    value = randbits(RANDOM_BITS)
-    symbols = []
-    for _ in range(LENGTH):
-        value, index = divmod(value, 32)
-        symbols.append(ALPHABET[index])
-    return "".join(reversed(symbols))
+    return random_symbols(LENGTH, randbits=randbits)
 
 
 def normalize(raw: str) -> str | None:
     """The canonical form of what a customer typed, or None if it cannot be an order number."""
     if not isinstance(raw, str) or len(raw) > 40:
         return None
-    candidate = raw.upper().translate(_IGNORED).translate(_LOOKALIKES)
+    candidate = raw.upper().translate(SEPARATORS).translate(LOOKALIKES)
     if len(candidate) != LENGTH or any(symbol not in ALPHABET for symbol in candidate):
         return None
     return candidate

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dreame_service import formats
 from repairs import selectors, status_text
 from repairs.models import OrderStatus
 
@@ -74,7 +75,7 @@ def _cache_call(method, *args):
 def _quote_display(found: selectors.RepairStatus) -> str:
     if found.status != OrderStatus.AWAITING_APPROVAL or found.quote_amount is None:
         return ""
-    return status_text.format_kzt(found.quote_amount)
+    return formats.format_kzt(found.quote_amount)
 
 
 def _timeline(found: selectors.RepairStatus) -> list[dict]:

@@ -23,9 +23,10 @@ SUPPORT_PERMISSIONS = [
     ("repairs", "add_technician"),
     ("repairs", "change_technician"),
     ("repairs", "view_repairorder"),
+    ("repairs", "reassign_order"),
     ("repairs", "view_intakeact"),
     ("repairs", "view_shipment"),
-    ("repairs", "view_statusevent"),
+    ("claims", "view_statusevent"),
     ("notifications", "view_notification"),
     ("notifications", "change_notification"),
 ]
@@ -33,8 +34,11 @@ SUPPORT_PERMISSIONS = [
 TECHNICIAN_PERMISSIONS = [("repairs", "work_on_order")]
 
 
-def create_roles(apps) -> None:
-    """`apps` is a migration state's registry (a data migration's or post_migrate's)."""
+def create_roles(apps, *, skip_missing: bool = False) -> None:
+    """`apps` is a migration state's registry (a data migration's or post_migrate's).
+
+    `skip_missing` is for a migration that runs before some of the models exist.
+    """
     # Permissions first, for every app: post_migrate handlers run in app order, and a
     # migration's historical apps have none yet (their models_module is unset).
     for app_config in apps.get_app_configs():
@@ -47,6 +51,9 @@ def create_roles(apps) -> None:
     for name, wanted in [("support", SUPPORT_PERMISSIONS), ("technicians", TECHNICIAN_PERMISSIONS)]:
         group, _created = Group.objects.get_or_create(name=name)
         for app_label, codename in wanted:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            permissions = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
             )
+            if skip_missing and not permissions.exists():
+                continue
+            group.permissions.add(permissions.get())

@@ -10,6 +10,7 @@ from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
 from claims import warranty
+from claims.models import StatusEvent
 from repairs import order_numbers
 from repairs.models import OrderStatus, ServiceCenter, Shipment
 
@@ -34,7 +35,7 @@ FROM repairs_repairorder o
 JOIN claims_claim c ON c.id = o.claim_id
 JOIN repairs_servicecenter sc ON sc.id = o.service_center_id
 LEFT JOIN repairs_shipment sh ON sh.repair_order_id = o.id AND sh.direction = %s
-LEFT JOIN repairs_statusevent e ON e.repair_order_id = o.id
+LEFT JOIN claims_statusevent e ON e.claim_id = o.claim_id AND e.subject = %s
 WHERE o.order_number = %s AND o.intake_date = %s
 ORDER BY e.created_at, e.id
 """
@@ -113,6 +114,7 @@ def repair_status_for(
             [
                 settings.WARRANTY_COUNTRY,
                 Shipment.Direction.OUTBOUND,
+                StatusEvent.Subject.ORDER,
                 order_number or NO_MATCH_NUMBER,
                 intake_date or NO_MATCH_DATE,
             ],
@@ -176,8 +178,7 @@ def _warranty_end_date(row: dict) -> datetime.date | None:
     """The warranty's new end once the product is on its way back (DESIGN §1).
 
     Kazakh law adds the days without the product, from the claim to its return: the
-    delivery date once known, until then the day it was shipped back. Shown only when the
-    product was still under warranty on the day of the claim.
+    delivery date once known, until then the day it was shipped back.
     """
     if row["status"] not in RETURNED_STATES or row["warranty_months"] is None:
         return None
@@ -187,15 +188,10 @@ def _warranty_end_date(row: dict) -> datetime.date | None:
         returned_date = timezone.localdate(row["outbound__created_at"])
     else:
         return None
-    claim_date = timezone.localdate(row["claim__submitted_at"])
-    policy = _Months(repair_months=row["warranty_months"])
-    purchase_date = row["claim__purchase_date"]
-    if claim_date > warranty.add_months(purchase_date, policy.repair_months):
-        return None
-    return warranty.extended_warranty_end(
-        purchase_date=purchase_date,
-        policy=policy,
-        claim_date=claim_date,
+    return warranty.warranty_end_after_return(
+        purchase_date=row["claim__purchase_date"],
+        policy=_Months(repair_months=row["warranty_months"]),
+        claim_date=timezone.localdate(row["claim__submitted_at"]),
         returned_date=returned_date,
     )
 

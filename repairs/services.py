@@ -1,44 +1,32 @@
-"""Writes on repair orders. Every state change of an order goes through one function here.
+"""Writes on repair orders. Every state change of an order goes through `_move_order`.
 
 Each service locks the order row, calls the transition method (which raises
 `TransitionNotAllowed` when the move is illegal), saves, writes one StatusEvent and
-queues the customer's e-mail, all in one transaction.
+queues the customer's e-mail, all in one transaction. `repairs.transitions` lists them.
 """
 
 from functools import partial
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from claims.models import ClaimStatus
+from claims import services as claim_services
+from claims.models import Claim, StatusEvent
+from dreame_service.fsm import apply_transition
 from repairs import emails, order_numbers, public_status
 from repairs.models import (
-    FINAL_STATES,
+    REASSIGN_PERMISSION,
     WORK_PERMISSION,
     IntakeAct,
     RepairOrder,
     ServiceCenter,
     Shipment,
-    StatusEvent,
 )
 
 ORDER_NUMBER_ATTEMPTS = 5
-
-
-def check_transition_permission(bound_transition, user) -> None:
-    """Refuse a transition the user may not make; `None` is the system itself.
-
-    Checked whatever the current state: django-fsm's `has_transition_perm` also answers
-    False when the move is illegal from here, which would turn a second click (or a lost
-    race) into PermissionDenied; that case must stay TransitionNotAllowed.
-    """
-    if user is None:
-        return
-    instance = bound_transition.__self__
-    transitions = bound_transition._django_fsm.transitions.values()
-    if not all(transition.has_perm(instance, user) for transition in transitions):
-        raise PermissionDenied
+ORDER = StatusEvent.Subject.ORDER
 
 
 def can_work_on(*, user, order: RepairOrder) -> bool:
@@ -55,31 +43,32 @@ def can_work_on(*, user, order: RepairOrder) -> bool:
     )
 
 
-def record_status_event(
-    *,
-    claim,
-    transition: str,
-    from_status: str,
-    to_status: str,
-    repair_order: RepairOrder | None = None,
-    by=None,
-    public_note: str = "",
-    internal_note: str = "",
-) -> StatusEvent:
-    return StatusEvent.objects.create(
-        claim=claim,
-        repair_order=repair_order,
-        transition=transition,
-        from_status=from_status,
-        to_status=to_status,
-        by=by,
-        public_note=public_note,
-        internal_note=internal_note,
-    )
+def _record(*, order: RepairOrder, **fields) -> StatusEvent:
+    return claim_services.record_status_event(claim=order.claim, subject=ORDER, **fields)
 
 
-def create_repair_order(*, claim, service_center: ServiceCenter, by=None) -> RepairOrder:
-    """Open the order for an approved claim under a fresh random order number."""
+def _check_center_accepts(service_center: ServiceCenter) -> None:
+    if not service_center.is_active:
+        raise ValidationError(
+            _("This service center does not accept repairs now."), code="inactive_center"
+        )
+
+
+@transaction.atomic
+def approve_claim_and_open_order(*, claim: Claim, service_center: ServiceCenter, by) -> RepairOrder:
+    """Support's approval: the claim is approved, its repair order opened at the center,
+    and the customer is e-mailed where to send the product. Returns the new order."""
+    _check_center_accepts(service_center)
+    claim = claim_services.approve_claim(claim=claim, by=by)
+    order, opened = _open_order(claim=claim, service_center=service_center, by=by)
+    emails.queue_approval_email(order=order, status_event=opened)
+    return order
+
+
+def _open_order(
+    *, claim: Claim, service_center: ServiceCenter, by
+) -> tuple[RepairOrder, StatusEvent]:
+    """The order for an approved claim, under a fresh random order number."""
     for _attempt in range(ORDER_NUMBER_ATTEMPTS):
         number = order_numbers.generate()
         try:
@@ -92,15 +81,10 @@ def create_repair_order(*, claim, service_center: ServiceCenter, by=None) -> Rep
             if not RepairOrder.objects.filter(order_number=number).exists():
                 raise
             continue
-        record_status_event(
-            claim=claim,
-            repair_order=order,
-            transition="create",
-            from_status="",
-            to_status=order.status,
-            by=by,
+        event = _record(
+            order=order, transition="create", from_status="", to_status=order.status, by=by
         )
-        return order
+        return order, event
     raise RuntimeError("Could not draw a free order number")
 
 
@@ -114,7 +98,16 @@ def _lock(order: RepairOrder) -> RepairOrder:
     )
 
 
-def _move_with_event(
+def _forget_public_answer(order: RepairOrder) -> None:
+    # The public status page caches its answer; it must not outlive this change.
+    transaction.on_commit(
+        partial(
+            public_status.forget, order_number=order.order_number, intake_date=order.intake_date
+        )
+    )
+
+
+def _move_order(
     *,
     order: RepairOrder,
     transition: str,
@@ -126,16 +119,11 @@ def _move_with_event(
 ) -> tuple[RepairOrder, StatusEvent]:
     """Lock, check, transition, save, log, notify: the one path every order change takes."""
     order = _lock(order)
-    method = getattr(order, transition)
     if by is not None and not can_work_on(user=by, order=order):
         raise PermissionDenied
-    check_transition_permission(method, by)
-    from_status = order.status
-    method(**kwargs)
-    order.save()
-    event = record_status_event(
-        claim=order.claim,
-        repair_order=order,
+    from_status = apply_transition(instance=order, transition=transition, by=by, **kwargs)
+    event = _record(
+        order=order,
         transition=transition,
         from_status=from_status,
         to_status=order.status,
@@ -143,34 +131,67 @@ def _move_with_event(
         public_note=public_note,
         internal_note=internal_note,
     )
-    # The public status page caches its answer; it must not outlive this change.
-    transaction.on_commit(
-        partial(
-            public_status.forget, order_number=order.order_number, intake_date=order.intake_date
-        )
-    )
-    if order.status in FINAL_STATES:
-        _close_claim(order=order, by=by)
+    _forget_public_answer(order)
+    if order.is_final:
+        # The claim is done too; through its own path, with its lock and its check.
+        order.claim = claim_services.close_claim(claim=order.claim, by=by)
     if email_event:
         emails.queue_order_email(order=order, event=email_event, status_event=event)
     return order, event
 
 
 def _move(**kwargs) -> RepairOrder:
-    order, _event = _move_with_event(**kwargs)
+    order, _event = _move_order(**kwargs)
     return order
 
 
-def _close_claim(*, order: RepairOrder, by) -> None:
-    claim = order.claim
-    if claim.status != ClaimStatus.APPROVED:
-        return
-    from_status = claim.status
-    claim.close()
-    claim.save()
-    record_status_event(
-        claim=claim, transition="close", from_status=from_status, to_status=claim.status, by=by
+@transaction.atomic
+def add_order_note(*, order: RepairOrder, by, public_note: str = "", internal_note: str = ""):
+    """A note on the order's history without a move (the customer sees only a public one)."""
+    order = _lock(order)
+    if not can_work_on(user=by, order=order):
+        raise PermissionDenied
+    _forget_public_answer(order)
+    return _record(
+        order=order,
+        transition="note",
+        from_status=order.status,
+        to_status=order.status,
+        by=by,
+        public_note=public_note,
+        internal_note=internal_note,
     )
+
+
+@transaction.atomic
+def reassign_order(*, order: RepairOrder, service_center: ServiceCenter, reason: str, by):
+    """Move an open order to another center (the first one closed or is overloaded).
+
+    Support only; the history says from which center to which and why, and the customer
+    gets the new center's contacts, since that is where the product goes now.
+    """
+    if by is None or not by.has_perm(REASSIGN_PERMISSION):
+        raise PermissionDenied
+    _check_center_accepts(service_center)
+    order = _lock(order)
+    if order.is_final or order.service_center_id == service_center.pk:
+        raise ValidationError(
+            _("This order cannot be moved to that service center."), code="cannot_reassign"
+        )
+    previous = order.service_center
+    order.service_center = service_center
+    order.save(update_fields=["service_center", "updated_at"])
+    event = _record(
+        order=order,
+        transition="reassign",
+        from_status=order.status,
+        to_status=order.status,
+        by=by,
+        internal_note=f"{previous} → {service_center}: {reason}",
+    )
+    _forget_public_answer(order)
+    emails.queue_order_email(order=order, event="order_reassigned", status_event=event)
+    return order
 
 
 @transaction.atomic
@@ -273,7 +294,7 @@ def resolve_refund(*, order: RepairOrder, by, note: str = "") -> RepairOrder:
 
 @transaction.atomic
 def ship_back(*, order: RepairOrder, carrier: str, tracking_number: str, by) -> RepairOrder:
-    order, event = _move_with_event(order=order, transition="ship_back", by=by)
+    order, event = _move_order(order=order, transition="ship_back", by=by)
     Shipment.objects.create(
         repair_order=order,
         direction=Shipment.Direction.OUTBOUND,

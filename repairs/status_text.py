@@ -5,8 +5,6 @@ product is now, one about what happens next and roughly when, and a short label 
 timeline. Periods are what our centers usually manage, not promises, hence "usually".
 """
 
-from decimal import Decimal
-
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -103,8 +101,3 @@ def next_text(status: str) -> str:
 
 def timeline_label(status: str) -> str:
     return str(TIMELINE.get(status, UNKNOWN))
-
-
-def format_kzt(amount: Decimal | int) -> str:
-    """Tenge the way Kazakhstan writes it: `45 000 ₸` (whole tenge, spaces between thousands)."""
-    return f"{int(amount):,}".replace(",", " ") + " ₸"

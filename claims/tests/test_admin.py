@@ -156,3 +156,18 @@ def test_the_outbox_list_runs_a_fixed_number_of_queries(support, django_assert_m
     with django_assert_max_num_queries(8):
         response = support.get("/admin/notifications/notification/")
     assert response.status_code == 200
+
+
+def test_what_a_transition_writes_cannot_be_edited_on_the_claim_page(support):
+    claim = ClaimFactory(rejection_reason="", info_request="")
+    url = f"/admin/claims/claim/{claim.pk}/change/"
+
+    html = support.get(url).content.decode()
+    for field in ["info_request", "supplement_text", "rejection_reason", "status"]:
+        assert f'name="{field}"' not in html
+    assert 'name="address"' in html  # a typo in the customer's address stays correctable
+
+    support.post(url, {"rejection_reason": "Отказ мимо сервиса", "_save": "1"})
+    claim.refresh_from_db()
+    assert claim.rejection_reason == ""
+    assert claim.status == ClaimStatus.SUBMITTED

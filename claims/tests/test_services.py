@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from claims import services
-from claims.models import Claim, ClaimStatus, WarrantyPolicy
+from claims import claim_numbers, services
+from claims.models import Claim, ClaimStatus, StatusEvent, WarrantyPolicy
 from claims.tests.factories import ClaimFactory
 from notifications.models import Notification
 from repairs import order_numbers
-from repairs.models import OrderStatus, RepairOrder, StatusEvent
+from repairs.models import OrderStatus, RepairOrder
+from repairs.services import approve_claim_and_open_order
 from repairs.tests.factories import (
     ServiceCenterFactory,
     SupportUserFactory,
@@ -47,7 +48,7 @@ def claim_data(**overrides):
 
 def events_of(claim):
     return list(
-        StatusEvent.objects.filter(claim=claim, repair_order=None)
+        StatusEvent.objects.filter(claim=claim, subject=StatusEvent.Subject.CLAIM)
         .order_by("pk")
         .values_list("transition", "from_status", "to_status", "by")
     )
@@ -122,8 +123,8 @@ def test_a_future_purchase_date_saves_nothing():
 
 def test_a_colliding_claim_number_is_drawn_again(monkeypatch):
     taken = ClaimFactory(number="CL-AAAAAAAA")
-    draws = iter(["AAAAAAAAAA", "BBBBBBBBBB"])
-    monkeypatch.setattr(order_numbers, "generate", lambda: next(draws))
+    draws = iter(["CL-AAAAAAAA", "CL-BBBBBBBB"])
+    monkeypatch.setattr(claim_numbers, "generate", lambda: next(draws))
 
     claim = services.submit_claim(data=claim_data())
 
@@ -184,7 +185,7 @@ def test_approving_opens_a_repair_order_and_emails_the_centers_contacts(
     claim = ClaimFactory()
 
     with django_capture_on_commit_callbacks() as callbacks:
-        order = services.approve_claim(claim=claim, service_center=center, by=support)
+        order = approve_claim_and_open_order(claim=claim, service_center=center, by=support)
 
     order = RepairOrder.objects.get(pk=order.pk)
     assert order.claim == claim
@@ -206,11 +207,11 @@ def test_approving_opens_a_repair_order_and_emails_the_centers_contacts(
 def test_a_colliding_order_number_is_drawn_again(monkeypatch):
     support = SupportUserFactory()
     center = ServiceCenterFactory()
-    first = services.approve_claim(claim=ClaimFactory(), service_center=center, by=support)
+    first = approve_claim_and_open_order(claim=ClaimFactory(), service_center=center, by=support)
     draws = iter([first.order_number, "BBBBBBBBBB"])
     monkeypatch.setattr(order_numbers, "generate", lambda: next(draws))
 
-    second = services.approve_claim(claim=ClaimFactory(), service_center=center, by=support)
+    second = approve_claim_and_open_order(claim=ClaimFactory(), service_center=center, by=support)
 
     assert second.order_number == "BBBBBBBBBB"
     assert RepairOrder.objects.count() == 2
@@ -251,7 +252,7 @@ def test_an_open_claim_can_be_withdrawn(needs_info):
 
 
 def _approve(claim, support):
-    services.approve_claim(claim=claim, service_center=ServiceCenterFactory(), by=support)
+    approve_claim_and_open_order(claim=claim, service_center=ServiceCenterFactory(), by=support)
 
 
 def _reject(claim, support):
@@ -351,7 +352,7 @@ def test_an_inactive_service_center_cannot_be_assigned():
     center = ServiceCenterFactory(is_active=False)
 
     with pytest.raises(ValidationError):
-        services.approve_claim(claim=claim, service_center=center, by=SupportUserFactory())
+        approve_claim_and_open_order(claim=claim, service_center=center, by=SupportUserFactory())
 
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.SUBMITTED

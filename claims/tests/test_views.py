@@ -15,10 +15,16 @@ from django.utils import timezone
 from PIL import Image
 
 from claims import signing, submissions, views
-from claims.models import Claim, ClaimAttachment, ClaimStatus, ProductModel, WarrantyPolicy
+from claims.models import (
+    Claim,
+    ClaimAttachment,
+    ClaimStatus,
+    ProductModel,
+    StatusEvent,
+    WarrantyPolicy,
+)
 from claims.tests.factories import ClaimFactory, claim_form_fields
 from notifications.models import Notification
-from repairs.models import StatusEvent
 
 pytestmark = pytest.mark.django_db
 

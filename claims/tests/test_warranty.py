@@ -220,3 +220,30 @@ def test_extended_warranty_end_adds_the_days_without_the_product(
     )
 
     assert result == expected
+
+
+@pytest.mark.parametrize(
+    ("purchase_date", "claim_date", "returned_date", "new_end"),
+    [
+        # 20 days without the product add 20 days to the 12 months
+        (D(2025, 3, 10), D(2025, 9, 1), D(2025, 9, 21), D(2026, 3, 30)),
+        # returned the same day: nothing to add
+        (D(2025, 3, 10), D(2025, 9, 1), D(2025, 9, 1), D(2026, 3, 10)),
+        # a claim on the warranty's last day still extends it
+        (D(2025, 3, 10), D(2026, 3, 10), D(2026, 3, 20), D(2026, 3, 20)),
+        # a claim the day after: the warranty had ended, nothing to extend
+        (D(2025, 3, 10), D(2026, 3, 11), D(2026, 3, 20), None),
+        # Feb 29 + 12 months = Feb 28, then the days without the product
+        (D(2024, 2, 29), D(2024, 12, 1), D(2024, 12, 11), D(2025, 3, 10)),
+    ],
+)
+def test_the_new_warranty_end_after_a_return(purchase_date, claim_date, returned_date, new_end):
+    assert (
+        warranty.warranty_end_after_return(
+            purchase_date=purchase_date,
+            policy=KZ,
+            claim_date=claim_date,
+            returned_date=returned_date,
+        )
+        == new_end
+    )

@@ -68,6 +68,7 @@ CONTEXTS = {
     "quote_sent": {**ORDER, "order_status": "awaiting_approval"},
     "quote_reminder": {**ORDER, "order_status": "awaiting_approval"},
     "shipment_reminder": {**ORDER, "intake_date": "", "service_center": CENTER},
+    "order_reassigned": {**ORDER, "intake_date": "", "service_center": CENTER},
     "repair_finished": {**ORDER, "resolution": "warranty_repair"},
     "order_refunded": {**ORDER, "resolution": "refund"},
     "order_cancelled": {**ORDER, "public_note": "Клиент отказался от ремонта."},

@@ -42,7 +42,9 @@ def test_the_whole_repair_tells_the_customer_each_step_once(mailbox):
     claim = ClaimFactory(email="life@example.kz", language="ru")
 
     order, subject, text = mailbox(
-        lambda: claim_services.approve_claim(claim=claim, service_center=center, by=None),
+        lambda: order_services.approve_claim_and_open_order(
+            claim=claim, service_center=center, by=None
+        ),
         "life@example.kz",
     )
     assert subject == f"Заявка {claim.number} одобрена: куда отправить товар"

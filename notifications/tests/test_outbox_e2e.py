@@ -26,6 +26,7 @@ from notifications import services
 from notifications.models import Notification
 from notifications.tasks import send_email_task
 from notifications.tests.smtp import SmtpSink, free_port
+from repairs import services as order_services
 from repairs.tests.factories import ServiceCenterFactory
 
 ROOT = Path(settings.BASE_DIR)
@@ -159,7 +160,7 @@ def test_a_submitted_and_approved_claim_emails_each_message_once_in_the_customer
     assert "Тауар кепілдікте" in received.get_body(("plain",)).get_content()
     assert staff["Subject"].startswith(f"Новая заявка {claim.number}")
 
-    claim_services.approve_claim(claim=claim, service_center=center, by=None)
+    order_services.approve_claim_and_open_order(claim=claim, service_center=center, by=None)
 
     approved = outbox.wait_for(2, recipient="aigerim@example.kz")[1]
     text = approved.get_body(("plain",)).get_content()

@@ -179,3 +179,24 @@ def test_support_retry_resets_only_failed_rows(django_capture_on_commit_callback
     failed.refresh_from_db()
     assert (failed.status, failed.attempts) == ("pending", 0)
     assert len(callbacks) == 1
+
+
+def test_the_event_key_names_subject_reference_event_and_status_event():
+    key = services.event_key(
+        subject="order", reference="7KQ2M9XW4D", event="delivered", status_event_id=42
+    )
+    assert key == "order:7KQ2M9XW4D:delivered:42"
+
+
+def test_plain_text_parts_keep_what_was_typed_instead_of_html_entities():
+    from notifications.tests.samples import CONTEXTS
+
+    context = {**CONTEXTS["staff_new_claim"], "product_model": 'Ким & Ко "Робот" <X>'}
+
+    subject, text, html = services.render_email(
+        template="staff_new_claim", language="ru", context=context
+    )
+
+    assert 'Ким & Ко "Робот" <X>' in subject
+    assert 'Ким & Ко "Робот" <X>' in text
+    assert "Ким &amp; Ко &quot;Робот&quot; &lt;X&gt;" in html

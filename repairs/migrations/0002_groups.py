@@ -4,7 +4,8 @@ from repairs.roles import create_roles
 
 
 def create_groups(apps, schema_editor):
-    create_roles(apps)
+    # Permissions of models added by later migrations come with post_migrate.
+    create_roles(apps, skip_missing=True)
 
 
 class Migration(migrations.Migration):

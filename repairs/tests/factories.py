@@ -5,6 +5,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 
 from repairs import services as repair_services
+from repairs import transitions
 from repairs.models import OrderStatus, ServiceCenter, Technician
 
 
@@ -82,73 +83,37 @@ INTAKE_ACT_DATA = {
     "notes": "",
 }
 
-# One call per workbench transition: name -> service call with sensible arguments.
-ORDER_STEPS = {
-    "register_shipment": lambda order, by: repair_services.register_shipment(
-        order=order, carrier="Kazpost", tracking_number="RR123456789KZ", by=by
-    ),
-    "receive": lambda order, by: repair_services.receive_order(
-        order=order, act_data=dict(INTAKE_ACT_DATA), by=by
-    ),
-    "start_diagnostics": lambda order, by: repair_services.start_diagnostics(order=order, by=by),
-    "start_repair": lambda order, by: repair_services.start_repair(order=order, by=by),
-    "send_quote": lambda order, by: repair_services.send_quote(order=order, amount=25000, by=by),
-    "accept_quote": lambda order, by: repair_services.accept_quote(order=order, by=by),
-    "decline_quote": lambda order, by: repair_services.decline_quote(order=order, by=by),
-    "wait_for_parts": lambda order, by: repair_services.wait_for_parts(order=order, by=by),
-    "parts_arrived": lambda order, by: repair_services.parts_arrived(order=order, by=by),
-    "complete": lambda order, by: repair_services.complete_repair(order=order, by=by),
-    "resolve_replacement": lambda order, by: repair_services.resolve_replacement(
-        order=order, by=by
-    ),
-    "resolve_refund": lambda order, by: repair_services.resolve_refund(order=order, by=by),
-    "ship_back": lambda order, by: repair_services.ship_back(
-        order=order, carrier="CDEK", tracking_number="1234567890", by=by
-    ),
-    "confirm_delivery": lambda order, by: repair_services.confirm_delivery(order=order, by=by),
-    "cancel": lambda order, by: repair_services.cancel_order(
-        order=order, reason="Клиент передумал", by=by
-    ),
+# What each field of the transition table gets in tests (repairs.transitions walks them).
+STEP_VALUES = {
+    "carrier": "Kazpost",
+    "tracking_number": "RR123456789KZ",
+    "act_data": INTAKE_ACT_DATA,
+    "amount": 25000,
+    "reason": "Клиент передумал",
 }
+# The parcel back to the customer is a different one than the parcel to the center.
+PER_STEP_VALUES = {"ship_back": {"carrier": "CDEK", "tracking_number": "1234567890"}}
 
-# The shortest walk from a fresh order (awaiting_shipment) to each state.
-PATH_TO = {
-    OrderStatus.AWAITING_SHIPMENT: [],
-    OrderStatus.IN_TRANSIT: ["register_shipment"],
-    OrderStatus.RECEIVED: ["receive"],
-    OrderStatus.DIAGNOSTICS: ["receive", "start_diagnostics"],
-    OrderStatus.IN_REPAIR: ["receive", "start_diagnostics", "start_repair"],
-    OrderStatus.AWAITING_APPROVAL: ["receive", "start_diagnostics", "send_quote"],
-    OrderStatus.AWAITING_PARTS: ["receive", "start_diagnostics", "start_repair", "wait_for_parts"],
-    OrderStatus.READY_FOR_RETURN: ["receive", "start_diagnostics", "start_repair", "complete"],
-    OrderStatus.SHIPPED: ["receive", "start_diagnostics", "start_repair", "complete", "ship_back"],
-    OrderStatus.DELIVERED: [
-        "receive",
-        "start_diagnostics",
-        "start_repair",
-        "complete",
-        "ship_back",
-        "confirm_delivery",
-    ],
-    OrderStatus.REFUNDED: ["receive", "start_diagnostics", "resolve_refund"],
-    OrderStatus.CANCELLED: ["cancel"],
-}
+
+def run_step(name, order, by):
+    """One row of the transition table, performed with the test values."""
+    values = {**STEP_VALUES, **PER_STEP_VALUES.get(name, {})}
+    return transitions.run(order=order, name=name, by=by, values=values)
 
 
 def advance_order(order, steps, *, by):
-    for step in steps:
-        order = ORDER_STEPS[step](order, by)
+    for name in steps:
+        order = run_step(name, order, by)
     return order
 
 
 def make_order(*, status=OrderStatus.AWAITING_SHIPMENT, technician=None, support=None, **claim):
     """A claim approved by support and walked by the technician to `status`, via services."""
-    from claims.services import approve_claim
     from claims.tests.factories import ClaimFactory
 
     technician = technician or TechnicianFactory()
     support = support or SupportUserFactory()
-    order = approve_claim(
+    order = repair_services.approve_claim_and_open_order(
         claim=ClaimFactory(**claim), service_center=technician.service_center, by=support
     )
-    return advance_order(order, PATH_TO[status], by=technician.user)
+    return advance_order(order, transitions.path_to(status), by=technician.user)

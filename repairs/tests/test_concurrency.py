@@ -9,11 +9,10 @@ import pytest
 from django.db import connection
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from claims.models import Claim, ClaimStatus
-from claims.services import approve_claim
+from claims.models import Claim, ClaimStatus, StatusEvent
 from claims.tests.factories import ClaimFactory
-from repairs.models import IntakeAct, OrderStatus, RepairOrder, StatusEvent
-from repairs.services import receive_order
+from repairs.models import IntakeAct, OrderStatus, RepairOrder
+from repairs.services import approve_claim_and_open_order, receive_order
 from repairs.tests.factories import (
     INTAKE_ACT_DATA,
     ServiceCenterFactory,
@@ -77,7 +76,7 @@ def test_second_concurrent_receive_is_refused(postgres_db):
     losers = [o for o in outcomes if isinstance(o, REFUSALS)]
     assert (len(winners), len(losers)) == (1, 1), outcomes
     assert RepairOrder.objects.get(pk=order.pk).status == OrderStatus.RECEIVED
-    assert StatusEvent.objects.filter(repair_order=order, transition="receive").count() == 1
+    assert order.status_events.filter(transition="receive").count() == 1
     assert IntakeAct.objects.filter(repair_order=order).count() == 1
 
 
@@ -87,10 +86,10 @@ def test_second_concurrent_approval_is_refused(postgres_db):
     almaty, astana = ServiceCenterFactory(), ServiceCenterFactory(city="Астана")
 
     outcomes = race(
-        lambda: approve_claim(
+        lambda: approve_claim_and_open_order(
             claim=Claim.objects.get(pk=claim.pk), service_center=almaty, by=first
         ),
-        lambda: approve_claim(
+        lambda: approve_claim_and_open_order(
             claim=Claim.objects.get(pk=claim.pk), service_center=astana, by=second
         ),
     )

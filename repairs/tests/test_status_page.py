@@ -9,10 +9,11 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from claims.models import WarrantyPolicy
-from claims.services import approve_claim, submit_claim
-from repairs import services, status_text
+from claims.services import submit_claim
+from repairs import services, status_text, transitions
 from repairs.models import OrderStatus, RepairOrder
 from repairs.tests.factories import ServiceCenterFactory, UserFactory
+from repairs.transitions import path_to
 
 URL = "/partners/repair-status/"
 
@@ -42,6 +43,20 @@ ACT_DATA = {
     "notes": "Заметка техника только для акта",
 }
 INTERNAL_NOTE = "Внутренняя заметка: клиент звонил трижды"
+# What each step of the walk fills in (the fields of repairs.transitions).
+STEP_VALUES = {
+    "carrier": "Kazpost",
+    "tracking_number": "INBOUND-555",
+    "act_data": ACT_DATA,
+    "amount": Decimal("45000"),
+    "reason": "Клиент отказался от ремонта.",
+}
+PER_STEP = {
+    "start_diagnostics": {"note": "Проверяем аккумулятор."},
+    "wait_for_parts": {"note": "Заказан новый аккумулятор."},
+    "complete": {"note": "Заменён аккумулятор."},
+    "ship_back": {"carrier": "CDEK", "tracking_number": "1098765432"},
+}
 PII = [
     "Айгерим",
     "Сатпаева",
@@ -92,51 +107,15 @@ def make_order(*, to: str = OrderStatus.RECEIVED, purchase_days_ago: int = 90) -
         "purchase_date": timezone.localdate() - datetime.timedelta(days=purchase_days_ago),
     }
     claim = submit_claim(data=data, policy=kz_policy())
-    order = approve_claim(claim=claim, service_center=center, by=by)
-    order = services.register_shipment(
-        order=order, carrier="Kazpost", tracking_number="INBOUND-555", by=by
-    )
-    order = services.receive_order(order=order, act_data=ACT_DATA, by=by)
-    steps = {
-        OrderStatus.RECEIVED: [],
-        OrderStatus.DIAGNOSTICS: ["diag"],
-        OrderStatus.AWAITING_APPROVAL: ["diag", "quote"],
-        OrderStatus.IN_REPAIR: ["diag", "repair"],
-        OrderStatus.AWAITING_PARTS: ["diag", "repair", "parts"],
-        OrderStatus.READY_FOR_RETURN: ["diag", "repair", "complete"],
-        OrderStatus.SHIPPED: ["diag", "repair", "complete", "ship"],
-        OrderStatus.DELIVERED: ["diag", "repair", "complete", "ship", "deliver"],
-        OrderStatus.CANCELLED: ["cancel"],
-    }[to]
+    order = services.approve_claim_and_open_order(claim=claim, service_center=center, by=by)
+    # Shipped by the customer, received, then the usual way on to `to`.
+    steps = ["register_shipment", "receive", *path_to(to, start=OrderStatus.RECEIVED)]
     for step in steps:
-        if step == "diag":
-            order = services.start_diagnostics(order=order, by=by, note="Проверяем аккумулятор.")
-        elif step == "quote":
-            order = services.send_quote(order=order, amount=Decimal("45000"), by=by)
-        elif step == "repair":
-            order = services.start_repair(order=order, by=by)
-        elif step == "parts":
-            order = services.wait_for_parts(order=order, by=by, note="Заказан новый аккумулятор.")
-        elif step == "complete":
-            order = services.complete_repair(order=order, by=by, note="Заменён аккумулятор.")
-        elif step == "ship":
-            order = services.ship_back(
-                order=order, carrier="CDEK", tracking_number="1098765432", by=by
-            )
-        elif step == "deliver":
-            order = services.confirm_delivery(order=order, by=by)
-        elif step == "cancel":
-            order = services.cancel_order(order=order, reason="Клиент отказался от ремонта.", by=by)
+        order = transitions.run(
+            order=order, name=step, by=by, values={**STEP_VALUES, **PER_STEP.get(step, {})}
+        )
     # An internal note on the order's history, as the workbench writes them.
-    services.record_status_event(
-        claim=order.claim,
-        repair_order=order,
-        transition="note",
-        from_status=order.status,
-        to_status=order.status,
-        by=by,
-        internal_note=INTERNAL_NOTE,
-    )
+    services.add_order_note(order=order, by=by, internal_note=INTERNAL_NOTE)
     return order
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from claims import services as claim_services
 from claims.models import Claim, ClaimStatus, ProductModel
 from repairs import services as repair_services
+from repairs import transitions
 from repairs.models import OrderStatus, RepairOrder, ServiceCenter, Technician
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -151,48 +152,33 @@ SCENARIOS = [
     ("shymkent", ["cancel"], 70),
 ]
 
-STEPS = {
-    "register_shipment": lambda order, by, n: repair_services.register_shipment(
-        order=order, carrier="Казпочта", tracking_number=f"RR{48211000 + n}KZ", by=by
-    ),
-    "receive": lambda order, by, n: repair_services.receive_order(
-        order=order, act_data=_act_data(order, n), by=by
-    ),
-    "start_diagnostics": lambda order, by, n: repair_services.start_diagnostics(
-        order=order, by=by, note="Проводим диагностику."
-    ),
-    "start_repair": lambda order, by, n: repair_services.start_repair(
-        order=order, by=by, note="Гарантийный случай подтверждён, начали ремонт."
-    ),
-    "send_quote": lambda order, by, n: repair_services.send_quote(
-        order=order, amount=38500, by=by, note="Замена платы управления."
-    ),
-    "decline_quote": lambda order, by, n: repair_services.decline_quote(
-        order=order, by=by, note="Клиент отказался от платного ремонта."
-    ),
-    "wait_for_parts": lambda order, by, n: repair_services.wait_for_parts(
-        order=order, by=by, note="Заказан датчик лидара, ожидаем 7–10 дней."
-    ),
-    "parts_arrived": lambda order, by, n: repair_services.parts_arrived(
-        order=order, by=by, note="Запчасть получена, продолжаем ремонт."
-    ),
-    "complete": lambda order, by, n: repair_services.complete_repair(
-        order=order, by=by, note="Заменён модуль зарядки."
-    ),
-    "resolve_replacement": lambda order, by, n: repair_services.resolve_replacement(
-        order=order, by=by, note="Неремонтопригоден, отправляем новое устройство."
-    ),
-    "resolve_refund": lambda order, by, n: repair_services.resolve_refund(
-        order=order, by=by, note="Заводской брак в первые 15 дней: деньги возвращены."
-    ),
-    "ship_back": lambda order, by, n: repair_services.ship_back(
-        order=order, carrier="CDEK", tracking_number=f"10{84420000 + n}", by=by
-    ),
-    "confirm_delivery": lambda order, by, n: repair_services.confirm_delivery(order=order, by=by),
-    "cancel": lambda order, by, n: repair_services.cancel_order(
-        order=order, reason="Клиент решил не отправлять товар.", by=by
-    ),
+# What the technicians write at each step, as the transition table's fields.
+NOTES = {
+    "start_diagnostics": "Проводим диагностику.",
+    "start_repair": "Гарантийный случай подтверждён, начали ремонт.",
+    "send_quote": "Замена платы управления.",
+    "decline_quote": "Клиент отказался от платного ремонта.",
+    "wait_for_parts": "Заказан датчик лидара, ожидаем 7–10 дней.",
+    "parts_arrived": "Запчасть получена, продолжаем ремонт.",
+    "complete": "Заменён модуль зарядки.",
+    "resolve_replacement": "Неремонтопригоден, отправляем новое устройство.",
+    "resolve_refund": "Заводской брак в первые 15 дней: деньги возвращены.",
 }
+
+
+def _step_values(order: RepairOrder, step: str, n: int) -> dict:
+    """The values scenario `n` gives the fields of `step` (repairs.transitions)."""
+    carrier, tracking_number = "Казпочта", f"RR{48211000 + n}KZ"
+    if step == "ship_back":
+        carrier, tracking_number = "CDEK", f"10{84420000 + n}"
+    return {
+        "carrier": carrier,
+        "tracking_number": tracking_number,
+        "act_data": _act_data(order, n),
+        "amount": 38500,
+        "note": NOTES.get(step, ""),
+        "reason": "Клиент решил не отправлять товар.",
+    }
 
 
 def _act_data(order: RepairOrder, n: int) -> dict:
@@ -294,11 +280,16 @@ class Command(BaseCommand):
             if center_key is None:
                 self._triage(claim=claim, outcome=steps[0], support=support)
                 continue
-            order = claim_services.approve_claim(
+            order = repair_services.approve_claim_and_open_order(
                 claim=claim, service_center=centers[center_key], by=support
             )
             for step in steps:
-                order = STEPS[step](order, technicians[center_key], n)
+                order = transitions.run(
+                    order=order,
+                    name=step,
+                    by=technicians[center_key],
+                    values=_step_values(order, step, n),
+                )
 
     def _triage(self, *, claim: Claim, outcome: str, support: User) -> None:
         if outcome == "needs_info":

@@ -3,10 +3,10 @@
 import pytest
 
 from notifications.models import Notification
-from repairs.models import OrderStatus, RepairOrder, StatusEvent
+from repairs.models import OrderStatus, RepairOrder
 from repairs.public_status import forget
 from repairs.services import receive_order
-from repairs.tests.factories import INTAKE_ACT_DATA, ORDER_STEPS, TechnicianFactory, make_order
+from repairs.tests.factories import INTAKE_ACT_DATA, TechnicianFactory, make_order, run_step
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db
@@ -39,10 +39,10 @@ def test_a_customer_facing_event_queues_one_email_after_commit(
     before = set(Notification.objects.values_list("pk", flat=True))
 
     with django_capture_on_commit_callbacks() as callbacks:
-        ORDER_STEPS[step](order, technician.user)
+        run_step(step, order, technician.user)
 
     notification = Notification.objects.exclude(pk__in=before).get()
-    event = StatusEvent.objects.filter(repair_order=order).latest("pk")
+    event = order.status_events.latest("pk")
     assert notification.template == template
     assert notification.recipient == "aida@example.kz"
     assert notification.language == "kk"
@@ -67,7 +67,7 @@ def test_internal_steps_send_no_email(status, step, django_capture_on_commit_cal
     count = Notification.objects.count()
 
     with django_capture_on_commit_callbacks() as callbacks:
-        ORDER_STEPS[step](order, technician.user)
+        run_step(step, order, technician.user)
 
     assert Notification.objects.count() == count
     assert email_callbacks(callbacks) == []
@@ -77,7 +77,7 @@ def test_the_received_email_carries_the_stub_values():
     technician = TechnicianFactory()
     order = make_order(technician=technician)
 
-    order = ORDER_STEPS["receive"](order, technician.user)
+    order = run_step("receive", order, technician.user)
 
     context = Notification.objects.get(template="product_received").context
     assert context["intake_date"] == order.intake_date.isoformat()
@@ -92,7 +92,7 @@ def test_the_shipped_back_email_carries_the_tracking_number():
     technician = TechnicianFactory()
     order = make_order(status=S.READY_FOR_RETURN, technician=technician)
 
-    ORDER_STEPS["ship_back"](order, technician.user)
+    run_step("ship_back", order, technician.user)
 
     notification = Notification.objects.get(template="shipped_back")
     assert notification.context["order_status"] == S.SHIPPED

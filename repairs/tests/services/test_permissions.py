@@ -5,14 +5,15 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
-from repairs.models import IntakeAct, OrderStatus, RepairOrder, StatusEvent
+from claims.models import StatusEvent
+from repairs.models import IntakeAct, OrderStatus, RepairOrder
 from repairs.services import can_work_on
 from repairs.tests.factories import (
-    ORDER_STEPS,
     SupportUserFactory,
     TechnicianFactory,
     UserFactory,
     make_order,
+    run_step,
 )
 
 S = OrderStatus
@@ -42,7 +43,7 @@ def test_a_technician_of_another_center_is_refused(status, step):
     stranger = TechnicianFactory()
 
     with pytest.raises(PermissionDenied):
-        ORDER_STEPS[step](order, stranger.user)
+        run_step(step, order, stranger.user)
 
     assert RepairOrder.objects.get(pk=order.pk).status == status
     assert StatusEvent.objects.count() == events
@@ -54,7 +55,7 @@ def test_a_support_user_without_work_on_order_cannot_move_orders():
     assert not support.has_perm("repairs.work_on_order")
 
     with pytest.raises(PermissionDenied):
-        ORDER_STEPS["receive"](order, support)
+        run_step("receive", order, support)
 
     assert_unchanged(order, S.AWAITING_SHIPMENT)
     assert not IntakeAct.objects.exists()
@@ -66,7 +67,7 @@ def test_a_technician_outside_the_technicians_group_cannot_move_orders():
     technician.user.groups.remove(Group.objects.get(name="technicians"))
 
     with pytest.raises(PermissionDenied):
-        ORDER_STEPS["receive"](order, technician.user)
+        run_step("receive", order, technician.user)
 
     assert_unchanged(order, S.AWAITING_SHIPMENT)
 
@@ -78,7 +79,7 @@ def test_a_deactivated_technician_cannot_move_orders():
     technician.user.save()
 
     with pytest.raises(PermissionDenied):
-        ORDER_STEPS["receive"](order, technician.user)
+        run_step("receive", order, technician.user)
 
     assert_unchanged(order, S.AWAITING_SHIPMENT)
 
@@ -87,7 +88,7 @@ def test_a_plain_user_cannot_move_orders():
     order = make_order()
 
     with pytest.raises(PermissionDenied):
-        ORDER_STEPS["register_shipment"](order, UserFactory())
+        run_step("register_shipment", order, UserFactory())
 
     assert_unchanged(order, S.AWAITING_SHIPMENT)
 
@@ -96,7 +97,7 @@ def test_a_superuser_may_move_any_order():
     order = make_order()
     admin = UserFactory(is_superuser=True, is_staff=True)
 
-    ORDER_STEPS["receive"](order, admin)
+    run_step("receive", order, admin)
 
     assert RepairOrder.objects.get(pk=order.pk).status == S.RECEIVED
     assert order.status_events.get(transition="receive").by == admin
@@ -107,7 +108,7 @@ def test_an_illegal_move_by_the_own_technician_is_not_a_permission_problem():
     order = make_order(status=S.RECEIVED, technician=technician)
 
     with pytest.raises(TransitionNotAllowed):
-        ORDER_STEPS["receive"](order, technician.user)
+        run_step("receive", order, technician.user)
 
 
 def test_can_work_on_answers_for_each_kind_of_user():

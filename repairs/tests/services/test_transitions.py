@@ -3,7 +3,7 @@
 import pytest
 from django_fsm import TransitionNotAllowed
 
-from claims.models import ClaimStatus
+from claims.models import ClaimStatus, StatusEvent
 from notifications.models import Notification
 from repairs.models import (
     FINAL_STATES,
@@ -12,9 +12,9 @@ from repairs.models import (
     RepairOrder,
     Resolution,
     Shipment,
-    StatusEvent,
 )
-from repairs.tests.factories import ORDER_STEPS, PATH_TO, TechnicianFactory, make_order
+from repairs.tests.factories import TechnicianFactory, make_order, run_step
+from repairs.transitions import ORDER_TRANSITIONS, path_to
 
 S = OrderStatus
 NON_FINAL = [status for status in S.values if status not in FINAL_STATES]
@@ -50,14 +50,13 @@ def test_the_model_allows_exactly_the_moves_of_the_design():
     }
 
     assert declared == {(step, str(source), str(target)) for step, source, target in ALLOWED_MOVES}
-    assert set(ORDER_STEPS) == set(ALLOWED)
+    assert set(ORDER_TRANSITIONS) == set(ALLOWED)
 
 
 def test_every_state_is_reachable_and_every_path_is_legal():
-    assert set(PATH_TO) == set(S.values)
-    for status, path in PATH_TO.items():
+    for status in S.values:
         current = S.AWAITING_SHIPMENT
-        for step in path:
+        for step in path_to(status):
             current = ALLOWED[step][current]
         assert current == status
 
@@ -73,12 +72,12 @@ def test_each_allowed_transition_moves_the_order_and_writes_one_status_event(ste
     order = make_order(status=source, technician=technician)
     events_before = set(StatusEvent.objects.values_list("pk", flat=True))
 
-    result = ORDER_STEPS[step](order, technician.user)
+    result = run_step(step, order, technician.user)
 
     assert result.status == target
     assert RepairOrder.objects.get(pk=order.pk).status == target
     new_events = StatusEvent.objects.exclude(pk__in=events_before)
-    order_event = new_events.get(repair_order=order)
+    order_event = new_events.get(subject=StatusEvent.Subject.ORDER)
     assert (order_event.transition, order_event.from_status, order_event.to_status) == (
         step,
         source,
@@ -89,7 +88,7 @@ def test_each_allowed_transition_moves_the_order_and_writes_one_status_event(ste
     claim = order.claim.__class__.objects.get(pk=order.claim_id)
     if target in FINAL_STATES:
         # the claim closes with its order, logged as a claim event of its own
-        close_event = new_events.get(repair_order=None)
+        close_event = new_events.get(subject=StatusEvent.Subject.CLAIM)
         assert (close_event.transition, close_event.from_status, close_event.to_status) == (
             "close",
             ClaimStatus.APPROVED,
@@ -107,9 +106,9 @@ def test_a_fresh_order_has_a_creation_event_and_the_claim_its_approval():
     order = make_order()
 
     events = list(StatusEvent.objects.filter(claim=order.claim).order_by("pk"))
-    assert [(e.transition, e.from_status, e.to_status, e.repair_order_id) for e in events] == [
-        ("approve", ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, None),
-        ("create", "", S.AWAITING_SHIPMENT, order.pk),
+    assert [(e.transition, e.from_status, e.to_status, e.subject) for e in events] == [
+        ("approve", ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, "claim"),
+        ("create", "", S.AWAITING_SHIPMENT, "order"),
     ]
 
 
@@ -118,7 +117,7 @@ def test_the_full_paid_repair_walk_records_every_step_in_order():
     technician = TechnicianFactory()
     order = make_order(status=S.DIAGNOSTICS, technician=technician)
     for step in ["send_quote", "accept_quote", "wait_for_parts", "parts_arrived", "complete"]:
-        order = ORDER_STEPS[step](order, technician.user)
+        order = run_step(step, order, technician.user)
 
     order = RepairOrder.objects.get(pk=order.pk)
     assert order.status == S.READY_FOR_RETURN
@@ -151,7 +150,7 @@ def test_the_resolution_follows_the_path_taken(path_end, resolution):
     technician = TechnicianFactory()
     order = make_order(status=S.DIAGNOSTICS, technician=technician)
     for step in path_end:
-        ORDER_STEPS[step](order, technician.user)
+        run_step(step, order, technician.user)
 
     assert RepairOrder.objects.get(pk=order.pk).resolution == resolution
 
@@ -160,8 +159,8 @@ def test_the_resolution_follows_the_path_taken(path_end, resolution):
 def test_shipments_are_recorded_in_both_directions():
     technician = TechnicianFactory()
     order = make_order(status=S.AWAITING_SHIPMENT, technician=technician)
-    for step in ["register_shipment", *PATH_TO[S.SHIPPED]]:
-        order = ORDER_STEPS[step](order, technician.user)
+    for step in ["register_shipment", *path_to(S.SHIPPED)]:
+        order = run_step(step, order, technician.user)
 
     shipments = {s.direction: s for s in Shipment.objects.filter(repair_order=order)}
     assert shipments[Shipment.Direction.INBOUND].tracking_number == "RR123456789KZ"
@@ -217,7 +216,7 @@ def test_a_forbidden_transition_raises_and_changes_nothing(source, step):
     )
 
     with pytest.raises(TransitionNotAllowed):
-        ORDER_STEPS[step](order, technician.user)
+        run_step(step, order, technician.user)
 
     assert RepairOrder.objects.get(pk=order.pk).status == source
     assert counts == (
@@ -233,10 +232,10 @@ def test_a_stale_instance_is_reloaded_so_a_repeated_click_is_refused():
     technician = TechnicianFactory()
     order = make_order(status=S.AWAITING_SHIPMENT, technician=technician)
     stale = RepairOrder.objects.get(pk=order.pk)
-    ORDER_STEPS["receive"](order, technician.user)
+    run_step("receive", order, technician.user)
 
     with pytest.raises(TransitionNotAllowed):
-        ORDER_STEPS["receive"](stale, technician.user)
+        run_step("receive", stale, technician.user)
 
     assert IntakeAct.objects.filter(repair_order=order).count() == 1
     assert order.status_events.filter(transition="receive").count() == 1

@@ -5,12 +5,19 @@ import pytest
 from django.utils import timezone
 
 from claims import services as claim_services
+from claims.models import StatusEvent
+from claims.reminders import queue_due_claim_reminders
 from claims.tests.factories import ClaimFactory
 from notifications.models import Notification
-from notifications.reminders import queue_due_reminders
 from repairs import services as order_services
-from repairs.models import StatusEvent
+from repairs.reminders import queue_due_order_reminders
 from repairs.tests.factories import ServiceCenterFactory, TechnicianFactory
+
+
+def queue_due_reminders() -> dict:
+    """Both apps' reminders, as the beat schedule runs them."""
+    return {**queue_due_claim_reminders(), **queue_due_order_reminders()}
+
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +54,7 @@ def test_a_claim_waiting_for_information_for_a_week_gets_one_reminder():
 def test_an_order_not_shipped_for_two_weeks_and_a_quote_unanswered_for_a_week_are_reminded_once():
     technician = TechnicianFactory()
     claim = ClaimFactory()
-    order = claim_services.approve_claim(
+    order = order_services.approve_claim_and_open_order(
         claim=claim, service_center=technician.service_center, by=None
     )
     age(order.status_events.get(to_status="awaiting_shipment"), days=15)
@@ -56,7 +63,7 @@ def test_an_order_not_shipped_for_two_weeks_and_a_quote_unanswered_for_a_week_ar
     assert reminders("shipment_reminder").get().context["service_center"]["postal_address"]
 
     quoted = ClaimFactory()
-    quoted_order = claim_services.approve_claim(
+    quoted_order = order_services.approve_claim_and_open_order(
         claim=quoted, service_center=technician.service_center, by=None
     )
     act = {
@@ -79,7 +86,9 @@ def test_an_order_not_shipped_for_two_weeks_and_a_quote_unanswered_for_a_week_ar
 
 def test_an_order_that_moved_on_gets_no_reminder():
     center = ServiceCenterFactory()
-    order = claim_services.approve_claim(claim=ClaimFactory(), service_center=center, by=None)
+    order = order_services.approve_claim_and_open_order(
+        claim=ClaimFactory(), service_center=center, by=None
+    )
     age(order.status_events.get(to_status="awaiting_shipment"), days=30)
     order_services.cancel_order(order=order, reason="Клиент передумал", by=None)
 
