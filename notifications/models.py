@@ -24,6 +24,8 @@ class Notification(models.Model):
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     template = models.CharField(_("template"), max_length=60)
     context = models.JSONField(_("context"), default=dict, blank=True)
+    # Files in the private storage sent with the e-mail: [{"name", "filename", "mimetype"}].
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )

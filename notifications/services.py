@@ -15,6 +15,7 @@ import smtplib
 import socket
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
@@ -50,7 +51,13 @@ def event_key(*, subject: str, reference: str, event: str, status_event_id: int)
 
 
 def queue_email(
-    *, event_key: str, recipient: str, template: str, language: str, context: dict
+    *,
+    event_key: str,
+    recipient: str,
+    template: str,
+    language: str,
+    context: dict,
+    attachments: list[dict] | None = None,
 ) -> Notification:
     """Write the outbox row in the caller's transaction; hand it to Celery after commit.
 
@@ -59,7 +66,12 @@ def queue_email(
     notification, created = Notification.objects.get_or_create(
         event_key=event_key,
         recipient=recipient,
-        defaults={"template": template, "language": language, "context": context},
+        defaults={
+            "template": template,
+            "language": language,
+            "context": context,
+            "attachments": attachments or [],
+        },
     )
     if created:
         transaction.on_commit(lambda: enqueue_notification(notification_id=notification.pk))
@@ -147,6 +159,10 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
         },
     )
     message.attach_alternative(html, "text/html")
+    for attachment in notification.attachments:
+        # From the private storage, read at send time: the row stays small.
+        with default_storage.open(attachment["name"], "rb") as handle:
+            message.attach(attachment["filename"], handle.read(), attachment["mimetype"])
     return message
 
 

@@ -4,11 +4,13 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _create_roles(sender, apps=global_apps, **kwargs):
+def _seed_roles_and_checklists(sender, apps=global_apps, **kwargs):
     # `flush` sends no `apps`: then the project's own registry serves.
+    from repairs.reference_data import seed_checklists
     from repairs.roles import create_roles
 
     create_roles(apps)
+    seed_checklists(apps)
 
 
 class RepairsConfig(AppConfig):
@@ -16,4 +18,4 @@ class RepairsConfig(AppConfig):
     verbose_name = _("Repairs")
 
     def ready(self):
-        post_migrate.connect(_create_roles, sender=self)
+        post_migrate.connect(_seed_roles_and_checklists, sender=self)

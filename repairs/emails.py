@@ -87,7 +87,7 @@ def queue_approval_email(*, order, status_event) -> None:
     )
 
 
-def queue_order_email(*, order, event: str, status_event) -> None:
+def queue_order_email(*, order, event: str, status_event, attachments=None) -> None:
     context = order_context(order)
     context["public_note"] = status_event.public_note
     if event in ("shipment_reminder", "order_reassigned"):
@@ -110,4 +110,5 @@ def queue_order_email(*, order, event: str, status_event) -> None:
         template=event,
         language=order.claim.language,
         context=context,
+        attachments=attachments,
     )

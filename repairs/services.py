@@ -5,9 +5,11 @@ Each service locks the order row, calls the transition method (which raises
 queues the customer's e-mail, all in one transaction. `repairs.transitions` lists them.
 """
 
+from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,17 +17,19 @@ from django.utils.translation import gettext_lazy as _
 from claims import services as claim_services
 from claims.models import Claim, StatusEvent
 from dreame_service.fsm import apply_transition
-from repairs import emails, order_numbers, public_status
+from repairs import documents, emails, order_numbers, public_status
 from repairs.models import (
     REASSIGN_PERMISSION,
     WORK_PERMISSION,
     IntakeAct,
+    IntakePhoto,
     RepairOrder,
     ServiceCenter,
     Shipment,
 )
 
 ORDER_NUMBER_ATTEMPTS = 5
+MAX_QUOTE_KZT = 5_000_000  # above any repair of a household appliance: a typo
 ORDER = StatusEvent.Subject.ORDER
 
 
@@ -194,9 +198,15 @@ def reassign_order(*, order: RepairOrder, service_center: ServiceCenter, reason:
     return order
 
 
+# The services of the transition table (repairs.transitions). Each takes what its form
+# asks for; `note` is shown to the customer, `internal_note` only to staff.
+
+
 @transaction.atomic
-def register_shipment(*, order: RepairOrder, carrier: str, tracking_number: str, by) -> RepairOrder:
-    order = _move(order=order, transition="register_shipment", by=by)
+def register_shipment(
+    *, order: RepairOrder, carrier: str, tracking_number: str, by, internal_note: str = ""
+) -> RepairOrder:
+    order = _move(order=order, transition="register_shipment", by=by, internal_note=internal_note)
     Shipment.objects.create(
         repair_order=order,
         direction=Shipment.Direction.INBOUND,
@@ -207,94 +217,162 @@ def register_shipment(*, order: RepairOrder, carrier: str, tracking_number: str,
 
 
 @transaction.atomic
-def receive_order(*, order: RepairOrder, act_data: dict, by) -> RepairOrder:
-    """Write the intake act and issue the stub: the intake date is today in Asia/Almaty."""
-    order = _move(
+def receive_order(
+    *,
+    order: RepairOrder,
+    act_data: dict,
+    by,
+    photos=(),
+    note: str = "",
+    internal_note: str = "",
+) -> RepairOrder:
+    """Write the intake act and issue the stub: the intake date is today in Asia/Almaty.
+
+    The act's PDF (the customer's copy) is made here, in the same transaction, and goes
+    with the "product received" e-mail; without WeasyPrint the e-mail goes without it.
+    """
+    if len(photos) > IntakePhoto.MAX_PER_ACT:
+        raise ValidationError(_("At most %(count)d photos.") % {"count": IntakePhoto.MAX_PER_ACT})
+    order, event = _move_order(
         order=order,
         transition="receive",
         by=by,
-        email_event="product_received",
+        public_note=note,
+        internal_note=internal_note,
         # Asia/Almaty even if a request activated another zone: the stub's date is local.
         intake_date=timezone.localdate(timezone=timezone.get_default_timezone()),
     )
-    IntakeAct.objects.create(repair_order=order, received_by=by, **act_data)
+    act = IntakeAct.objects.create(repair_order=order, received_by=by, **act_data)
+    for photo in photos:
+        IntakePhoto.objects.create(intake_act=act, file=photo)
+    attachments = []
+    pdf = documents.act_pdf(order=order, language=order.claim.language)
+    if pdf is not None:
+        act.pdf.save(f"{order.order_number}.pdf", ContentFile(pdf), save=True)
+        attachments.append(
+            {
+                "name": act.pdf.name,
+                "filename": f"act-{order.display_number}.pdf",
+                "mimetype": "application/pdf",
+            }
+        )
+    emails.queue_order_email(
+        order=order, event="product_received", status_event=event, attachments=attachments
+    )
     return order
 
 
-@transaction.atomic
-def start_diagnostics(*, order: RepairOrder, by, note: str = "") -> RepairOrder:
-    return _move(order=order, transition="start_diagnostics", by=by, public_note=note)
+def _step(transition: str, email_event: str | None = None):
+    """A service for a transition that takes only the two notes (and fields of its own)."""
+
+    @transaction.atomic
+    def service(
+        *, order: RepairOrder, by, note: str = "", internal_note: str = "", **fields
+    ) -> RepairOrder:
+        return _move(
+            order=order,
+            transition=transition,
+            by=by,
+            public_note=note,
+            internal_note=internal_note,
+            email_event=email_event,
+            **fields,
+        )
+
+    service.__name__ = service.__qualname__ = transition
+    return service
+
+
+start_diagnostics = _step("start_diagnostics")
+start_repair = _step("start_repair")
+accept_quote = _step("accept_quote")
+decline_quote = _step("decline_quote")
+parts_arrived = _step("parts_arrived")
+resolve_refund = _step("resolve_refund", email_event="order_refunded")
 
 
 @transaction.atomic
-def start_repair(*, order: RepairOrder, by, note: str = "") -> RepairOrder:
-    return _move(order=order, transition="start_repair", by=by, public_note=note)
-
-
-@transaction.atomic
-def send_quote(*, order: RepairOrder, amount, by, note: str = "") -> RepairOrder:
+def send_quote(
+    *,
+    order: RepairOrder,
+    amount,
+    by,
+    description: str = "",
+    note: str = "",
+    internal_note: str = "",
+) -> RepairOrder:
+    if amount is None or Decimal(amount) <= 0 or Decimal(amount) > MAX_QUOTE_KZT:
+        raise ValidationError(_("Enter a price between 1 and 5 000 000 ₸."), code="bad_amount")
     return _move(
         order=order,
         transition="send_quote",
         by=by,
         public_note=note,
+        internal_note=internal_note,
         email_event="quote_sent",
         amount=amount,
+        description=description,
     )
 
 
 @transaction.atomic
-def accept_quote(*, order: RepairOrder, by, note: str = "") -> RepairOrder:
-    return _move(order=order, transition="accept_quote", by=by, public_note=note)
-
-
-@transaction.atomic
-def decline_quote(*, order: RepairOrder, by, note: str = "") -> RepairOrder:
-    return _move(order=order, transition="decline_quote", by=by, public_note=note)
-
-
-@transaction.atomic
-def wait_for_parts(*, order: RepairOrder, by, note: str = "") -> RepairOrder:
-    return _move(order=order, transition="wait_for_parts", by=by, public_note=note)
-
-
-@transaction.atomic
-def parts_arrived(*, order: RepairOrder, by, note: str = "") -> RepairOrder:
-    return _move(order=order, transition="parts_arrived", by=by, public_note=note)
-
-
-@transaction.atomic
-def complete_repair(*, order: RepairOrder, by, note: str = "") -> RepairOrder:
+def wait_for_parts(
+    *,
+    order: RepairOrder,
+    by,
+    part: str = "",
+    expected_date=None,
+    note: str = "",
+    internal_note: str = "",
+) -> RepairOrder:
     return _move(
-        order=order, transition="complete", by=by, public_note=note, email_event="repair_finished"
+        order=order,
+        transition="wait_for_parts",
+        by=by,
+        public_note=note,
+        internal_note=internal_note,
+        part=part,
+        expected_date=expected_date,
     )
 
 
 @transaction.atomic
-def resolve_replacement(*, order: RepairOrder, by, note: str = "") -> RepairOrder:
+def complete_repair(
+    *, order: RepairOrder, by, work_done: str = "", note: str = "", internal_note: str = ""
+) -> RepairOrder:
+    return _move(
+        order=order,
+        transition="complete",
+        by=by,
+        public_note=note,
+        internal_note=internal_note,
+        email_event="repair_finished",
+        work_done=work_done,
+    )
+
+
+@transaction.atomic
+def resolve_replacement(
+    *, order: RepairOrder, by, new_serial: str = "", note: str = "", internal_note: str = ""
+) -> RepairOrder:
     return _move(
         order=order,
         transition="resolve_replacement",
         by=by,
         public_note=note,
+        internal_note=internal_note,
         email_event="repair_finished",
+        new_serial=new_serial,
     )
 
 
 @transaction.atomic
-def resolve_refund(*, order: RepairOrder, by, note: str = "") -> RepairOrder:
-    return _move(
-        order=order,
-        transition="resolve_refund",
-        by=by,
-        public_note=note,
-        email_event="order_refunded",
+def ship_back(
+    *, order: RepairOrder, carrier: str, tracking_number: str, by, internal_note: str = ""
+) -> RepairOrder:
+    order, event = _move_order(
+        order=order, transition="ship_back", by=by, internal_note=internal_note
     )
-
-
-@transaction.atomic
-def ship_back(*, order: RepairOrder, carrier: str, tracking_number: str, by) -> RepairOrder:
-    order, event = _move_order(order=order, transition="ship_back", by=by)
     Shipment.objects.create(
         repair_order=order,
         direction=Shipment.Direction.OUTBOUND,
@@ -307,24 +385,28 @@ def ship_back(*, order: RepairOrder, carrier: str, tracking_number: str, by) -> 
 
 
 @transaction.atomic
-def confirm_delivery(*, order: RepairOrder, by, note: str = "") -> RepairOrder:
+def confirm_delivery(
+    *, order: RepairOrder, by, note: str = "", internal_note: str = ""
+) -> RepairOrder:
     return _move(
         order=order,
         transition="confirm_delivery",
         by=by,
         public_note=note,
+        internal_note=internal_note,
         email_event="delivered",
         delivered_at=timezone.now(),
     )
 
 
 @transaction.atomic
-def cancel_order(*, order: RepairOrder, reason: str, by) -> RepairOrder:
+def cancel_order(*, order: RepairOrder, reason: str, by, internal_note: str = "") -> RepairOrder:
     return _move(
         order=order,
         transition="cancel",
         by=by,
         public_note=reason,
+        internal_note=internal_note,
         email_event="order_cancelled",
         reason=reason,
     )

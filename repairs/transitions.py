@@ -32,8 +32,8 @@ def _table(*rows: OrderTransition) -> dict[str, OrderTransition]:
     return {row.name: row for row in rows}
 
 
-NOTE = ("note",)
-SHIPMENT = ("carrier", "tracking_number")
+NOTE = ("note", "internal_note")  # public (status page, e-mail) and staff-only
+SHIPMENT = ("carrier", "tracking_number", "internal_note")
 
 ORDER_TRANSITIONS = _table(
     OrderTransition(
@@ -44,7 +44,11 @@ ORDER_TRANSITIONS = _table(
         _("Register the parcel to the center"),
     ),
     OrderTransition(
-        "receive", services.receive_order, ("act_data",), True, _("Receive: write the intake act")
+        "receive",
+        services.receive_order,
+        ("act_data", "photos", *NOTE),
+        True,
+        _("Receive: write the intake act"),
     ),
     OrderTransition(
         "start_diagnostics", services.start_diagnostics, NOTE, False, _("Start diagnostics")
@@ -53,12 +57,22 @@ ORDER_TRANSITIONS = _table(
         "start_repair", services.start_repair, NOTE, False, _("Start the warranty repair")
     ),
     OrderTransition(
-        "wait_for_parts", services.wait_for_parts, NOTE, False, _("Wait for spare parts")
+        "wait_for_parts",
+        services.wait_for_parts,
+        ("part", "expected_date", *NOTE),
+        False,
+        _("Wait for spare parts"),
     ),
     OrderTransition("parts_arrived", services.parts_arrived, NOTE, False, _("Spare parts arrived")),
-    OrderTransition("complete", services.complete_repair, NOTE, True, _("Repair finished")),
     OrderTransition(
-        "send_quote", services.send_quote, ("amount", "note"), True, _("Send the repair price")
+        "complete", services.complete_repair, ("work_done", *NOTE), True, _("Repair finished")
+    ),
+    OrderTransition(
+        "send_quote",
+        services.send_quote,
+        ("amount", "description", *NOTE),
+        True,
+        _("Send the repair price"),
     ),
     OrderTransition(
         "accept_quote", services.accept_quote, NOTE, False, _("The customer accepted the price")
@@ -69,7 +83,7 @@ ORDER_TRANSITIONS = _table(
     OrderTransition(
         "resolve_replacement",
         services.resolve_replacement,
-        NOTE,
+        ("new_serial", *NOTE),
         True,
         _("Replace with a new unit"),
     ),
@@ -80,7 +94,9 @@ ORDER_TRANSITIONS = _table(
     OrderTransition(
         "confirm_delivery", services.confirm_delivery, NOTE, True, _("Confirm the delivery")
     ),
-    OrderTransition("cancel", services.cancel_order, ("reason",), True, _("Cancel the order")),
+    OrderTransition(
+        "cancel", services.cancel_order, ("reason", "internal_note"), True, _("Cancel the order")
+    ),
 )
 
 # Support's triage: the claim's table, with approval as the hand-off that opens the order.

@@ -1,53 +1,11 @@
-from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from phonenumber_field.modelfields import PhoneNumberField
 
-from claims.models import StatusEvent, Verdict
+from claims.models import StatusEvent
 from repairs import order_numbers
-
-
-class ServiceCenter(models.Model):
-    name = models.CharField(_("name"), max_length=150)
-    city = models.CharField(_("city"), max_length=100)
-    postal_address = models.CharField(_("postal address"), max_length=255)
-    phone = PhoneNumberField(_("phone"))
-    email = models.EmailField(_("e-mail"))
-    whatsapp = PhoneNumberField(_("WhatsApp"), blank=True)
-    working_hours = models.CharField(_("working hours"), max_length=150)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["city", "name"]
-        verbose_name = _("service center")
-        verbose_name_plural = _("service centers")
-
-    def __str__(self):
-        return f"{self.name} ({self.city})"
-
-
-class Technician(models.Model):
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="technician",
-    )
-    service_center = models.ForeignKey(
-        ServiceCenter,
-        verbose_name=_("service center"),
-        on_delete=models.PROTECT,
-        related_name="technicians",
-    )
-
-    class Meta:
-        verbose_name = _("technician")
-        verbose_name_plural = _("technicians")
-
-    def __str__(self):
-        return f"{self.user.get_full_name() or self.user.username} — {self.service_center.name}"
+from repairs.models.centers import ServiceCenter
 
 
 class OrderStatus(models.TextChoices):
@@ -113,6 +71,13 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
     intake_date = models.DateField(_("intake date"), null=True, blank=True)
     quote_amount = models.DecimalField(
         _("quote, KZT"), max_digits=12, decimal_places=0, null=True, blank=True
+    )
+    quote_description = models.TextField(_("what the quote covers"), blank=True)
+    awaiting_part = models.CharField(_("spare part awaited"), max_length=200, blank=True)
+    parts_expected_date = models.DateField(_("spare part expected on"), null=True, blank=True)
+    work_done = models.TextField(_("work done"), blank=True)
+    replacement_serial = models.CharField(
+        _("serial number of the replacement unit"), max_length=64, blank=True
     )
     cancel_reason = models.TextField(_("cancellation reason"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -191,8 +156,9 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         target=OrderStatus.AWAITING_APPROVAL,
         permission=WORK_PERMISSION,
     )
-    def send_quote(self, *, amount):
+    def send_quote(self, *, amount, description: str = ""):
         self.quote_amount = amount
+        self.quote_description = description
 
     @transition(
         field=status,
@@ -218,8 +184,9 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         target=OrderStatus.AWAITING_PARTS,
         permission=WORK_PERMISSION,
     )
-    def wait_for_parts(self):
-        pass
+    def wait_for_parts(self, *, part: str = "", expected_date=None):
+        self.awaiting_part = part
+        self.parts_expected_date = expected_date
 
     @transition(
         field=status,
@@ -236,8 +203,8 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         target=OrderStatus.READY_FOR_RETURN,
         permission=WORK_PERMISSION,
     )
-    def complete(self):
-        pass
+    def complete(self, *, work_done: str = ""):
+        self.work_done = work_done
 
     @transition(
         field=status,
@@ -245,8 +212,9 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         target=OrderStatus.READY_FOR_RETURN,
         permission=WORK_PERMISSION,
     )
-    def resolve_replacement(self):
+    def resolve_replacement(self, *, new_serial: str = ""):
         self.resolution = Resolution.REPLACEMENT
+        self.replacement_serial = new_serial
 
     @transition(
         field=status,
@@ -283,39 +251,6 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
     )
     def cancel(self, *, reason: str):
         self.cancel_reason = reason
-
-
-class IntakeAct(models.Model):
-    """Акт приемки: what the center received, written by the technician at intake."""
-
-    repair_order = models.OneToOneField(
-        RepairOrder,
-        verbose_name=_("repair order"),
-        on_delete=models.CASCADE,
-        related_name="intake_act",
-    )
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("received by"),
-        on_delete=models.PROTECT,
-        related_name="intake_acts",
-    )
-    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
-    serial_number = models.CharField(_("serial number on the product"), max_length=64)
-    completeness = models.TextField(_("completeness and accessories"))
-    condition = models.TextField(_("visible condition and damage"))
-    has_receipt = models.BooleanField(_("receipt enclosed"), default=False)
-    has_warranty_card = models.BooleanField(_("stamped warranty card enclosed"), default=False)
-    final_verdict = models.CharField(_("verdict at intake"), max_length=20, choices=Verdict.choices)
-    is_user_fault = models.BooleanField(_("damage caused by the user"), default=False)
-    notes = models.TextField(_("notes"), blank=True)
-
-    class Meta:
-        verbose_name = _("intake act")
-        verbose_name_plural = _("intake acts")
-
-    def __str__(self):
-        return str(self.repair_order)
 
 
 class Shipment(models.Model):

@@ -1,0 +1,64 @@
+"""The printable papers of an order: the intake act with its stub, and the return slip.
+
+The act is one HTML template, printed from the browser and rendered to PDF with
+WeasyPrint. WeasyPrint needs Pango from the system (Debian: libpango-1.0-0,
+libpangoft2-1.0-0); where it cannot load, the portal still runs, the browser print still
+works, and only the PDF is missing, with the reason (`pdf_unavailable_reason`).
+"""
+
+import functools
+import logging
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from repairs import codes
+
+logger = logging.getLogger(__name__)
+
+ACT_TEMPLATE = "repairs/workbench/act_document.html"
+
+
+@functools.cache
+def pdf_unavailable_reason() -> str:
+    """Empty when PDFs can be made here; else what is missing, for the technician and logs."""
+    try:
+        from repairs import pdf  # noqa: F401 - loading WeasyPrint loads Pango
+    except (ImportError, OSError) as error:
+        return f"WeasyPrint cannot load ({error}); install libpango-1.0-0 and libpangoft2-1.0-0"
+    return ""
+
+
+def act_context(*, order) -> dict:
+    """What the act and its stub show; the codes are inline SVG (no file to fetch)."""
+    status_link = codes.status_link(
+        site_url=settings.SITE_URL,
+        order_number=order.order_number,
+        intake_date=order.intake_date,
+    )
+    return {
+        "order": order,
+        "claim": order.claim,
+        "act": order.intake_act,
+        "center": order.service_center,
+        "status_link": status_link,
+        "status_page": f"{settings.SITE_URL}{codes.STATUS_PATH}",
+        "barcode_svg": codes.code128_svg(order.order_number),
+        "qr_svg": codes.qr_svg(status_link),
+    }
+
+
+def render_act_html(*, order, language: str, for_pdf: bool = False) -> str:
+    with translation.override(language):
+        return render_to_string(ACT_TEMPLATE, {**act_context(order=order), "for_pdf": for_pdf})
+
+
+def act_pdf(*, order, language: str) -> bytes | None:
+    """The act as PDF, or None when this machine cannot make PDFs (logged)."""
+    if reason := pdf_unavailable_reason():
+        logger.warning("No PDF for order %s: %s", order.order_number, reason)
+        return None
+    from repairs.pdf import render_pdf
+
+    return render_pdf(html=render_act_html(order=order, language=language, for_pdf=True))

@@ -1,0 +1,30 @@
+"""The service side's data, split by subdomain: centers, orders, the intake act."""
+
+from repairs.models.centers import ServiceCenter, Technician
+from repairs.models.intake import AccessoryChecklist, IntakeAct, IntakePhoto
+from repairs.models.orders import (
+    FINAL_STATES,
+    NON_FINAL_STATES,
+    REASSIGN_PERMISSION,
+    WORK_PERMISSION,
+    OrderStatus,
+    RepairOrder,
+    Resolution,
+    Shipment,
+)
+
+__all__ = [
+    "FINAL_STATES",
+    "NON_FINAL_STATES",
+    "REASSIGN_PERMISSION",
+    "WORK_PERMISSION",
+    "AccessoryChecklist",
+    "IntakeAct",
+    "IntakePhoto",
+    "OrderStatus",
+    "RepairOrder",
+    "Resolution",
+    "ServiceCenter",
+    "Shipment",
+    "Technician",
+]
