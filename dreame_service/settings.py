@@ -218,6 +218,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+# Counter tablets are shared: a technician's session ends after this long without a click.
+WORKBENCH_IDLE_SECONDS = env.int("WORKBENCH_IDLE_SECONDS", default=8 * 3600)
 
 # --- Languages, time --------------------------------------------------------------
 LANGUAGE_CODE = "ru"

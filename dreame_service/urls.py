@@ -10,4 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("claims.urls")),
     path("", include("repairs.urls")),
+    path("service/", include("repairs.workbench.urls")),
 ]

@@ -1,0 +1,1 @@
+"""The service centers' workbench under /service/: technicians' pages (DESIGN §4)."""

@@ -1,0 +1,22 @@
+"""/service/: contract URLs (DESIGN §4) first, then the workbench's own."""
+
+from django.urls import path
+
+from repairs.workbench import auth, intake, order, queue
+
+app_name = "workbench"
+
+urlpatterns = [
+    path("", queue.queue, name="queue"),
+    path("orders/<int:pk>/", order.order_page, name="order"),
+    path("orders/<int:pk>/act/", intake.act_page, name="act"),
+    path("orders/<int:pk>/act.pdf", intake.act_pdf, name="act_pdf"),
+    path("orders/<int:pk>/receive/", intake.receive, name="receive"),
+    path("orders/<int:pk>/return-slip/", order.return_slip, name="return_slip"),
+    path("orders/<int:pk>/receipt/", order.receipt, name="receipt"),
+    path("attachments/<int:pk>/", order.attachment, name="attachment"),
+    path("photos/<int:pk>/", intake.photo, name="photo"),
+    path("search/", queue.search, name="search"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+]
