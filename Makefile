@@ -59,6 +59,7 @@ run: $(VENV_STAMP)
 	@echo "  The portal:         http://$(HOST_PORT)/"
 	@echo "  Repair status:      http://$(HOST_PORT)/partners/repair-status/  (menu «Партнеры»)"
 	@echo "  Support (admin):    http://$(HOST_PORT)/admin/"
+	@echo "  Workbench:          http://$(HOST_PORT)/service/  (technicians: almaty-tech, …)"
 	@echo "  Demo logins:        $(DEMO_LOGINS)"
 	@echo "  E-mails sent:       var/mail/   Uploads: var/media/"
 	@echo "  Stop with Ctrl+C."

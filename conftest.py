@@ -35,15 +35,27 @@ def _port_open(host: str, port: int) -> bool:
         return False
 
 
+@pytest.fixture
+def private_media(tmp_path) -> Path:
+    """Where this test's uploads, photos and acts are stored (a folder of its own)."""
+    return tmp_path / "media"
+
+
 @pytest.fixture(autouse=True)
-def _static_files_by_plain_names(settings):
-    """Pages render their {% static %} links from the source folders, not from a
-    collectstatic run that may be missing or stale (tests run with DEBUG off, and the
-    manifest storage would need one). `make test` still runs collectstatic, which checks
-    every file the CSS refers to."""
+def _test_storages(settings, private_media):
+    """Uploads go to the test's own folder, never into var/media.
+
+    Pages render their {% static %} links from the source folders, not from a collectstatic
+    run that may be missing or stale (tests run with DEBUG off, and the manifest storage
+    would need one). `make test` still runs collectstatic, which checks every file the CSS
+    refers to."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(private_media)},
+        },
     }
 
 
@@ -78,15 +90,28 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture
-def phone_page(browser, live_server):
-    """A 360 px wide phone screen, Russian by default like the portal."""
+def _device_page(browser, *, width: int, height: int):
     require(CHROMIUM.exists(), f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
     context = browser.new_context(
-        viewport={"width": 360, "height": 780}, device_scale_factor=1, locale="ru-RU"
+        viewport={"width": width, "height": height}, device_scale_factor=1, locale="ru-RU"
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A 360 px wide phone screen, Russian by default like the portal."""
+    context, page = _device_page(browser, width=360, height=780)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def tablet_page(browser, live_server):
+    """A 1024×768 tablet at a service center's counter, in Russian."""
+    context, page = _device_page(browser, width=1024, height=768)
     yield page
     context.close()
 

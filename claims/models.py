@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -112,6 +113,12 @@ class Claim(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
         permissions = [("triage_claim", _("Can triage claims"))]
+        indexes = [
+            # Searches by the phone (stored E.164, so a normalised query is an exact match)
+            # and by the serial number in any case.
+            models.Index(fields=["phone"], name="claim_phone"),
+            models.Index(Upper("serial_number"), name="claim_serial_upper"),
+        ]
 
     def __str__(self):
         return self.number

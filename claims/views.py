@@ -6,8 +6,7 @@ import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import FileSystemStorage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -16,7 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_fsm import TransitionNotAllowed
 
-from claims import selectors, services, signing, submissions, uploads
+from claims import selectors, services, signing, submissions
+from claims.files import private_file_response
 from claims.forms import ClaimForm, SupplementForm
 from claims.models import Claim, ClaimAttachment, ClaimStatus
 from dreame_service.ratelimit import client_address, is_limited
@@ -256,7 +256,7 @@ def claim_receipt(request, pk):
     claim = get_object_or_404(Claim.objects.only("pk", "receipt"), pk=pk)
     if not claim.receipt:
         raise Http404
-    return _private_file_response(claim.receipt, filename_stem=f"{claim.pk}-receipt")
+    return private_file_response(claim.receipt, filename_stem=f"{claim.pk}-receipt")
 
 
 @never_cache
@@ -266,7 +266,7 @@ def claim_attachment(request, pk):
     """A file the customer added through the supplement link, for staff."""
     _require_claim_viewer(request)
     attachment = get_object_or_404(ClaimAttachment.objects.only("pk", "claim_id", "file"), pk=pk)
-    return _private_file_response(
+    return private_file_response(
         attachment.file, filename_stem=f"{attachment.claim_id}-attachment-{attachment.pk}"
     )
 
@@ -274,21 +274,3 @@ def claim_attachment(request, pk):
 def _require_claim_viewer(request) -> None:
     if not (request.user.is_staff and request.user.has_perm("claims.view_claim")):
         raise PermissionDenied
-
-
-def _private_file_response(field_file, *, filename_stem: str):
-    """Streamed from the private folder, or a redirect to a short-lived signed S3 URL."""
-    storage = field_file.storage
-    if not isinstance(storage, FileSystemStorage):
-        return redirect(storage.url(field_file.name))
-    handle = field_file.open("rb")
-    kind = uploads.sniff_kind(handle.read(16))
-    handle.seek(0)
-    response = FileResponse(
-        handle,
-        as_attachment=kind not in uploads.PILLOW_FORMATS,  # PDFs download, not open here
-        filename=f"{filename_stem}{uploads.EXTENSIONS.get(kind, '')}",
-        content_type=uploads.CONTENT_TYPES.get(kind, "application/octet-stream"),
-    )
-    response["Content-Security-Policy"] = "sandbox"
-    return response

@@ -8,16 +8,20 @@ works, and only the PDF is missing, with the reason (`pdf_unavailable_reason`).
 
 import functools
 import logging
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from repairs import codes
+from repairs.models import IntakeAct
 
 logger = logging.getLogger(__name__)
 
 ACT_TEMPLATE = "repairs/workbench/act_document.html"
+ACT_CSS = "css/act.css"
 
 
 @functools.cache
@@ -37,11 +41,18 @@ def act_context(*, order) -> dict:
         order_number=order.order_number,
         intake_date=order.intake_date,
     )
+    act = order.intake_act
+    claim = order.claim
+    marks = IntakeAct.ConditionMark
     return {
         "order": order,
-        "claim": order.claim,
-        "act": order.intake_act,
+        "claim": claim,
+        "act": act,
         "center": order.service_center,
+        "center_phone": _phone(order.service_center.phone),
+        "customer_phone": _phone(claim.phone),
+        "customer_whatsapp": _phone(claim.whatsapp),
+        "condition_labels": [marks(mark).label for mark in act.condition_marks if mark in marks],
         "status_link": status_link,
         "status_page": f"{settings.SITE_URL}{codes.STATUS_PATH}",
         "barcode_svg": codes.code128_svg(order.order_number),
@@ -49,9 +60,21 @@ def act_context(*, order) -> dict:
     }
 
 
+def _phone(number) -> str:
+    return number.as_international if number else ""
+
+
+def act_stylesheet() -> str:
+    """act.css as text: the PDF carries it inline, as WeasyPrint fetches no `/static/` URL."""
+    return Path(finders.find(ACT_CSS)).read_text(encoding="utf-8")
+
+
 def render_act_html(*, order, language: str, for_pdf: bool = False) -> str:
+    context = {**act_context(order=order), "for_pdf": for_pdf}
+    if for_pdf:
+        context["act_css"] = act_stylesheet()
     with translation.override(language):
-        return render_to_string(ACT_TEMPLATE, {**act_context(order=order), "for_pdf": for_pdf})
+        return render_to_string(ACT_TEMPLATE, context)
 
 
 def act_pdf(*, order, language: str) -> bytes | None:

@@ -3,11 +3,9 @@
 from django.conf import settings
 from django.utils import timezone
 
-from claims import warranty
 from claims.emails import claim_context, queue_claim_email
-from claims.models import WarrantyPolicy
 from notifications.services import event_key, queue_email
-from repairs import codes
+from repairs import codes, selectors
 
 
 def center_context(center) -> dict:
@@ -52,16 +50,8 @@ def order_status_url(order) -> str:
 
 
 def warranty_end_date(order, *, returned_date) -> str:
-    """The extended warranty end (claims.warranty owns the rule) as an ISO string, or ""."""
-    policy = WarrantyPolicy.objects.filter(country=settings.WARRANTY_COUNTRY).first()
-    if policy is None:
-        return ""
-    end = warranty.warranty_end_after_return(
-        purchase_date=order.claim.purchase_date,
-        policy=policy,
-        claim_date=order.claim.submitted_date,
-        returned_date=returned_date,
-    )
+    """The extended warranty end as an ISO string for the e-mail snapshot, or ""."""
+    end = selectors.warranty_end_for(order=order, returned_date=returned_date)
     return end.isoformat() if end else ""
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
 from claims import warranty
-from claims.models import StatusEvent
+from claims.models import StatusEvent, WarrantyPolicy
 from repairs import order_numbers
 from repairs.models import OrderStatus, ServiceCenter, Shipment
 
@@ -192,6 +192,20 @@ def _warranty_end_date(row: dict) -> datetime.date | None:
         purchase_date=row["claim__purchase_date"],
         policy=_Months(repair_months=row["warranty_months"]),
         claim_date=timezone.localdate(row["claim__submitted_at"]),
+        returned_date=returned_date,
+    )
+
+
+def warranty_end_for(*, order, returned_date: datetime.date) -> datetime.date | None:
+    """The customer's new warranty end if the product is back on `returned_date`
+    (claims.warranty owns the rule), or None when there is nothing to extend."""
+    policy = WarrantyPolicy.objects.filter(country=settings.WARRANTY_COUNTRY).first()
+    if policy is None:
+        return None
+    return warranty.warranty_end_after_return(
+        purchase_date=order.claim.purchase_date,
+        policy=policy,
+        claim_date=order.claim.submitted_date,
         returned_date=returned_date,
     )
 

@@ -101,3 +101,17 @@ def next_text(status: str) -> str:
 
 def timeline_label(status: str) -> str:
     return str(TIMELINE.get(status, UNKNOWN))
+
+
+# How many calendar days each state usually takes: the periods NEXT promises above, read at
+# their upper bound, N working days counted as N + 2 weekend days per started week. The
+# workbench marks an order overdue past them. States that wait on the customer (sending the
+# parcel, deciding on the price) promise no period, so they have none here.
+USUAL_DAYS = {
+    S.RECEIVED: 4,  # diagnostics starts within 1–2 working days
+    S.DIAGNOSTICS: 5,  # up to 3 working days
+    S.IN_REPAIR: 11,  # 3 to 7 working days
+    S.AWAITING_PARTS: 28,  # 2 to 4 weeks
+    S.READY_FOR_RETURN: 4,  # handed to the carrier within 1–2 working days
+    S.SHIPPED: 7,  # delivery within Kazakhstan, 2 to 7 days
+}

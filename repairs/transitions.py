@@ -11,6 +11,7 @@ order a repair usually goes, so the first row that enters a state is the usual w
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -138,11 +139,31 @@ def _path(status: str, *, start: str, seen: frozenset) -> list[str]:
     raise ValueError(f"No transition enters {status}")
 
 
-def run(*, order: RepairOrder, name: str, by, values: Mapping[str, object]) -> RepairOrder:
+class OrderChanged(Exception):  # noqa: N818 - a state of the world, not a bug
+    """The order is no longer in the state the caller showed its user."""
+
+
+@transaction.atomic
+def run(
+    *,
+    order: RepairOrder,
+    name: str,
+    by,
+    values: Mapping[str, object],
+    expected_status: str | None = None,
+) -> RepairOrder:
     """Perform one transition of the table with the values its fields name.
 
-    A field missing from `values` takes the service's default (a note is optional).
+    A field missing from `values` takes the service's default (a note is optional). With
+    `expected_status` (the state a page showed), the move happens only if the order is
+    still in it: a second technician or a double click may have moved it since, and a
+    step chosen for a state that is gone (cancel is legal from most) must not be applied
+    to the new one.
     """
     transition = ORDER_TRANSITIONS[name]
+    if expected_status is not None:
+        locked = RepairOrder.objects.select_for_update().filter(pk=order.pk)
+        if locked.values_list("status", flat=True).get() != expected_status:
+            raise OrderChanged
     given = {field: values[field] for field in transition.fields if field in values}
     return transition.service(order=order, by=by, **given)

@@ -22,19 +22,11 @@ pytestmark = [
 
 
 @pytest.fixture(autouse=True)
-def seeded(settings, tmp_path):
+def seeded():
     # transaction=True flushes the rows the data migration seeded: put back what the form needs.
     WarrantyPolicy.objects.get_or_create(country="KZ")
     for name in ["DREAME L20 Ultra", "DREAME Z30", "DREAME H14 Pro"]:
         ProductModel.objects.get_or_create(name=name)
-    settings.STORAGES = {
-        # The live server serves static files from the finders, by their plain names.
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
     cache.clear()
 
 

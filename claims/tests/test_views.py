@@ -32,19 +32,11 @@ NEW = "/claims/new/"
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
+def clean_slate(db):
     cache.clear()  # rate-limit counters and form tokens from other tests
     # Seeded by a data migration; made sure of here in case a flushing test ran before.
     WarrantyPolicy.objects.get_or_create(country="KZ")
     ProductModel.objects.get_or_create(name="DREAME L20 Ultra")
-    return tmp_path / "media"
 
 
 def jpeg_bytes() -> bytes:

@@ -200,3 +200,21 @@ def test_plain_text_parts_keep_what_was_typed_instead_of_html_entities():
     assert 'Ким & Ко "Робот" <X>' in subject
     assert 'Ким & Ко "Робот" <X>' in text
     assert "Ким &amp; Ко &quot;Робот&quot; &lt;X&gt;" in html
+
+
+def test_a_row_with_an_attachment_sends_the_file_from_the_private_storage():
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("acts/act.pdf", ContentFile(b"%PDF-1.7 the act"))
+    notification = make_notification(
+        attachments=[
+            {"name": name, "filename": "act-7KQ2M-9XW4D.pdf", "mimetype": "application/pdf"}
+        ]
+    )
+
+    message = services.build_message(notification)
+
+    assert message.attachments[0].filename == "act-7KQ2M-9XW4D.pdf"
+    assert message.attachments[0].content == b"%PDF-1.7 the act"
+    assert message.attachments[0].mimetype == "application/pdf"

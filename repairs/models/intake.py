@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Verdict
@@ -49,6 +50,7 @@ class IntakeAct(models.Model):
     class Meta:
         verbose_name = _("intake act")
         verbose_name_plural = _("intake acts")
+        indexes = [models.Index(Upper("serial_number"), name="intakeact_serial_upper")]
 
     def __str__(self):
         return str(self.repair_order)

@@ -95,7 +95,13 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(Upper("order_number"), name="order_number_ci_unique"),
         ]
-        indexes = [models.Index(fields=["service_center", "status"])]
+        indexes = [
+            # The workbench's tabs: one center's orders in one state, newest activity first
+            # (its first two columns also serve every per-center, per-state count).
+            models.Index(
+                fields=["service_center", "status", "-updated_at"], name="order_queue_tab"
+            ),
+        ]
 
     def __str__(self):
         return self.display_number

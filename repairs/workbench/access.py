@@ -4,6 +4,7 @@ Everything is scoped to the technician's own center: another center's order is n
 "forbidden", it does not exist (404), so its number leaks nothing.
 """
 
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -40,11 +41,22 @@ def technician_required(view):
         technician = technician_of(request.user)
         if technician is None:
             raise PermissionDenied
-        request.session.set_expiry(settings.WORKBENCH_IDLE_SECONDS)
+        _renew_idle_timeout(request.session)
         request.technician = technician
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+# Renewing writes the session row; once a minute is precise enough for an 8-hour timeout.
+RENEW_EVERY_SECONDS = 60
+
+
+def _renew_idle_timeout(session) -> None:
+    now = int(time.time())
+    if now - session.get("workbench_renewed_at", 0) >= RENEW_EVERY_SECONDS:
+        session.set_expiry(settings.WORKBENCH_IDLE_SECONDS)
+        session["workbench_renewed_at"] = now
 
 
 def center_orders(request):

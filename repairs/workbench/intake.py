@@ -1,25 +1,184 @@
-"""(being built)"""
+"""The intake act: receiving a parcel, the printable act with its stub, its PDF, its photos.
 
-from django.http import Http404
+Every view loads the order through `get_order` (another center's order is a 404) and
+receiving goes through `services.receive_order` alone: a second submit of the same form
+finds the order received and writes no second act.
+"""
 
-from repairs.workbench.access import technician_required
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from claims.files import private_file_response
+from dreame_service.formats import format_date
+from repairs import documents, services
+from repairs.models import IntakePhoto, OrderStatus
+from repairs.workbench.access import center_orders, get_order, technician_required
+from repairs.workbench.intake_forms import IntakeForm, checklist_items
+
+RECEIVABLE = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.IN_TRANSIT)
+ACT_LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+@technician_required
+@require_http_methods(["GET", "POST"])
+def receive(request, pk):
+    order = _load(request, pk)
+    if order.status not in RECEIVABLE:
+        return _not_receivable(request, order)
+    claim = order.claim
+    checklist = checklist_items(category=claim.product.category if claim.product else "")
+    if request.method == "GET":
+        form = IntakeForm(claim=claim, checklist=checklist)
+        return _intake_page(request, order, form)
+
+    form = IntakeForm(request.POST, request.FILES, claim=claim, checklist=checklist)
+    if not form.is_valid():
+        return _intake_page(request, order, form)
+    try:
+        order = services.receive_order(
+            order=order,
+            act_data=form.act_data(),
+            by=request.user,
+            photos=form.cleaned_data["photos"],
+            **form.notes(),
+        )
+    except (TransitionNotAllowed, ConcurrentTransition):
+        # Received meanwhile: by a double click, the back button or a colleague.
+        return _not_receivable(request, _load(request, pk))
+    messages.success(
+        request,
+        _(
+            "Order %(number)s is received, and the customer is e-mailed the act. Print it "
+            "for your file and give the stub to the customer."
+        )
+        % {"number": order.display_number},
+    )
+    return redirect("workbench:act", pk=order.pk)
+
+
+def _load(request, pk):
+    return get_order(
+        request,
+        pk,
+        queryset=center_orders(request).select_related(
+            "claim__product", "service_center", "intake_act__received_by"
+        ),
+    )
+
+
+def _intake_page(request, order, form):
+    return render(
+        request,
+        "repairs/workbench/intake.html",
+        {"order": order, "claim": order.claim, "form": form},
+    )
+
+
+def _not_receivable(request, order):
+    if _has_act(order):
+        messages.info(
+            request,
+            _("Order %(number)s was already received on %(date)s: this is its act.")
+            % {"number": order.display_number, "date": format_date(order.intake_date)},
+        )
+        return redirect("workbench:act", pk=order.pk)
+    return render(
+        request,
+        "repairs/workbench/intake.html",
+        {"order": order, "claim": order.claim, "blocked": True},
+        status=409,
+    )
+
+
+def _has_act(order) -> bool:
+    return hasattr(order, "intake_act")  # select_related: no query either way
+
+
+# --- The printable act and its PDF ------------------------------------------------------
+
+
+# The read-only views check the order before the method: another center's order answers
+# 404 to a POST too, never a 405 that would differ from a missing one's answer.
 
 
 @technician_required
 def act_page(request, pk):
-    raise Http404
+    order = _load(request, pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    if not _has_act(order):
+        return _no_act_yet(request, order)
+    return _act_page(request, order)
 
 
 @technician_required
 def act_pdf(request, pk):
-    raise Http404
+    order = _load(request, pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    if not _has_act(order):
+        return _no_act_yet(request, order)
+    if reason := documents.pdf_unavailable_reason():
+        return _act_page(request, order, pdf_problem=reason, status=503)
+    language = _act_language(request)
+    pdf = documents.act_pdf(order=order, language=language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"act-{order.display_number}-{language}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
-@technician_required
-def receive(request, pk):
-    raise Http404
+def _no_act_yet(request, order):
+    if order.status not in RECEIVABLE:
+        raise Http404
+    messages.info(request, _("This order has no intake act yet: receive the product first."))
+    return redirect("workbench:receive", pk=order.pk)
+
+
+def _act_page(request, order, *, pdf_problem: str = "", status: int = 200):
+    language = _act_language(request)
+    context = {
+        **documents.act_context(order=order),
+        "act_language": language,
+        "act_languages": ACT_LANGUAGES,
+        "photos": list(order.intake_act.photos.all()),
+        "pdf_problem": pdf_problem,
+    }
+    return render(request, "repairs/workbench/act_page.html", context, status=status)
+
+
+def _act_language(request) -> str:
+    """The act's language from `?lang=`: Russian unless the customer asks for another."""
+    language = request.GET.get("lang", "")
+    return language if language in ACT_LANGUAGES else settings.LANGUAGE_CODE
+
+
+# --- Photos --------------------------------------------------------------------------
 
 
 @technician_required
 def photo(request, pk):
-    raise Http404
+    found = (
+        IntakePhoto.objects.filter(
+            pk=pk,
+            intake_act__repair_order__service_center_id=request.technician.service_center_id,
+        )
+        .select_related("intake_act__repair_order")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    order = found.intake_act.repair_order
+    try:
+        return private_file_response(
+            found.file, filename_stem=f"{order.order_number}-photo-{found.pk}"
+        )
+    except FileNotFoundError as error:
+        raise Http404 from error

@@ -1,25 +1,207 @@
-"""(being built)"""
+"""The order page (/service/orders/<pk>/, a contract URL), its step forms, the return slip,
+and the claim's files for the technician of the order's center.
 
-from django.http import Http404
+A step is POSTed back to the order page with `transition` (a name of the transition
+table) and `from_status` (the state the page showed). The name is looked up in the
+explicit STEP_FORMS map only; a stale page, an unknown or illegal step, or bad input gets
+a message in the technician's language and changes nothing.
+"""
 
-from repairs.workbench.access import technician_required
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from claims.files import private_file_response
+from repairs import transitions
+from repairs.models import IntakeAct, OrderStatus, RepairOrder
+from repairs.selectors import warranty_end_for
+from repairs.transitions import OrderTransition
+from repairs.workbench import order_selectors as selectors
+from repairs.workbench.access import center_orders, get_order, technician_required
+from repairs.workbench.forms import STEP_FORMS, StepForm
+
+ORDER_TEMPLATE = "repairs/workbench/order.html"
+SLIP_TEMPLATE = "repairs/workbench/return_slip.html"
+AWAITING_INTAKE = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.IN_TRANSIT)
+
+
+@dataclass(frozen=True)
+class Step:
+    row: OrderTransition
+    form: StepForm
 
 
 @technician_required
+@require_http_methods(["GET", "POST"])
 def order_page(request, pk):
-    raise Http404
+    if request.method == "POST":
+        return _post_step(request, pk)
+    return _page(request, pk)
+
+
+def _page(request, pk, *, bound: StepForm | None = None, bound_name: str = "", status=200):
+    order = get_order(request, pk, queryset=selectors.orders_for_page(center_orders(request)))
+    allowed = selectors.allowed_transition_names(order=order, user=request.user)
+    steps = [
+        Step(row=row, form=bound if row.name == bound_name else _blank_form(row.name))
+        for row in selectors.step_transitions(allowed=allowed)
+    ]
+    act = selectors.intake_act_of(order)
+    context = {
+        "order": order,
+        "claim": order.claim,
+        "act": act,
+        "condition_marks": _condition_labels(act),
+        "serial_differs": _serial_differs(act, order.claim.serial_number),
+        "steps": steps,
+        "can_receive": selectors.RECEIVE in allowed and order.status in AWAITING_INTAKE,
+        "history": selectors.history_of(order),
+        "shipments": order.shipments.all(),
+        "has_return_slip": selectors.return_slip_for(order) is not None,
+    }
+    if "ship_back" in allowed:
+        context["ship_back_warranty_end"] = warranty_end_for(
+            order=order, returned_date=selectors.today()
+        )
+    return render(request, ORDER_TEMPLATE, context, status=status)
+
+
+def _blank_form(name: str) -> StepForm:
+    return STEP_FORMS[name](prefix=name)  # prefixed: many forms on one page, unique ids
+
+
+def _condition_labels(act: IntakeAct | None) -> list[str]:
+    if act is None:
+        return []
+    labels = dict(IntakeAct.ConditionMark.choices)
+    return [str(labels[mark]) for mark in act.condition_marks if mark in labels]
+
+
+def _serial_differs(act: IntakeAct | None, declared: str) -> bool:
+    """The serial found at intake is not the one the customer typed (spaces, case aside)."""
+    if act is None:
+        return False
+
+    def canonical(serial: str) -> str:
+        return "".join(serial.split()).upper()
+
+    return canonical(act.serial_number) != canonical(declared)
+
+
+def _post_step(request, pk):
+    order = get_order(request, pk)
+    name = request.POST.get("transition", "")
+    form_class = STEP_FORMS.get(name)
+    back = redirect("workbench:order", pk=order.pk)
+    if form_class is None:
+        messages.error(request, _("This step does not exist. Choose one of the buttons below."))
+        return back
+    if request.POST.get("from_status") != order.status:
+        messages.error(request, _stale_message(order))
+        return back
+    row = transitions.ORDER_TRANSITIONS[name]
+    if name not in selectors.allowed_transition_names(order=order, user=request.user):
+        messages.error(
+            request,
+            _("“%(step)s” is not possible while the order is “%(status)s”.")
+            % {"step": row.label, "status": order.get_status_display()},
+        )
+        return back
+
+    form = form_class(request.POST, prefix=name)
+    if form.is_valid():
+        try:
+            order = transitions.run(
+                order=order,
+                name=name,
+                by=request.user,
+                values=form.cleaned_data,
+                expected_status=order.status,
+            )
+        except (transitions.OrderChanged, TransitionNotAllowed, ConcurrentTransition):
+            messages.error(request, _stale_message(RepairOrder.objects.get(pk=order.pk)))
+            return back
+        except PermissionDenied:
+            messages.error(request, _("You may not make this step on this order."))
+            return back
+        except ValidationError as error:
+            form.add_error(None, error)  # the service's own check, e.g. the quote's range
+        else:
+            messages.success(request, _done_message(row=row, order=order))
+            return back
+    messages.error(request, _("Check the fields of “%(step)s”.") % {"step": row.label})
+    return _page(request, order.pk, bound=form, bound_name=name, status=400)
+
+
+def _stale_message(order: RepairOrder) -> str:
+    return _(
+        "The order has changed meanwhile: it is now “%(status)s”. Nothing was saved; "
+        "check the page and choose again."
+    ) % {"status": order.get_status_display()}
+
+
+def _done_message(*, row: OrderTransition, order: RepairOrder) -> str:
+    text = _("“%(step)s”: done. The order is now “%(status)s”.") % {
+        "step": row.label,
+        "status": order.get_status_display(),
+    }
+    if row.emails_customer:
+        emailed = _("The customer gets an e-mail about it.")
+        text = f"{text} {emailed}"
+    return text
+
+
+# The read-only views check the order before the method: another center's order answers
+# 404 to a POST too, never a 405 that would differ from a missing one's answer.
 
 
 @technician_required
 def return_slip(request, pk):
-    raise Http404
+    order = get_order(request, pk, queryset=selectors.orders_for_slip(center_orders(request)))
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    slip = selectors.return_slip_for(order)
+    if slip is None:
+        raise Http404  # nothing to print before the product is shipped back
+    return render(
+        request,
+        SLIP_TEMPLATE,
+        {"slip": slip, "order": order, "claim": order.claim, "center": order.service_center},
+    )
 
 
 @technician_required
 def receipt(request, pk):
-    raise Http404
+    """The claim's receipt, for the technician of the order's center only."""
+    order = get_order(request, pk, queryset=center_orders(request).select_related("claim"))
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    if not order.claim.receipt:
+        raise Http404
+    return _file(order.claim.receipt, filename_stem=f"{order.claim.number}-receipt")
 
 
 @technician_required
 def attachment(request, pk):
-    raise Http404
+    """A file the customer added to the claim; 404 unless its order is at this center."""
+    found = selectors.attachment_of_center(
+        service_center_id=request.technician.service_center_id, pk=pk
+    )
+    if found is None:
+        raise Http404
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    return _file(found.file, filename_stem=f"{found.claim_id}-attachment-{found.pk}")
+
+
+def _file(field_file, *, filename_stem: str):
+    try:
+        return private_file_response(field_file, filename_stem=filename_stem)
+    except FileNotFoundError as error:
+        raise Http404 from error  # the row outlived its file: nothing to show, not a 500

@@ -1,15 +1,88 @@
-"""(being built)"""
+"""The center's queue at /service/ and its one search box (DESIGN §4)."""
 
-from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import pgettext_lazy
 
+from repairs.models import OrderStatus
+from repairs.search import MAX_LENGTH, parse_query
+from repairs.workbench import selectors
 from repairs.workbench.access import technician_required
+
+S = OrderStatus
+STATE_NAMES = dict(OrderStatus.choices)
+
+# Short names for the tabs: the technician's words, not the customer's sentences.
+TAB_LABELS = {
+    S.AWAITING_SHIPMENT: pgettext_lazy("workbench queue", "Awaiting shipment"),
+    S.IN_TRANSIT: pgettext_lazy("workbench queue", "In transit"),
+    S.RECEIVED: pgettext_lazy("workbench queue", "Received"),
+    S.DIAGNOSTICS: pgettext_lazy("workbench queue", "Diagnostics"),
+    S.AWAITING_APPROVAL: pgettext_lazy("workbench queue", "Awaiting approval"),
+    S.IN_REPAIR: pgettext_lazy("workbench queue", "In repair"),
+    S.AWAITING_PARTS: pgettext_lazy("workbench queue", "Awaiting parts"),
+    S.READY_FOR_RETURN: pgettext_lazy("workbench queue", "Ready for return"),
+    S.SHIPPED: pgettext_lazy("workbench queue", "Shipped"),
+}
+
+
+def _labelled(rows):
+    # A search also finds finished orders, which have no tab: their model label then.
+    return [
+        (row, TAB_LABELS.get(row.status) or STATE_NAMES.get(row.status, row.status)) for row in rows
+    ]
 
 
 @technician_required
 def queue(request):
-    raise Http404
+    center_id = request.technician.service_center_id
+    counts = selectors.queue_counts(service_center_id=center_id)
+    status = request.GET.get("status")
+    if status not in counts:
+        status = selectors.default_state(counts)
+    page = selectors.queue_page(
+        service_center_id=center_id,
+        status=status,
+        count=counts[status],
+        page_number=request.GET.get("page"),
+    )
+    tabs = [
+        {"status": state, "label": TAB_LABELS[state], "count": counts[state]}
+        for state in selectors.QUEUE_STATES
+    ]
+    return render(
+        request,
+        "repairs/workbench/queue.html",
+        {
+            "tabs": tabs,
+            "status": status,
+            "status_label": TAB_LABELS[status],
+            "page": page,
+            "rows": _labelled(page.object_list),
+        },
+    )
 
 
 @technician_required
 def search(request):
-    raise Http404
+    raw = request.GET.get("q", "")
+    query = parse_query(raw)
+    result = selectors.search_orders(
+        service_center_id=request.technician.service_center_id, query=query
+    )
+    if result.exact_order is not None:
+        return redirect("workbench:order", pk=result.exact_order.pk)
+    return render(
+        request,
+        "repairs/workbench/queue.html",
+        {
+            "searching": True,
+            # What was typed goes back into the box, cut to what the search reads.
+            "typed": raw.strip()[:MAX_LENGTH],
+            "is_too_long": len(raw.strip()) > MAX_LENGTH,
+            "has_query": query.text is not None,
+            "rows": _labelled(result.rows),
+            "has_more": result.has_more,
+            "search_limit": selectors.SEARCH_LIMIT,
+            "max_length": MAX_LENGTH,
+        },
+    )

@@ -325,7 +325,7 @@ class Command(BaseCommand):
         for username, _first, _last, center_key in TECHNICIANS:
             self.stdout.write(
                 f"  {username:<14} technician, {CENTERS[center_key]['city']} "
-                "(the /service/ workbench is not built yet)"
+                "/service/ (the workbench)"
             )
         self.stdout.write(
             self.style.SUCCESS(

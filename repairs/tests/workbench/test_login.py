@@ -31,9 +31,7 @@ def test_a_technician_logs_in_and_lands_on_the_queue():
 @pytest.mark.parametrize("who", ["support", "plain_user"])
 def test_somebody_who_is_not_a_technician_cannot_log_in_here(who):
     user = SupportUserFactory() if who == "support" else UserFactory()
-    response = Client().post(
-        "/service/login/", {"username": user.username, "password": PASSWORD}
-    )
+    response = Client().post("/service/login/", {"username": user.username, "password": PASSWORD})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Этот вход — для техников сервисных центров." in html

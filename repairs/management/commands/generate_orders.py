@@ -1,0 +1,347 @@
+"""Bench data: thousands of realistic repair orders at one center, written in bulk.
+
+For measurements only (bench/bench_workbench.py). The rows are what the services would
+have written — claim, order, intake act, shipments and the whole history of StatusEvents,
+spread over every state with believable times — but they are inserted with bulk_create,
+not through the services: no locks, no permission checks, no e-mails, no outbox.
+"""
+
+import datetime
+import random
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from claims import claim_numbers, warranty
+from claims.models import Claim, ClaimStatus, ProductModel, StatusEvent, WarrantyPolicy
+from claims.reference_data import PRODUCTS
+from repairs import order_numbers, transitions
+from repairs.models import (
+    FINAL_STATES,
+    IntakeAct,
+    OrderStatus,
+    RepairOrder,
+    Resolution,
+    ServiceCenter,
+    Shipment,
+    Technician,
+)
+from repairs.status_text import USUAL_DAYS
+
+S = OrderStatus
+BATCH = 1000
+# Most orders are history; the open ones spread over the queue's states.
+STATE_WEIGHTS = {
+    S.AWAITING_SHIPMENT: 8,
+    S.IN_TRANSIT: 6,
+    S.RECEIVED: 5,
+    S.DIAGNOSTICS: 7,
+    S.AWAITING_APPROVAL: 4,
+    S.IN_REPAIR: 9,
+    S.AWAITING_PARTS: 5,
+    S.READY_FOR_RETURN: 4,
+    S.SHIPPED: 5,
+    S.DELIVERED: 40,
+    S.REFUNDED: 2,
+    S.CANCELLED: 5,
+}
+RESOLUTIONS = {
+    "start_repair": Resolution.WARRANTY_REPAIR,
+    "accept_quote": Resolution.PAID_REPAIR,
+    "decline_quote": Resolution.UNREPAIRED,
+    "resolve_replacement": Resolution.REPLACEMENT,
+    "resolve_refund": Resolution.REFUND,
+}
+PHONE_PREFIXES = ["700", "701", "702", "705", "707", "708", "747", "771", "775", "777", "778"]
+PLACES = [
+    ("Алматы", "Алматы", "050000"),
+    ("Алматинская область", "Қонаев", "040800"),
+    ("Алматинская область", "Талгар", "041600"),
+    ("Жетісу облысы", "Талдыкорган", "040000"),
+    ("Астана", "Астана", "010000"),
+    ("Шымкент", "Шымкент", "160000"),
+    ("Карагандинская область", "Караганда", "100000"),
+    ("Актюбинская область", "Актобе", "030000"),
+    ("Павлодарская область", "Павлодар", "140000"),
+    ("Восточно-Казахстанская область", "Усть-Каменогорск", "070000"),
+]
+FIRST_NAMES = ["Айгерим", "Дмитрий", "Наталья", "Ерлан", "Асель", "Максим", "Мадина", "Сергей"]
+LAST_NAMES = ["Нурланова", "Ковалёв", "Лим", "Жумабаев", "Омарова", "Соколов", "Ким", "Петров"]
+FAULTS = [
+    "Не заряжается от базы.",
+    "Не всасывает, громкий шум мотора.",
+    "Робот не находит базу, ошибка датчика.",
+    "Не включается после падения напряжения.",
+]
+
+
+@dataclass
+class _Plan:
+    status: str
+    steps: list[str]
+    times: list[datetime.datetime]  # one per step, oldest first
+    opened_at: datetime.datetime
+    submitted_at: datetime.datetime
+
+
+class Command(BaseCommand):
+    help = (
+        "Bench data for measurements only: --count realistic repair orders at the service "
+        "center --center-id, with their claims, intake acts, shipments and StatusEvents, "
+        "spread over every state. Written with bulk_create, NOT through the services (no "
+        "e-mails, locks or checks): never run it on a database people use."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--center-id", type=int, required=True)
+        parser.add_argument("--count", type=int, default=10_000)
+        parser.add_argument("--seed", type=int, help="the same orders every run")
+
+    def handle(self, *args, center_id, count, seed, **options):
+        center = ServiceCenter.objects.filter(pk=center_id).first()
+        if center is None:
+            raise CommandError(f"No service center with id {center_id}")
+        technician = Technician.objects.filter(service_center=center).select_related("user").first()
+        if technician is None:
+            raise CommandError(f"{center} has no technician to write the intake acts")
+        maker = _Maker(
+            rng=random.Random(seed),
+            center=center,
+            by=technician.user,
+            policy=WarrantyPolicy.objects.get(country="KZ"),
+        )
+        made = Counter()
+        with transaction.atomic(), _times_as_given():
+            for start in range(0, count, BATCH):
+                made.update(maker.batch(min(BATCH, count - start)))
+        summary = ", ".join(f"{status} {made[status]}" for status in STATE_WEIGHTS)
+        self.stdout.write(f"{sum(made.values())} orders at {center}: {summary}")
+
+
+@contextmanager
+def _times_as_given():
+    # Bench rows carry a history of days and weeks; auto_now would stamp them all "now".
+    fields = [
+        field
+        for model in (Claim, RepairOrder, StatusEvent, IntakeAct, Shipment)
+        for field in model._meta.concrete_fields
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    ]
+    saved = [(field, field.auto_now, field.auto_now_add) for field in fields]
+    for field in fields:
+        field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, auto_now, auto_now_add in saved:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
+
+
+@cache
+def _targets() -> dict[str, str]:
+    return {name: target for name, _source, target in transitions.declared_moves()}
+
+
+@cache
+def _path(status: str, via_transit: bool, paid: bool) -> tuple[str, ...]:
+    if status == S.CANCELLED:
+        return (*_path(S.DIAGNOSTICS, via_transit, paid), "cancel")
+    if via_transit and status not in (S.AWAITING_SHIPMENT, S.IN_TRANSIT):
+        steps = transitions.path_to(S.IN_TRANSIT)
+        steps += transitions.path_to(status, start=S.IN_TRANSIT)
+    else:
+        steps = transitions.path_to(status)
+    if paid and "start_repair" in steps:
+        at = steps.index("start_repair")
+        steps[at : at + 1] = ["send_quote", "accept_quote"]
+    return tuple(steps)
+
+
+class _Maker:
+    def __init__(self, *, rng, center, by, policy):
+        self.rng, self.center, self.by, self.policy = rng, center, by, policy
+        self.now = timezone.now()
+        self.products = dict(ProductModel.objects.values_list("name", "pk"))
+        self.used_numbers = set()
+
+    def batch(self, size: int) -> list[str]:
+        plans = [self._plan() for _ in range(size)]
+        claims = Claim.objects.bulk_create([self._claim(plan) for plan in plans])
+        orders = RepairOrder.objects.bulk_create(
+            [self._order(plan, claim) for plan, claim in zip(plans, claims, strict=True)]
+        )
+        events, acts, shipments = [], [], []
+        for plan, order in zip(plans, orders, strict=True):
+            events += self._events(plan, order)
+            acts += self._act(plan, order)
+            shipments += self._shipments(plan, order)
+        StatusEvent.objects.bulk_create(events, batch_size=2000)
+        IntakeAct.objects.bulk_create(acts)
+        Shipment.objects.bulk_create(shipments)
+        return [plan.status for plan in plans]
+
+    def _plan(self) -> _Plan:
+        rng = self.rng
+        status = rng.choices(list(STATE_WEIGHTS), weights=list(STATE_WEIGHTS.values()))[0]
+        steps = list(_path(status, rng.random() < 0.7, rng.random() < 0.25))
+        # Days in the current state: past the usual period for about a third of the orders.
+        usual = USUAL_DAYS.get(status, 10)
+        days_here = rng.uniform(0, 300) if status in FINAL_STATES else rng.uniform(0, 1.5 * usual)
+        at = self.now - datetime.timedelta(days=days_here, minutes=rng.randrange(600))
+        times = []
+        for _step in steps:
+            times.append(at)
+            at -= datetime.timedelta(days=rng.uniform(0.2, 4))
+        times.reverse()
+        return _Plan(
+            status=status,
+            steps=steps,
+            times=times,
+            opened_at=at,
+            submitted_at=at - datetime.timedelta(days=rng.uniform(0.1, 3)),
+        )
+
+    def _number(self, generate) -> str:
+        while (number := generate(randbits=self.rng.getrandbits)) in self.used_numbers:
+            pass
+        self.used_numbers.add(number)
+        return number
+
+    def _claim(self, plan: _Plan) -> Claim:
+        rng = self.rng
+        region, city, postal_code = rng.choice(PLACES)
+        product, _category = rng.choice(PRODUCTS)
+        submitted_date = timezone.localdate(plan.submitted_at)
+        purchase_date = submitted_date - datetime.timedelta(days=rng.randrange(3, 700))
+        return Claim(
+            number=self._number(claim_numbers.generate),
+            status=ClaimStatus.CLOSED if plan.status in FINAL_STATES else ClaimStatus.APPROVED,
+            verdict=warranty.assess(purchase_date, submitted_date, self.policy).verdict,
+            language=rng.choice(["ru", "ru", "kk"]),
+            full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            email=f"bench-{rng.getrandbits(40):x}@example.com",
+            phone=f"+7{rng.choice(PHONE_PREFIXES)}{rng.randrange(10**7):07d}",
+            region=region,
+            city=city,
+            address=f"ул. Абая, д. {rng.randrange(1, 200)}, кв. {rng.randrange(1, 150)}",
+            postal_code=postal_code,
+            product_id=self.products.get(product),
+            product_model=product,
+            serial_number=self._serial(),
+            purchase_date=purchase_date,
+            seller=rng.choice(["Technodom", "Sulpak", "Mechta", "Kaspi Магазин"]),
+            fault_description=rng.choice(FAULTS),
+            submitted_at=plan.submitted_at,
+            response_due_date=submitted_date + datetime.timedelta(days=10),
+            updated_at=plan.opened_at,
+        )
+
+    def _serial(self) -> str:
+        rng = self.rng
+        return f"R{rng.randrange(2200, 2300)}{rng.choice('ABCDE')}{rng.randrange(10**7):07}"
+
+    def _order(self, plan: _Plan, claim: Claim) -> RepairOrder:
+        done = dict(zip(plan.steps, plan.times, strict=True))
+        resolution = next((RESOLUTIONS[s] for s in plan.steps if s in RESOLUTIONS), "")
+        return RepairOrder(
+            order_number=self._number(order_numbers.generate),
+            claim=claim,
+            service_center=self.center,
+            status=plan.status,
+            resolution=resolution,
+            intake_date=timezone.localdate(done["receive"]) if "receive" in done else None,
+            quote_amount=self.rng.randrange(5, 120) * 1000 if "send_quote" in done else None,
+            quote_description="Замена аккумулятора" if "send_quote" in done else "",
+            awaiting_part="Аккумулятор 5200 мА·ч" if "wait_for_parts" in done else "",
+            work_done="Заменён аккумулятор, проверена зарядка" if "complete" in done else "",
+            cancel_reason="Клиент передумал" if "cancel" in done else "",
+            returned_at=done.get("confirm_delivery"),
+            created_at=plan.opened_at,
+            updated_at=plan.times[-1] if plan.times else plan.opened_at,
+        )
+
+    def _events(self, plan: _Plan, order: RepairOrder) -> list[StatusEvent]:
+        claim = order.claim
+        events = [
+            StatusEvent(
+                claim=claim,
+                transition="submit",
+                from_status="",
+                to_status=ClaimStatus.SUBMITTED,
+                created_at=plan.submitted_at,
+            ),
+            StatusEvent(
+                claim=claim,
+                transition="approve",
+                from_status=ClaimStatus.SUBMITTED,
+                to_status=ClaimStatus.APPROVED,
+                created_at=plan.opened_at,
+            ),
+            StatusEvent(
+                claim=claim,
+                subject=StatusEvent.Subject.ORDER,
+                transition="create",
+                from_status="",
+                to_status=S.AWAITING_SHIPMENT,
+                created_at=plan.opened_at,
+            ),
+        ]
+        status = S.AWAITING_SHIPMENT
+        for step, at in zip(plan.steps, plan.times, strict=True):
+            target = _targets()[step]
+            events.append(
+                StatusEvent(
+                    claim=claim,
+                    subject=StatusEvent.Subject.ORDER,
+                    transition=step,
+                    from_status=status,
+                    to_status=target,
+                    by=self.by,
+                    created_at=at,
+                    public_note="Проверили, всё по плану." if self.rng.random() < 0.2 else "",
+                )
+            )
+            status = target
+        return events
+
+    def _act(self, plan: _Plan, order: RepairOrder) -> list[IntakeAct]:
+        if "receive" not in plan.steps:
+            return []
+        serial = order.claim.serial_number
+        return [
+            IntakeAct(
+                repair_order=order,
+                received_by=self.by,
+                created_at=plan.times[plan.steps.index("receive")],
+                serial_number=serial if self.rng.random() < 0.9 else f"{serial[:-2]}00",
+                completeness="Изделие, зарядная база, шнур питания",
+                condition="Следы эксплуатации",
+                has_receipt=True,
+                has_warranty_card=True,
+                is_warranty_card_stamped=True,
+                final_verdict=order.claim.verdict,
+            )
+        ]
+
+    def _shipments(self, plan: _Plan, order: RepairOrder) -> list[Shipment]:
+        shipments = []
+        for step, direction, carrier in [
+            ("register_shipment", Shipment.Direction.INBOUND, "Kazpost"),
+            ("ship_back", Shipment.Direction.OUTBOUND, "CDEK"),
+        ]:
+            if step in plan.steps:
+                shipments.append(
+                    Shipment(
+                        repair_order=order,
+                        direction=direction,
+                        carrier=carrier,
+                        tracking_number=f"RR{self.rng.randrange(10**9):09d}KZ",
+                        created_at=plan.times[plan.steps.index(step)],
+                    )
+                )
+        return shipments

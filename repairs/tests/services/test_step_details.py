@@ -1,0 +1,82 @@
+"""What the workbench's steps record besides the state: the quote's scope, the part awaited,
+the work done, a replacement's serial, both notes; and what they refuse."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from repairs import services
+from repairs.models import IntakeAct, OrderStatus, RepairOrder, Resolution
+from repairs.tests.factories import INTAKE_ACT_DATA, TechnicianFactory, make_order
+
+pytestmark = pytest.mark.django_db
+S = OrderStatus
+
+
+def test_each_step_keeps_what_the_technician_wrote():
+    technician = TechnicianFactory()
+    by = technician.user
+    order = make_order(status=S.DIAGNOSTICS, technician=technician)
+
+    order = services.send_quote(
+        order=order, amount=38500, description="Замена платы", by=by, internal_note="звонил"
+    )
+    order = services.accept_quote(order=order, by=by, note="Клиент согласен")
+    order = services.wait_for_parts(
+        order=order, by=by, part="Датчик лидара", expected_date=datetime.date(2026, 12, 5)
+    )
+    order = services.parts_arrived(order=order, by=by)
+    order = services.complete_repair(order=order, by=by, work_done="Заменён датчик лидара")
+
+    order = RepairOrder.objects.get(pk=order.pk)
+    assert (order.quote_amount, order.quote_description) == (38500, "Замена платы")
+    assert (order.awaiting_part, order.parts_expected_date) == (
+        "Датчик лидара",
+        datetime.date(2026, 12, 5),
+    )
+    assert order.work_done == "Заменён датчик лидара"
+    quote = order.status_events.get(transition="send_quote")
+    assert (quote.public_note, quote.internal_note) == ("", "звонил")
+    assert order.status_events.get(transition="accept_quote").public_note == "Клиент согласен"
+
+
+def test_a_replacement_records_the_new_units_serial():
+    technician = TechnicianFactory()
+    order = make_order(status=S.DIAGNOSTICS, technician=technician)
+
+    services.resolve_replacement(order=order, by=technician.user, new_serial="L20U-NEW-0001")
+
+    order = RepairOrder.objects.get(pk=order.pk)
+    assert (order.resolution, order.replacement_serial) == (
+        Resolution.REPLACEMENT,
+        "L20U-NEW-0001",
+    )
+
+
+@pytest.mark.parametrize("amount", [0, -1, 5_000_001, None])
+def test_an_absurd_quote_is_refused_and_changes_nothing(amount):
+    technician = TechnicianFactory()
+    order = make_order(status=S.DIAGNOSTICS, technician=technician)
+
+    with pytest.raises(ValidationError):
+        services.send_quote(order=order, amount=amount, by=technician.user)
+
+    order = RepairOrder.objects.get(pk=order.pk)
+    assert order.status == S.DIAGNOSTICS
+    assert not order.status_events.filter(transition="send_quote").exists()
+
+
+def test_more_than_eight_photos_are_refused_before_anything_is_written():
+    technician = TechnicianFactory()
+    order = make_order(technician=technician)
+    photos = [SimpleUploadedFile(f"p{i}.jpg", b"x") for i in range(9)]
+
+    with pytest.raises(ValidationError):
+        services.receive_order(
+            order=order, act_data=dict(INTAKE_ACT_DATA), by=technician.user, photos=photos
+        )
+
+    assert RepairOrder.objects.get(pk=order.pk).status == S.AWAITING_SHIPMENT
+    assert not IntakeAct.objects.filter(repair_order=order).exists()

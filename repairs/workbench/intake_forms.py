@@ -1,0 +1,322 @@
+"""The intake act's form: what the technician finds when the parcel is opened.
+
+Its fields carry IntakeAct's names; `act_data()` gives them to `services.receive_order`.
+There is no intake date here on purpose: the service sets it (today in Asia/Almaty), and
+a posted one is ignored.
+"""
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from claims import uploads
+from claims.models import Verdict
+from repairs.models import AccessoryChecklist, IntakeAct, IntakePhoto
+
+TEXT_MAX = 2000
+REASON_MAX = 1000
+OTHER_ITEMS_MAX = 300
+SERIAL_PATTERN = r"^[\w\-/. ]+$"
+PHOTO_ACCEPT = "image/*"
+
+
+def checklist_items(*, category: str) -> list[str]:
+    """The accessories a complete product of `category` has; the catch-all row otherwise."""
+    rows = {
+        row.category: row for row in AccessoryChecklist.objects.filter(category__in={category, ""})
+    }
+    row = rows.get(category) or rows.get("")
+    return row.item_list if row else []
+
+
+def same_serial(first: str, second: str) -> bool:
+    """Serials match whatever their case, spaces and dashes (stickers and typists differ)."""
+
+    def canonical(value: str) -> str:
+        return re.sub(r"[\s\-]", "", value or "").upper()
+
+    return canonical(first) == canonical(second)
+
+
+def _text(label, *, max_length=TEXT_MAX, rows=3, help_text="", required=False):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "max_length": _(
+                "Please shorten the text to %(limit_value)d characters (it has %(show_value)d)."
+            )
+        },
+    )
+
+
+class PhotosInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.Field):
+    """Up to IntakePhoto.MAX_PER_ACT images, each typed by its content like the receipt."""
+
+    widget = PhotosInput
+
+    def to_python(self, data):
+        return [upload for upload in (data or []) if upload]
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > IntakePhoto.MAX_PER_ACT:
+            raise ValidationError(
+                _("At most %(limit)d photos: %(count)d were chosen."),
+                code="too_many",
+                params={"limit": IntakePhoto.MAX_PER_ACT, "count": len(value)},
+            )
+        errors = []
+        for upload in value:
+            try:
+                validate_photo(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+
+
+def validate_photo(upload):
+    """The receipt's checks (size, type by content, the image decodes), for images only.
+
+    The error names the file as it was chosen, so the technician knows which one to retake.
+    """
+    name = upload.name
+    upload.seek(0)
+    kind = uploads.sniff_kind(upload.read(16))
+    upload.seek(0)
+    if upload.size and kind in (None, uploads.PDF):
+        raise ValidationError(
+            _("%(name)s is not a photo: only JPEG, PNG, HEIC or WebP images are accepted."),
+            code="not_a_photo",
+            params={"name": name},
+        )
+    try:
+        return uploads.validate_receipt(upload)
+    except ValidationError as error:
+        if error.code == "bad_image":
+            error = ValidationError(
+                _("%(name)s could not be read: the image may be damaged. Take it again."),
+                code="bad_image",
+                params={"name": name},
+            )
+        else:
+            error = ValidationError(f"{name}: {' '.join(error.messages)}", code=error.code)
+        raise error from None
+
+
+class IntakeForm(forms.Form):
+    has_receipt = forms.BooleanField(label=_("The receipt is enclosed"), required=False)
+    has_warranty_card = forms.BooleanField(label=_("The warranty card is enclosed"), required=False)
+    is_warranty_card_stamped = forms.BooleanField(
+        label=_("The warranty card bears the seller's stamp"), required=False
+    )
+    accessories = forms.MultipleChoiceField(
+        label=_("What came with the product"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick what is in the parcel; the act lists the rest as missing."),
+    )
+    other_items = forms.CharField(
+        label=_("Anything else in the parcel"),
+        required=False,
+        max_length=OTHER_ITEMS_MAX,
+        help_text=_("For example: the original box, a bag, a spare filter."),
+    )
+    condition_marks = forms.MultipleChoiceField(
+        label=_("Visible damage"),
+        required=False,
+        choices=IntakeAct.ConditionMark.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    condition = _text(
+        _("Condition in words"),
+        help_text=_("Where the damage is and how large; leave empty when there is none."),
+    )
+    serial_number = forms.RegexField(
+        label=_("Serial number on the product"),
+        max_length=64,
+        regex=SERIAL_PATTERN,
+        strip=True,  # RegexField keeps spaces by default: "   " must count as empty
+        help_text=_("As on the sticker under the product (S/N)."),
+        error_messages={
+            "invalid": _("A serial number has only letters, digits, spaces and - / ."),
+            "required": _("Type the serial number from the product's sticker."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    confirm_serial = forms.BooleanField(
+        label=_("I checked: the serial number on the product differs from the claim's"),
+        required=False,
+    )
+    fault_found = _text(
+        _("Fault found at intake"),
+        help_text=_("What you see or could reproduce; diagnostics come later."),
+    )
+    is_user_fault = forms.BooleanField(
+        label=_("The damage was caused by the user (a fall, liquid, wrong use)"),
+        required=False,
+    )
+    final_verdict = forms.ChoiceField(
+        label=_("Warranty verdict"),
+        choices=Verdict.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Preselected with the claim's preliminary verdict. No receipt, no warranty card "
+            "or damage caused by the user usually means a paid repair."
+        ),
+        error_messages={"required": _("Choose the warranty verdict.")},
+    )
+    verdict_reason = _text(
+        _("Why the verdict differs"),
+        max_length=REASON_MAX,
+        help_text=_("Required when the verdict differs from the preliminary one."),
+    )
+    photos = PhotosField(
+        label=_("Photos of the product"),
+        required=False,
+        widget=PhotosInput(attrs={"accept": PHOTO_ACCEPT, "capture": "environment"}),
+    )
+    note = _text(
+        _("Note for the customer"),
+        help_text=_("Shown on the status page and in the e-mail to the customer."),
+    )
+    internal_note = _text(
+        _("Internal note"), help_text=_("Only the service center and support see it.")
+    )
+
+    def __init__(self, *args, claim, checklist: list[str], **kwargs):
+        kwargs.setdefault(
+            "initial", {"serial_number": claim.serial_number, "final_verdict": claim.verdict}
+        )
+        super().__init__(*args, **kwargs)
+        self.claim = claim
+        self.checklist = checklist
+        self.fields["accessories"].choices = [(item, item) for item in checklist]
+        self.fields["photos"].help_text = gettext(
+            "Up to %(count)d photos: JPEG, PNG, HEIC or WebP, up to %(megabytes)d MB each."
+        ) % {
+            "count": IntakePhoto.MAX_PER_ACT,
+            "megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+        }
+
+    @property
+    def serial_differs(self) -> bool:
+        """Whether the page must show the mismatch warning (before and after a POST)."""
+        typed = self["serial_number"].value() or ""
+        return bool(typed.strip()) and not same_serial(typed, self.claim.serial_number)
+
+    @property
+    def paid_repair_expected(self) -> bool:
+        data = self.cleaned_data
+        return bool(
+            data.get("is_user_fault")
+            or not data.get("has_receipt")
+            or not data.get("has_warranty_card")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        serial = cleaned.get("serial_number")
+        if (
+            serial
+            and not same_serial(serial, self.claim.serial_number)
+            and not cleaned.get("confirm_serial")
+        ):
+            self.add_error(
+                "confirm_serial",
+                ValidationError(
+                    _(
+                        "The serial number differs from the claim's (%(serial)s). Check the "
+                        "sticker on the product and tick the confirmation."
+                    ),
+                    code="serial_differs",
+                    params={"serial": self.claim.serial_number},
+                ),
+            )
+        if cleaned.get("is_warranty_card_stamped") and not cleaned.get("has_warranty_card"):
+            self.add_error(
+                "is_warranty_card_stamped",
+                _("A stamp needs a warranty card: tick that the card is enclosed, or untick this."),
+            )
+        self._check_verdict(cleaned)
+        return cleaned
+
+    def _check_verdict(self, cleaned) -> None:
+        verdict = cleaned.get("final_verdict")
+        if not verdict or cleaned.get("verdict_reason"):
+            return
+        if verdict != self.claim.verdict:
+            self.add_error(
+                "verdict_reason",
+                ValidationError(
+                    _(
+                        "The verdict differs from the preliminary one (%(preliminary)s): "
+                        "write the reason."
+                    ),
+                    code="reason_required",
+                    params={"preliminary": self.claim.get_verdict_display()},
+                ),
+            )
+        elif verdict != Verdict.PAID_REPAIR and self.paid_repair_expected:
+            self.add_error(
+                "verdict_reason",
+                ValidationError(
+                    _(
+                        "Without a receipt or a warranty card, or with damage caused by the "
+                        "user, the verdict is usually a paid repair: choose it, or write why "
+                        "the warranty still applies."
+                    ),
+                    code="paid_repair_expected",
+                ),
+            )
+
+    def act_data(self) -> dict:
+        """The cleaned values under IntakeAct's field names, for `services.receive_order`."""
+        data = self.cleaned_data
+        ticked = set(data["accessories"])
+        return {
+            "serial_number": data["serial_number"],
+            "has_receipt": data["has_receipt"],
+            "has_warranty_card": data["has_warranty_card"],
+            "is_warranty_card_stamped": data["is_warranty_card_stamped"],
+            "accessories": [item for item in self.checklist if item in ticked],
+            "completeness": self._completeness(ticked, data["other_items"]),
+            "condition_marks": data["condition_marks"],
+            "condition": data["condition"],
+            "fault_found": data["fault_found"],
+            "is_user_fault": data["is_user_fault"],
+            "final_verdict": data["final_verdict"],
+            "verdict_reason": data["verdict_reason"],
+        }
+
+    def _completeness(self, ticked: set[str], other: str) -> str:
+        # In the portal's default language, like the checklists' items: the act on file.
+        present = [item for item in self.checklist if item in ticked]
+        missing = [item for item in self.checklist if item not in ticked]
+        with translation.override(settings.LANGUAGE_CODE):
+            parts = [gettext("present: %(items)s") % {"items": ", ".join(present) or "—"}]
+            if missing:
+                parts.append(gettext("missing: %(items)s") % {"items": ", ".join(missing)})
+            if other:
+                parts.append(gettext("also: %(items)s") % {"items": other})
+        return "; ".join(parts)
+
+    def notes(self) -> dict:
+        """The history row's notes: `note` the customer sees, `internal_note` staff only."""
+        return {
+            "note": self.cleaned_data["note"],
+            "internal_note": self.cleaned_data["internal_note"],
+        }
