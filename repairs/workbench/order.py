@@ -19,6 +19,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from claims.files import private_file_response
 from repairs import transitions
+from repairs.history import case_history
 from repairs.models import IntakeAct, OrderStatus, RepairOrder
 from repairs.selectors import warranty_end_for
 from repairs.transitions import OrderTransition
@@ -61,7 +62,7 @@ def _page(request, pk, *, bound: StepForm | None = None, bound_name: str = "", s
         "serial_differs": _serial_differs(act, order.claim.serial_number),
         "steps": steps,
         "can_receive": selectors.RECEIVE in allowed and order.status in AWAITING_INTAKE,
-        "history": selectors.history_of(order),
+        "history": case_history(order.claim),
         "shipments": order.shipments.all(),
         "has_return_slip": selectors.return_slip_for(order) is not None,
     }

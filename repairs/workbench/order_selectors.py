@@ -9,27 +9,14 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from claims.models import ClaimAttachment, ClaimStatus, StatusEvent
-from claims.transitions import CLAIM_TRANSITIONS
+from claims.models import ClaimAttachment, StatusEvent
 from repairs.models import OrderStatus, RepairOrder, Shipment
 from repairs.selectors import warranty_end_for
 from repairs.transitions import ORDER_TRANSITIONS, OrderTransition
 
 RECEIVE = "receive"  # a page of its own (the intake act), not a button here
 RETURNED_STATES = (OrderStatus.SHIPPED, OrderStatus.DELIVERED)
-
-# History rows that are not transitions of either table.
-OTHER_STEPS = {
-    "submit": _("Claim submitted"),
-    "create": _("Repair order opened"),
-    "note": _("Note"),
-    "reassign": _("Moved to another service center"),
-}
-# Who acts without a user account: the customer on the public pages.
-CUSTOMER_STEPS = {"submit", "supplement", "withdraw"}
-STATUS_UPDATED = _("Status updated")  # a code no table knows yet still shows no raw code
 
 
 def orders_for_page(orders):
@@ -84,67 +71,6 @@ def allowed_transition_names(*, order: RepairOrder, user) -> set[str]:
 def step_transitions(*, allowed: set[str]) -> list[OrderTransition]:
     """The allowed rows of the table, in its order, without `receive` (a link, not a form)."""
     return [row for name, row in ORDER_TRANSITIONS.items() if name in allowed and name != RECEIVE]
-
-
-# --- The history -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    is_order: bool
-    what: str
-    from_label: str
-    to_label: str
-    at: datetime.datetime
-    at_text: str
-    who: str
-    public_note: str
-    internal_note: str
-    is_move: bool  # False for a note: the state stayed
-
-
-def _status_label(code: str, *, is_order: bool) -> str:
-    if not code:
-        return ""
-    labels = dict(OrderStatus.choices if is_order else ClaimStatus.choices)
-    return str(labels.get(code, STATUS_UPDATED))
-
-
-def _step_label(name: str, *, is_order: bool) -> str:
-    table = ORDER_TRANSITIONS if is_order else CLAIM_TRANSITIONS
-    if name in table:
-        return str(table[name].label)
-    return str(OTHER_STEPS.get(name, STATUS_UPDATED))
-
-
-def _who(event: StatusEvent) -> str:
-    if event.by is not None:
-        return event.by.get_full_name() or event.by.get_username()
-    return str(_("Customer") if event.transition in CUSTOMER_STEPS else _("System"))
-
-
-def history_of(order: RepairOrder) -> list[HistoryRow]:
-    """The claim's and the order's history, newest first, in words (never raw codes)."""
-    local = timezone.get_default_timezone()  # Asia/Almaty, whatever a request activated
-    rows = []
-    for event in order.claim.history:
-        is_order = event.subject == StatusEvent.Subject.ORDER
-        at = timezone.localtime(event.created_at, timezone=local)
-        rows.append(
-            HistoryRow(
-                is_order=is_order,
-                what=_step_label(event.transition, is_order=is_order),
-                from_label=_status_label(event.from_status, is_order=is_order),
-                to_label=_status_label(event.to_status, is_order=is_order),
-                at=at,
-                at_text=at.strftime("%d.%m.%Y %H:%M"),
-                who=_who(event),
-                public_note=event.public_note,
-                internal_note=event.internal_note,
-                is_move=event.from_status != event.to_status,
-            )
-        )
-    return rows
 
 
 # --- Shipments and the warranty after the return ----------------------------------------

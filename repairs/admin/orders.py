@@ -6,63 +6,10 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
-from claims.admin import ClaimActionForm, ClaimAdmin
-from claims.models import Claim
 from repairs import services
-from repairs.models import IntakeAct, OrderStatus, RepairOrder, ServiceCenter, Shipment, Technician
-
-
-def active_centers():
-    return ServiceCenter.objects.filter(is_active=True)
-
-
-class TriageActionForm(ClaimActionForm):
-    service_center = forms.ModelChoiceField(
-        label=_("Service center"), queryset=active_centers(), required=False
-    )
-
-
-class TriageClaimAdmin(ClaimAdmin):
-    """The claim admin with the approval, which opens the repair order: a hand-off that
-    belongs to repairs, since claims knows nothing of centers or orders."""
-
-    action_form = TriageActionForm
-    actions = ["approve", *ClaimAdmin.actions]
-
-    @admin.action(
-        description=_("Approve and assign the chosen service center"), permissions=["triage"]
-    )
-    def approve(self, request, queryset):
-        center = active_centers().filter(pk=request.POST.get("service_center") or None).first()
-        if center is None:
-            self.message_user(request, _("Choose a service center first."), messages.ERROR)
-            return
-        self.run_for_each(
-            request,
-            queryset,
-            lambda claim: services.approve_claim_and_open_order(
-                claim=claim, service_center=center, by=request.user
-            ),
-            _("Approved: %(count)d."),
-        )
-
-
-admin.site.unregister(Claim)
-admin.site.register(Claim, TriageClaimAdmin)
-
-
-@admin.register(ServiceCenter)
-class ServiceCenterAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "phone", "email", "is_active"]
-    list_filter = ["is_active", "city"]
-    search_fields = ["name", "city"]
-
-
-@admin.register(Technician)
-class TechnicianAdmin(admin.ModelAdmin):
-    list_display = ["user", "service_center"]
-    list_select_related = ["user", "service_center"]
-    autocomplete_fields = ["user"]
+from repairs.admin.common import active_centers
+from repairs.admin.order_list import OrderListMixin
+from repairs.models import IntakeAct, OrderStatus, RepairOrder, Shipment
 
 
 class ShipmentInline(admin.TabularInline):
@@ -80,7 +27,7 @@ class ReassignActionForm(admin.helpers.ActionForm):
 
 
 @admin.register(RepairOrder)
-class RepairOrderAdmin(admin.ModelAdmin):
+class RepairOrderAdmin(OrderListMixin, admin.ModelAdmin):
     list_display = [
         "display_number",
         "service_center",

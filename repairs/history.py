@@ -1,0 +1,92 @@
+"""The case's history in words: every StatusEvent of a claim and its order, for staff.
+
+The workbench's order page and support's admin pages show the same timeline: when, who,
+the step and the states as labels (never a raw code), public and internal notes apart.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import ClaimStatus, StatusEvent
+from claims.transitions import CLAIM_TRANSITIONS
+from repairs.models import OrderStatus
+from repairs.transitions import ORDER_TRANSITIONS
+
+# History rows that are not transitions of either table.
+OTHER_STEPS = {
+    "submit": _("Claim submitted"),
+    "create": _("Repair order opened"),
+    "note": _("Note"),
+    "reassign": _("Moved to another service center"),
+}
+# Who acts without a user account: the customer on the public pages.
+CUSTOMER_STEPS = {"submit", "supplement", "withdraw"}
+STATUS_UPDATED = _("Status updated")  # a code no table knows yet still shows no raw code
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    is_order: bool
+    what: str
+    from_label: str
+    to_label: str
+    at: datetime.datetime
+    at_text: str
+    who: str
+    public_note: str
+    internal_note: str
+    is_move: bool  # False for a note: the state stayed
+
+
+def _status_label(code: str, *, is_order: bool) -> str:
+    if not code:
+        return ""
+    labels = dict(OrderStatus.choices if is_order else ClaimStatus.choices)
+    return str(labels.get(code, STATUS_UPDATED))
+
+
+def _step_label(name: str, *, is_order: bool) -> str:
+    table = ORDER_TRANSITIONS if is_order else CLAIM_TRANSITIONS
+    if name in table:
+        return str(table[name].label)
+    return str(OTHER_STEPS.get(name, STATUS_UPDATED))
+
+
+def _who(event: StatusEvent) -> str:
+    if event.by is not None:
+        return event.by.get_full_name() or event.by.get_username()
+    return str(_("Customer") if event.transition in CUSTOMER_STEPS else _("System"))
+
+
+def case_history(claim) -> list[HistoryRow]:
+    """The claim's and its order's history, newest first, in words (never raw codes).
+
+    Uses `claim.history` when the caller prefetched it (newest first, with authors), else
+    one query.
+    """
+    events = getattr(claim, "history", None)
+    if events is None:
+        events = claim.status_events.select_related("by").order_by("-created_at", "-pk")
+    local = timezone.get_default_timezone()  # Asia/Almaty, whatever a request activated
+    rows = []
+    for event in events:
+        is_order = event.subject == StatusEvent.Subject.ORDER
+        at = timezone.localtime(event.created_at, timezone=local)
+        rows.append(
+            HistoryRow(
+                is_order=is_order,
+                what=_step_label(event.transition, is_order=is_order),
+                from_label=_status_label(event.from_status, is_order=is_order),
+                to_label=_status_label(event.to_status, is_order=is_order),
+                at=at,
+                at_text=at.strftime("%d.%m.%Y %H:%M"),
+                who=_who(event),
+                public_note=event.public_note,
+                internal_note=event.internal_note,
+                is_move=event.from_status != event.to_status,
+            )
+        )
+    return rows
