@@ -8,11 +8,15 @@ calls `approve_claim` here; the order's final state closes the claim through `cl
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from claims import claim_numbers, emails, warranty
-from claims.models import Claim, ClaimAttachment, StatusEvent, WarrantyPolicy
+from claims.models import Claim, ClaimAttachment, StatusEvent, Verdict, WarrantyPolicy
+from dreame_service.formats import format_date
 from dreame_service.fsm import apply_transition
 
 CLAIM_NUMBER_ATTEMPTS = 5
@@ -158,4 +162,105 @@ def withdraw_claim(*, claim: Claim, by=None) -> Claim:
 def close_claim(*, claim: Claim, by) -> Claim:
     """An approved claim is done: its repair order reached a final state."""
     claim, _event = _move_claim(claim=claim, transition="close", by=by)
+    return claim
+
+
+# --- Corrections by support: no state changes, but each one is a history row --------------
+
+# What the customer typed that support may correct (a typo in an address is a real need);
+# everything else on the claim is written by a transition.
+CORRECTABLE_FIELDS = (
+    "full_name",
+    "email",
+    "phone",
+    "whatsapp",
+    "region",
+    "city",
+    "address",
+    "postal_code",
+    "product_model",
+    "serial_number",
+    "purchase_date",
+    "seller",
+    "fault_description",
+)
+
+
+def _as_text(value) -> str:
+    """A field's value as the history shows it: dates ДД.ММ.ГГГГ, phones E.164, "—" empty."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime.date):
+        return format_date(value)
+    return str(getattr(value, "as_e164", value))
+
+
+@transaction.atomic
+def correct_claim(*, claim: Claim, changes: dict, by) -> Claim:
+    """Save support's corrections of the customer's data with one history row listing
+    each "field: old → new"; no row when nothing actually changed.
+
+    `changes` maps names of CORRECTABLE_FIELDS to new values (a form's cleaned data).
+    """
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not correctable here: {sorted(unknown)}")
+    # Lock: compare with what is stored now, not with what the agent's page loaded.
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    lines, changed = [], []
+    # The note is read by every agent later: written in the site's language, not this one's.
+    with translation.override(settings.LANGUAGE_CODE):
+        for field in CORRECTABLE_FIELDS:
+            if field not in changes:
+                continue
+            old, new = _as_text(getattr(claim, field)), _as_text(changes[field])
+            if old == new:
+                continue
+            setattr(claim, field, changes[field])
+            changed.append(field)
+            label = Claim._meta.get_field(field).verbose_name
+            lines.append(f"{label}: {old} → {new}")
+    if not changed:
+        return claim
+    claim.save(update_fields=[*changed, "updated_at"])
+    record_status_event(
+        claim=claim,
+        transition="correct",
+        from_status=claim.status,
+        to_status=claim.status,
+        by=by,
+        internal_note="\n".join(lines),
+    )
+    return claim
+
+
+@transaction.atomic
+def override_verdict(*, claim: Claim, verdict: str, reason: str, by) -> Claim:
+    """Support replaces the preliminary verdict (it is not a state: no transition), with
+    the reason in the history for whoever reads the claim next."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Write why the verdict changes."), code="reason_required")
+    if verdict not in Verdict.values:
+        raise ValidationError(_("Choose one of the verdicts."), code="unknown_verdict")
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.verdict == verdict:
+        raise ValidationError(_("The claim already has this verdict."), code="same_verdict")
+    labels = dict(Verdict.choices)
+    with translation.override(settings.LANGUAGE_CODE):
+        note = gettext("Preliminary verdict: %(old)s → %(new)s. Reason: %(reason)s") % {
+            "old": labels.get(claim.verdict, "—"),
+            "new": labels[verdict],
+            "reason": reason,
+        }
+    claim.verdict = verdict
+    claim.save(update_fields=["verdict", "updated_at"])
+    record_status_event(
+        claim=claim,
+        transition="override_verdict",
+        from_status=claim.status,
+        to_status=claim.status,
+        by=by,
+        internal_note=note,
+    )
     return claim

@@ -5,6 +5,7 @@ portal runs on the embedded default: SQLite, Celery eager, local-memory cache an
 e-mail written to files under var/mail/.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -32,7 +33,9 @@ CSRF_FAILURE_VIEW = "claims.views.csrf_failure"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with our site: the support header, the day's dashboard on the index,
+    # Russian titles, the login that sends technicians to /service/login/.
+    "dreame_service.apps.SupportAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "phonenumber_field",
+    "dreame_service.apps.AxesConfig",
     "claims",
     "repairs",
     "notifications",
@@ -55,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dreame_service.urls"
@@ -85,6 +91,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(exist_ok=True)  # the embedded default keeps its database in var/
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: the few queries PostgreSQL estimates as expensive (the admin dashboard's
+    # figures) spent up to a second compiling; the portal's queries are all short.
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker, cache and rate-limit store ----------------------------
@@ -218,6 +229,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after repeated wrong passwords, on /admin/ and /service/ alike (one backend):
+# AXES_FAILURE_LIMIT failures per username, and as many per client address, lock that
+# username (from any address) and that address (for any username) for the cool-off.
+# Failures are counted in the database, so every web process sees the same count.
+# An office behind one NAT address shares the per-address count: raise the limit there.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# The client address as the rate limits see it (honours TRUST_PROXY_HEADERS, IPv6 per /64).
+AXES_CLIENT_IP_CALLABLE = "dreame_service.admin_site.axes_client_address"
+# The login page the user was on, re-shown with the lockout message in their language.
+AXES_LOCKOUT_CALLABLE = "dreame_service.admin_site.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # no banner on every manage.py command; names stay masked in the log
 # Counter tablets are shared: a technician's session ends after this long without a click.
 WORKBENCH_IDLE_SECONDS = env.int("WORKBENCH_IDLE_SECONDS", default=8 * 3600)
 
@@ -225,6 +255,8 @@ WORKBENCH_IDLE_SECONDS = env.int("WORKBENCH_IDLE_SECONDS", default=8 * 3600)
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as ДД.ММ.ГГГГ in every language (Django's kk has no formats, its en is US-style).
+FORMAT_MODULE_PATH = ["dreame_service.formats_locale"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
@@ -253,6 +285,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes logs every login at INFO; failures and lockouts are its WARNINGs.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # --- Outbox and reminders ---------------------------------------------------------

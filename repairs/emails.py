@@ -1,6 +1,7 @@
 """The repair order's e-mails: what each one says is decided here, sending is the outbox's job."""
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from claims.emails import claim_context, queue_claim_email
@@ -74,6 +75,33 @@ def queue_approval_email(*, order, status_event) -> None:
             "service_center": center_context(order.service_center),
             "order_number": order.display_number,
         },
+    )
+
+
+def queue_center_email(*, order, status_event) -> None:
+    """The claim is approved: the service center learns a product is coming, whose, and
+    what to do when it arrives. In the site's language (Russian), like support's e-mails."""
+    claim = order.claim
+    context = claim_context(claim)
+    context.update(
+        {
+            "order_number": order.display_number,
+            "phone": str(claim.phone),
+            "city": claim.city,
+            "serial_number": claim.serial_number,
+            "fault_description": claim.fault_description,
+            "service_center": center_context(order.service_center),
+            "workbench_url": settings.SITE_URL + reverse("workbench:order", args=[order.pk]),
+        }
+    )
+    queue_email(
+        event_key=order_event_key(
+            order=order, event="center_new_order", status_event_id=status_event.pk
+        ),
+        recipient=order.service_center.email,
+        template="center_new_order",
+        language=settings.LANGUAGE_CODE,
+        context=context,
     )
 
 

@@ -21,6 +21,8 @@ OTHER_STEPS = {
     "create": _("Repair order opened"),
     "note": _("Note"),
     "reassign": _("Moved to another service center"),
+    "correct": _("Customer's data corrected"),
+    "override_verdict": _("Preliminary verdict changed"),
 }
 # Who acts without a user account: the customer on the public pages.
 CUSTOMER_STEPS = {"submit", "supplement", "withdraw"}

@@ -24,6 +24,7 @@ SUPPORT_PERMISSIONS = [
     ("repairs", "change_technician"),
     ("repairs", "view_repairorder"),
     ("repairs", "reassign_order"),
+    ("repairs", "support_order"),  # register a parcel, cancel: repairs.services
     ("repairs", "view_intakeact"),
     ("repairs", "view_accessorychecklist"),
     ("repairs", "add_accessorychecklist"),

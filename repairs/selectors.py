@@ -5,14 +5,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
 from claims import warranty
 from claims.models import StatusEvent, WarrantyPolicy
+from notifications.models import Notification
 from repairs import order_numbers
-from repairs.models import OrderStatus, ServiceCenter, Shipment
+from repairs.models import NON_FINAL_STATES, OrderStatus, RepairOrder, ServiceCenter, Shipment
 
 # Stand-ins for input that cannot be an order: the lookup still runs the same query, so a
 # malformed request costs what a real miss costs. "*" is outside the alphabet, so no
@@ -215,3 +220,144 @@ def active_service_centers():
     return ServiceCenter.objects.filter(is_active=True).only(
         "name", "city", "postal_address", "phone", "working_hours"
     )
+
+
+# --- Support's claim page ---------------------------------------------------------------
+
+SAME_CITY, SAME_REGION, ELSEWHERE = 0, 1, 2
+
+
+def _words(text: str) -> str:
+    return " ".join(text.casefold().replace("ё", "е").split())
+
+
+def _nearness(center: ServiceCenter, *, city: str, region: str) -> int:
+    """How near the center is to the customer, from what both typed (no geography data).
+
+    Same city: the center's city equals the customer's. Same region: the center's city is
+    the customer's region (the three cities of republican status are regions of their
+    own), or the center's postal address names the region ("Алматинская область" is found
+    in "…, Алматинская обл., г. Талгар" by its first word). Loose on purpose: a wrong guess
+    only changes which radio button is preselected, and the agent sees the city.
+    """
+    center_city = _words(center.city)
+    if city and center_city == city:
+        return SAME_CITY
+    region_word = region.split(" ")[0] if region else ""
+    if region and (center_city == region or region_word in _words(center.postal_address)):
+        return SAME_REGION
+    return ELSEWHERE
+
+
+def suggested_centers(*, claim) -> list[ServiceCenter]:
+    """Active centers, nearest to the customer first (same city, then same region), each
+    with `open_orders` (orders not in a final state) and `nearness`. One query.
+
+    The ranking is done here rather than in SQL: there are a handful of centers, and
+    Python's casefold compares Cyrillic correctly where SQLite's LIKE does not.
+    """
+    # A count per center read off the index (service_center, status): a LEFT JOIN of every
+    # order with a filtered COUNT read the whole table (29 ms at 90,000 orders, this 9 ms).
+    open_orders = (
+        RepairOrder.objects.filter(service_center=OuterRef("pk"), status__in=NON_FINAL_STATES)
+        .order_by()
+        .values("service_center")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    centers = list(
+        ServiceCenter.objects.filter(is_active=True).annotate(
+            open_orders=Coalesce(Subquery(open_orders), 0)
+        )
+    )
+    city, region = _words(claim.city), _words(claim.region)
+    for center in centers:
+        center.nearness = _nearness(center, city=city, region=region)
+    # Stable: within a rank the model's order (city, name) stays.
+    return sorted(centers, key=lambda center: center.nearness)
+
+
+def claim_emails(*, claim, order_number: str = "") -> list[Notification]:
+    """The outbox rows of this claim and of its order, oldest first: one query.
+
+    The prefixes are the outbox's event keys (`notifications.services.event_key`):
+    `claim:<number>:…` and `order:<order number>:…`; the unique (event_key, recipient)
+    index serves the prefix search.
+    """
+    keys = Q(event_key__startswith=f"claim:{claim.number}:")
+    if order_number:
+        keys |= Q(event_key__startswith=f"order:{order_number}:")
+    return list(
+        Notification.objects.filter(keys)
+        .only(
+            "event_key",
+            "template",
+            "language",
+            "context",
+            "recipient",
+            "status",
+            "sent_at",
+            "created_at",
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def claim_assessment(*, claim) -> warranty.Assessment | None:
+    """The policy's dates for this claim (return, replacement, free repair until), as of
+    the day it was filed: one query for the policy. None without a policy or a date."""
+    policy = WarrantyPolicy.objects.filter(country=settings.WARRANTY_COUNTRY).first()
+    if policy is None:
+        return None
+    try:
+        return warranty.assess(claim.purchase_date, claim.submitted_date, policy)
+    except ValidationError:  # a purchase date after the claim: nothing sensible to show
+        return None
+
+
+# Stored names carry the extension of the type read from the content (claims.uploads);
+# these are the ones a browser shows as an image (HEIC it does not).
+BROWSER_IMAGES = (".jpg", ".png", ".webp")
+
+
+@dataclass(frozen=True)
+class ClaimFile:
+    url: str  # the permission-checked view, never the storage
+    is_image: bool
+    is_pdf: bool
+    is_receipt: bool
+    uploaded_at: datetime.datetime | None
+
+
+def _claim_file(name: str, *, url: str, is_receipt: bool, uploaded_at=None) -> ClaimFile:
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return ClaimFile(
+        url=url,
+        is_image=f".{extension}" in BROWSER_IMAGES,
+        is_pdf=extension == "pdf",
+        is_receipt=is_receipt,
+        uploaded_at=uploaded_at,
+    )
+
+
+def claim_files(*, claim) -> list[ClaimFile]:
+    """The receipt, then the files the customer added (`attachments`, prefetched)."""
+    files = []
+    if claim.receipt:
+        files.append(
+            _claim_file(
+                claim.receipt.name,
+                url=reverse("claims:receipt", args=[claim.pk]),
+                is_receipt=True,
+            )
+        )
+    for attachment in claim.attachments.all():
+        files.append(
+            _claim_file(
+                attachment.file.name,
+                url=reverse("claims:attachment", args=[attachment.pk]),
+                is_receipt=False,
+                uploaded_at=attachment.uploaded_at,
+            )
+        )
+    return files

@@ -31,6 +31,10 @@ from repairs.models import (
 ORDER_NUMBER_ATTEMPTS = 5
 MAX_QUOTE_KZT = 5_000_000  # above any repair of a household appliance: a typo
 ORDER = StatusEvent.Subject.ORDER
+SUPPORT_PERMISSION = "repairs.support_order"
+# What support may do to any center's order, as the customer tells it by phone or e-mail:
+# the parcel is sent, or the repair is no longer wanted. The rest is the technician's.
+SUPPORT_TRANSITIONS = frozenset({"register_shipment", "cancel"})
 
 
 def can_work_on(*, user, order: RepairOrder) -> bool:
@@ -47,6 +51,35 @@ def can_work_on(*, user, order: RepairOrder) -> bool:
     )
 
 
+def can_support_move(*, user, transition: str) -> bool:
+    """Support registers the customer's parcel and cancels, on any center's order."""
+    return (
+        user is not None
+        and user.is_active
+        and transition in SUPPORT_TRANSITIONS
+        and user.has_perm(SUPPORT_PERMISSION)
+    )
+
+
+def can_move(*, user, order: RepairOrder, transition: str) -> bool:
+    """May `user` make this transition on this order (whatever its state now)?"""
+    return can_work_on(user=user, order=order) or can_support_move(user=user, transition=transition)
+
+
+def _permission_subject(*, by, order: RepairOrder, transition: str):
+    """The user django-fsm checks the transition's own permission for, or PermissionDenied.
+
+    The transitions declare the technicians' permission; a technician (and the system,
+    `None`) is checked against it as well. Support's right to SUPPORT_TRANSITIONS is its own
+    permission, checked here, so django-fsm gets no user to check for that path.
+    """
+    if by is None or can_work_on(user=by, order=order):
+        return by
+    if can_support_move(user=by, transition=transition):
+        return None
+    raise PermissionDenied
+
+
 def _record(*, order: RepairOrder, **fields) -> StatusEvent:
     return claim_services.record_status_event(claim=order.claim, subject=ORDER, **fields)
 
@@ -61,11 +94,13 @@ def _check_center_accepts(service_center: ServiceCenter) -> None:
 @transaction.atomic
 def approve_claim_and_open_order(*, claim: Claim, service_center: ServiceCenter, by) -> RepairOrder:
     """Support's approval: the claim is approved, its repair order opened at the center,
-    and the customer is e-mailed where to send the product. Returns the new order."""
+    the customer is e-mailed where to send the product and the center what is coming.
+    Returns the new order."""
     _check_center_accepts(service_center)
     claim = claim_services.approve_claim(claim=claim, by=by)
     order, opened = _open_order(claim=claim, service_center=service_center, by=by)
     emails.queue_approval_email(order=order, status_event=opened)
+    emails.queue_center_email(order=order, status_event=opened)
     return order
 
 
@@ -123,9 +158,8 @@ def _move_order(
 ) -> tuple[RepairOrder, StatusEvent]:
     """Lock, check, transition, save, log, notify: the one path every order change takes."""
     order = _lock(order)
-    if by is not None and not can_work_on(user=by, order=order):
-        raise PermissionDenied
-    from_status = apply_transition(instance=order, transition=transition, by=by, **kwargs)
+    checked_as = _permission_subject(by=by, order=order, transition=transition)
+    from_status = apply_transition(instance=order, transition=transition, by=checked_as, **kwargs)
     event = _record(
         order=order,
         transition=transition,
@@ -168,16 +202,33 @@ def add_order_note(*, order: RepairOrder, by, public_note: str = "", internal_no
 
 
 @transaction.atomic
-def reassign_order(*, order: RepairOrder, service_center: ServiceCenter, reason: str, by):
+def reassign_order(
+    *,
+    order: RepairOrder,
+    service_center: ServiceCenter,
+    reason: str,
+    by,
+    expected_status: str | None = None,
+    expected_center_id: int | None = None,
+):
     """Move an open order to another center (the first one closed or is overloaded).
 
     Support only; the history says from which center to which and why, and the customer
-    gets the new center's contacts, since that is where the product goes now.
+    gets the new center's contacts, since that is where the product goes now. With the
+    state and center a page showed, a page that went stale (another agent moved it first)
+    changes nothing.
     """
     if by is None or not by.has_perm(REASSIGN_PERMISSION):
         raise PermissionDenied
     _check_center_accepts(service_center)
     order = _lock(order)
+    if (expected_status is not None and order.status != expected_status) or (
+        expected_center_id is not None and order.service_center_id != expected_center_id
+    ):
+        raise ValidationError(
+            _("The order has changed meanwhile. Nothing was saved; check the page again."),
+            code="order_changed",
+        )
     if order.is_final or order.service_center_id == service_center.pk:
         raise ValidationError(
             _("This order cannot be moved to that service center."), code="cannot_reassign"

@@ -195,13 +195,15 @@ def test_approving_opens_a_repair_order_and_emails_the_centers_contacts(
     assert order.intake_date is None
     assert Claim.objects.get(pk=claim.pk).status == C.APPROVED
     assert events_of(claim) == [("approve", C.SUBMITTED, C.APPROVED, support.pk)]
-    notification = Notification.objects.get()
-    assert (notification.template, notification.recipient) == ("claim_approved", claim.email)
+    notification = Notification.objects.get(template="claim_approved")
+    assert notification.recipient == claim.email
     center_context = notification.context["service_center"]
     assert center_context["postal_address"] == "010000, г. Астана, ул. Кенесары, 40"
     assert center_context["phone"] == "+77272000000"
     assert notification.context["order_number"] == order.display_number
-    assert len(callbacks) == 1
+    # The center is told too: a product is on its way to it.
+    assert Notification.objects.get(template="center_new_order").recipient == center.email
+    assert len(callbacks) == 2
 
 
 def test_a_colliding_order_number_is_drawn_again(monkeypatch):

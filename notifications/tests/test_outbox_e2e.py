@@ -167,8 +167,10 @@ def test_a_submitted_and_approved_claim_emails_each_message_once_in_the_customer
     assert approved["Subject"].startswith(f"{claim.number} өтініші мақұлданды")
     assert "+77272111111" in text and "050010, Алматы, Абая 1" in text
     assert "сатушының мөрі басылған кепілдік талоны" in text
+    [notice] = outbox.wait_for(1, recipient=center.email)  # the center is told, in Russian
+    assert notice["Subject"].startswith("Новый заказ")
     time.sleep(0.5)  # let any duplicate arrive before counting
-    assert len(outbox.messages) == 3
+    assert len(outbox.messages) == 4
     assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
 
 

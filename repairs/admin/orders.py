@@ -1,89 +1,386 @@
+"""Support's repair orders: a read-mostly page, and the three things support does to one.
+
+The change page shows the order as the workbench does (the case's timeline, the intake act
+with its photos, shipments, what the repair recorded), every field read-only. Three small
+forms POST to URLs of this admin: register the customer's parcel, move the order to another
+center, cancel it. Each calls the service every other caller uses; the two transitions go
+through `repairs.transitions.run` with the state the page showed, so a stale page (another
+agent or the technician moved the order since) changes nothing.
+"""
+
+import copy
+from dataclasses import dataclass
+from functools import partial
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
-from django.utils.html import format_html_join
-from django.utils.translation import gettext_lazy as _
-from django_fsm import TransitionNotAllowed
+from django.core.validators import MaxLengthValidator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from repairs import services
+from claims.files import private_file_response
+from claims.models import StatusEvent
+from repairs import documents, services, transitions
 from repairs.admin.common import active_centers
 from repairs.admin.order_list import OrderListMixin
-from repairs.models import IntakeAct, OrderStatus, RepairOrder, Shipment
+from repairs.history import case_history
+from repairs.models import (
+    REASSIGN_PERMISSION,
+    IntakeAct,
+    IntakePhoto,
+    OrderStatus,
+    RepairOrder,
+)
+from repairs.workbench.forms import CancelForm, ShipmentForm
+
+REASON_MAX = 500  # a sentence or two for the history and the e-mail, not a letter
+# Django 6.1's default "- Select an option -" has no Russian or Kazakh translation yet.
+CHOOSE_CENTER = gettext_lazy("Choose a service center")
+S = OrderStatus
+# The badge's colour by what the order waits for; the text is always the state's label.
+STATE_TONES = {
+    **dict.fromkeys([S.AWAITING_SHIPMENT, S.IN_TRANSIT, S.AWAITING_APPROVAL], "waiting"),
+    **dict.fromkeys([S.RECEIVED, S.DIAGNOSTICS, S.IN_REPAIR, S.AWAITING_PARTS], "work"),
+    **dict.fromkeys([S.READY_FOR_RETURN, S.SHIPPED], "return"),
+    **dict.fromkeys([S.DELIVERED, S.REFUNDED], "done"),
+    S.CANCELLED: "cancelled",
+}
 
 
-class ShipmentInline(admin.TabularInline):
-    model = Shipment
-    extra = 0
-    readonly_fields = ["direction", "carrier", "tracking_number", "created_at"]
-    can_delete = False
+# --- The forms: the workbench's fields and checks, with the state the page showed ------
+
+
+class _PageForm(forms.Form):
+    """What every action's form adds: the state the page showed, a reason of ≤ 500."""
+
+    from_status = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, order: RepairOrder, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reason := self.fields.get("reason"):
+            reason.max_length = REASON_MAX
+            reason.validators.append(MaxLengthValidator(REASON_MAX))
+            reason.widget.attrs["maxlength"] = str(REASON_MAX)
+
+
+class ParcelForm(_PageForm, ShipmentForm):
+    """The customer's parcel to the center: carrier and tracking number as on the label."""
+
+
+class CancelOrderForm(_PageForm, CancelForm):
+    """Why, for the customer (status page, e-mail), and a note for staff."""
+
+
+class MoveForm(_PageForm, CancelForm):
+    """Another active center and why; the reason goes into the history only."""
+
+    service_center = forms.ModelChoiceField(
+        label=gettext_lazy("New service center"),
+        queryset=active_centers(),
+        empty_label=CHOOSE_CENTER,
+    )
+    internal_note = None
+    from_center = forms.IntegerField(widget=forms.HiddenInput)
+    field_order = ["service_center", "reason"]
+
+    def __init__(self, *args, order: RepairOrder, **kwargs):
+        super().__init__(*args, order=order, **kwargs)
+        centers = active_centers().exclude(pk=order.service_center_id)
+        self.fields["service_center"].queryset = centers
+        self.fields["reason"].help_text = gettext_lazy("Staff only: it goes into the history.")
 
 
 class ReassignActionForm(admin.helpers.ActionForm):
+    """The list's action bar, with what the bulk move needs."""
+
     service_center = forms.ModelChoiceField(
-        label=_("New service center"), queryset=active_centers(), required=False
+        label=gettext_lazy("New service center"),
+        queryset=active_centers(),
+        required=False,
+        empty_label=CHOOSE_CENTER,
     )
-    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=REASON_MAX, required=False)
+
+
+@dataclass(frozen=True)
+class SupportAction:
+    name: str  # the form's prefix, the URL's last part
+    label: Promise  # the button
+    form_class: type[forms.Form]
+    transition: str = ""  # its row of the transition table; none for the move
+
+
+ACTIONS = {
+    action.name: action
+    for action in [
+        SupportAction(
+            "register-parcel",
+            gettext_lazy("Register the customer's parcel"),
+            ParcelForm,
+            "register_shipment",
+        ),
+        SupportAction("move", gettext_lazy("Move to another service center"), MoveForm),
+        SupportAction("cancel", gettext_lazy("Cancel the order"), CancelOrderForm, "cancel"),
+    ]
+}
+
+
+def _offered(*, order: RepairOrder, user) -> list[SupportAction]:
+    """The actions this user may take on the order in its state now, in the page's order."""
+    legal = {t.name for t in order.get_available_status_transitions()}
+
+    def may(action: SupportAction) -> bool:
+        if not action.transition:  # the move: support's own service, no transition
+            return not order.is_final and user.has_perm(REASSIGN_PERMISSION)
+        return action.transition in legal and services.can_move(
+            user=user, order=order, transition=action.transition
+        )
+
+    return [action for action in ACTIONS.values() if may(action)]
+
+
+def _carry_out(action: SupportAction, *, order: RepairOrder, data: dict, by) -> str:
+    """Run the action's service; returns the message for the user."""
+    if not action.transition:
+        center = data["service_center"]
+        order = services.reassign_order(
+            order=order,
+            service_center=center,
+            reason=data["reason"],
+            by=by,
+            expected_status=data["from_status"],
+            expected_center_id=data["from_center"],
+        )
+        return _(
+            "Order %(number)s is moved to %(center)s. The customer gets the new address by e-mail."
+        ) % {"number": order.display_number, "center": center}
+    row = transitions.ORDER_TRANSITIONS[action.transition]
+    order = transitions.run(
+        order=order, name=row.name, by=by, values=data, expected_status=data["from_status"]
+    )
+    text = _("“%(step)s”: done. The order is now “%(status)s”.") % {
+        "step": row.label,
+        "status": order.get_status_display(),
+    }
+    if row.emails_customer:
+        text = f"{text} {_('The customer gets an e-mail about it.')}"
+    return text
+
+
+def _blank(action: SupportAction, order: RepairOrder) -> forms.Form:
+    initial = {"from_status": order.status, "from_center": order.service_center_id}
+    return action.form_class(prefix=action.name, order=order, initial=initial)
+
+
+def _stale_message(order: RepairOrder) -> str:
+    return _(
+        "The order has changed meanwhile: it is now “%(status)s”. Nothing was saved; "
+        "check the page and choose again."
+    ) % {"status": order.get_status_display()}
+
+
+def _act_facts(act: IntakeAct | None, *, declared_serial: str) -> dict:
+    if act is None:
+        return {"condition_marks": [], "serial_differs": False}
+    marks = IntakeAct.ConditionMark
+    return {
+        "condition_marks": [marks(mark).label for mark in act.condition_marks if mark in marks],
+        # spaces and case aside: "r2216 0042" is the serial the customer typed as R22160042
+        "serial_differs": "".join(act.serial_number.split()).upper()
+        != "".join(declared_serial.split()).upper(),
+    }
 
 
 @admin.register(RepairOrder)
 class RepairOrderAdmin(OrderListMixin, admin.ModelAdmin):
-    list_display = [
-        "display_number",
-        "service_center",
-        "status",
-        "resolution",
-        "intake_date",
-        "created_at",
-    ]
-    list_filter = ["status", "resolution", "service_center"]
-    list_select_related = ["service_center"]
-    search_fields = ["order_number", "claim__number"]
-    list_per_page = 50
-    # Every field is a transition's or a service's to write; the center changes only
-    # through the "move to another center" action, which records why.
-    readonly_fields = [
-        "order_number",
-        "claim",
-        "service_center",
-        "status",
-        "resolution",
-        "intake_date",
-        "quote_amount",
-        "cancel_reason",
-        "returned_at",
-        "created_at",
-        "updated_at",
-        "history",
-    ]
-    inlines = [ShipmentInline]
+    # The list (columns, filters, search, paging) is OrderListMixin's: nothing of it here,
+    # since this class's attributes would override the mixin's.
     action_form = ReassignActionForm
     actions = ["reassign"]
+    change_form_template = "admin/repairs/repairorder/change_form.html"
+
+    # --- The change page: read-only, in fixed queries -------------------------------
 
     def has_add_permission(self, request):
         return False  # orders are opened by approving a claim
 
-    @admin.display(description=_("History"))
-    def history(self, order):
-        rows = order.status_events.select_related("by")
-        labels = dict(OrderStatus.choices)
-        return format_html_join(
-            "\n",
-            "<div>{} · {} → {} · {} · {} {}</div>",
-            (
-                (
-                    timezone.localtime(event.created_at).strftime("%d.%m.%Y %H:%M"),
-                    labels.get(event.from_status, event.from_status) or "—",
-                    labels.get(event.to_status, event.to_status),
-                    event.by or "—",
-                    event.public_note,
-                    event.internal_note,
-                )
-                for event in rows
+    def has_change_permission(self, request, obj=None):
+        # Every field is a transition's or a service's to write: the page only shows them.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an order is part of the case's history; it is cancelled, not deleted
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": []})]  # no form fields: the template shows the order
+
+    def get_object(self, request, object_id, from_field=None):
+        # Not get_queryset(): the list's annotations are no use here, the page's joins are.
+        try:
+            return self.page_queryset().get(pk=int(object_id))
+        except (ValueError, RepairOrder.DoesNotExist):
+            return None
+
+    @staticmethod
+    def page_queryset():
+        """Order, claim, center, act and its author in one query; then one each for the act's
+        photos, the case's history (with authors) and the shipments."""
+        return RepairOrder.objects.select_related(
+            "claim", "service_center", "intake_act", "intake_act__received_by"
+        ).prefetch_related(
+            "intake_act__photos",
+            Prefetch(
+                "claim__status_events",
+                queryset=StatusEvent.objects.select_related("by").order_by("-created_at", "-pk"),
+                to_attr="history",
             ),
+            "shipments",
         )
 
-    @admin.action(description=_("Move to another service center"), permissions=["reassign"])
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(self._page_context(request, obj, bound=context.get("bound_action")))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _page_context(self, request, order: RepairOrder, *, bound=None) -> dict:
+        claim = order.claim
+        act = getattr(order, "intake_act", None)  # joined: no query either way
+        bound_name, bound_form = bound or ("", None)
+        actions = [
+            {
+                "name": action.name,
+                "label": action.label,
+                "url": reverse(f"admin:{self.url_name(action.name)}", args=[order.pk]),
+                "form": bound_form if action.name == bound_name else _blank(action, order),
+            }
+            for action in _offered(order=order, user=request.user)
+        ]
+        return {
+            "title": _("Repair order %(number)s") % {"number": order.display_number},
+            "subtitle": None,
+            "order": order,
+            "claim": claim,
+            "claim_url": reverse("admin:claims_claim_change", args=[claim.pk]),
+            "state_tone": STATE_TONES.get(order.status, "work"),
+            "act": act,
+            **_act_facts(act, declared_serial=claim.serial_number),
+            "photos": [
+                (photo, reverse(f"admin:{self.url_name('photo')}", args=[order.pk, photo.pk]))
+                for photo in (act.photos.all() if act else [])
+            ],
+            "act_links": [
+                (code, name, reverse(f"admin:{self.url_name('act')}", args=[order.pk]))
+                for code, name in settings.LANGUAGES
+            ],
+            "shipments": order.shipments.all(),
+            "history": case_history(claim),
+            "support_actions": actions,
+        }
+
+    # --- Its own URLs: the photo, the act, the three actions ------------------------
+
+    def url_name(self, name: str) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_{name}"
+
+    def get_urls(self):
+        def view(route, func, name):
+            return path(route, self.admin_site.admin_view(func), name=self.url_name(name))
+
+        return [
+            view("<int:pk>/photo/<int:photo_pk>/", self.photo_view, "photo"),
+            view("<int:pk>/act/", self.act_view, "act"),
+            *[
+                view(f"<int:pk>/{name}/", partial(self.action_view, action=action), name)
+                for name, action in ACTIONS.items()
+            ],
+            *super().get_urls(),
+        ]
+
+    def _viewable_order(self, request, pk: int, *related: str) -> RepairOrder:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        orders = RepairOrder.objects.select_related(*related) if related else RepairOrder.objects
+        order = orders.filter(pk=pk).first()
+        if order is None:
+            raise Http404
+        return order
+
+    def photo_view(self, request, pk, photo_pk):
+        """An intake photo, for staff who may see orders (the file has no public URL)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        photo = IntakePhoto.objects.filter(pk=photo_pk, intake_act__repair_order_id=pk).first()
+        if photo is None:
+            raise Http404
+        try:
+            return private_file_response(photo.file, filename_stem=f"order-{pk}-photo-{photo.pk}")
+        except FileNotFoundError as error:
+            raise Http404 from error  # the row outlived its file: nothing to show, not a 500
+
+    def act_view(self, request, pk):
+        """The printable act with its stub (the workbench's act page is for technicians)."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        order = self._viewable_order(
+            request, pk, "claim", "service_center", "intake_act__received_by"
+        )
+        if getattr(order, "intake_act", None) is None:
+            raise Http404
+        language = request.GET.get("lang", "")
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        html = documents.render_act_html(order=order, language=language, for_pdf=True)
+        return HttpResponse(html)
+
+    def action_view(self, request, pk, *, action: SupportAction):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        order = self._viewable_order(request, pk)
+        back = redirect(f"admin:{self.url_name('change')}", order.pk)
+        form = action.form_class(request.POST, prefix=action.name, order=order)
+        if not form.is_valid():
+            messages.error(request, _("Check the fields of “%(step)s”.") % {"step": action.label})
+            return self._page_with_form(request, order, action.name, form)
+        try:
+            done = _carry_out(action, order=order, data=form.cleaned_data, by=request.user)
+        except (transitions.OrderChanged, TransitionNotAllowed, ConcurrentTransition):
+            messages.error(request, _stale_message(RepairOrder.objects.get(pk=order.pk)))
+        except PermissionDenied:
+            messages.error(request, _("You may not make this step on this order."))
+        except ValidationError as error:
+            if getattr(error, "code", None) == "order_changed":
+                messages.error(request, _stale_message(RepairOrder.objects.get(pk=order.pk)))
+            else:
+                messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+        return back
+
+    def _page_with_form(self, request, order: RepairOrder, name: str, form):
+        """The order's page again, with the refused form as it was typed and its errors."""
+        page_request = copy.copy(request)
+        page_request.method = "GET"  # a view of the page, not a save of the admin form
+        response = self.change_view(
+            page_request, str(order.pk), extra_context={"bound_action": (name, form)}
+        )
+        response.status_code = 400
+        return response
+
+    # --- The list's bulk move (one reason for a batch from a closed center) ----------
+
+    @admin.action(
+        description=gettext_lazy("Move to another service center"), permissions=["reassign"]
+    )
     def reassign(self, request, queryset):
         center = active_centers().filter(pk=request.POST.get("service_center") or None).first()
         reason = (request.POST.get("reason") or "").strip()
@@ -110,7 +407,7 @@ class RepairOrderAdmin(OrderListMixin, admin.ModelAdmin):
             self.message_user(request, _("Moved: %(count)d.") % {"count": moved}, messages.SUCCESS)
 
     def has_reassign_permission(self, request):
-        return request.user.has_perm("repairs.reassign_order")
+        return request.user.has_perm(REASSIGN_PERMISSION)
 
 
 @admin.register(IntakeAct)

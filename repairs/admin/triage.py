@@ -1,29 +1,262 @@
-"""The claim admin with the approval, which opens the repair order: a hand-off that belongs
-to repairs, since claims knows nothing of centers or orders."""
+"""Support's claim page: the triage workspace (one claim, everything on one page).
 
-from django import forms
+The claim admin is extended here because approving opens the repair order, a hand-off that
+belongs to repairs (claims knows nothing of centers or orders); it is re-registered, the
+way `UserAdmin` is extended. The page offers the steps of the triage table
+(`repairs.transitions.TRIAGE_TRANSITIONS`) that django-fsm allows now for this user; each
+posts to its own admin URL, which calls the table's service, like every other caller.
+"""
+
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from claims.admin import ClaimActionForm, ClaimAdmin
-from claims.models import Claim
+from claims import services as claim_services
+from claims.admin import ClaimAdmin
+from claims.models import Claim, StatusEvent
 from repairs import services
 from repairs.admin.claim_list import ClaimListMixin
 from repairs.admin.common import active_centers
+from repairs.admin.triage_forms import (
+    CORRECTABLE,
+    STEP_FORMS,
+    ClaimCorrectionForm,
+    TriageActionForm,
+    VerdictForm,
+)
+from repairs.admin.triage_page import steps_allowed, workspace
+from repairs.transitions import TRIAGE_TRANSITIONS
 
 
-class TriageActionForm(ClaimActionForm):
-    service_center = forms.ModelChoiceField(
-        label=_("Service center"), queryset=active_centers(), required=False
-    )
+class ClaimChanged(Exception):  # noqa: N818 - a state of the world, not a bug
+    """The claim is no longer in the state the agent's page showed."""
 
 
 class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
-    """The claim admin with the approval, which opens the repair order: a hand-off that
-    belongs to repairs, since claims knows nothing of centers or orders."""
+    """Claims as support triages them: the list with a bulk approval, and the claim page."""
 
+    change_form_template = "admin/claims/claim/change_form.html"
+    form = ClaimCorrectionForm
     action_form = TriageActionForm
-    actions = ["approve", *ClaimAdmin.actions]
+    # One center for a batch from one city is plausible; one rejection reason for many
+    # customers is not, so the other steps are taken on each claim's page.
+    actions = ["approve"]
+    inlines = []  # the page shows the history and the files itself
+    readonly_fields = []
+    # The customer's data, then the product's: every field a correction may touch.
+    fieldsets = [
+        (_("Customer's data"), {"fields": CORRECTABLE[: CORRECTABLE.index("product_model")]}),
+        (_("Product"), {"fields": CORRECTABLE[CORRECTABLE.index("product_model") :]}),
+    ]
+
+    # --- The claim page ---------------------------------------------------------------
+
+    def get_object(self, request, object_id, from_field=None):
+        # Everything the page shows, in fixed queries: the claim with its order and center
+        # (joined), then its history with authors and its files (one prefetch each).
+        queryset = (
+            self.get_queryset(request)
+            .select_related("repair_order__service_center")
+            .prefetch_related(
+                Prefetch(
+                    "status_events",
+                    queryset=StatusEvent.objects.select_related("by").order_by(
+                        "-created_at", "-pk"
+                    ),
+                    to_attr="history",
+                ),
+                "attachments",
+            )
+        )
+        field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (Claim.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The page's extra context is built here, where the claim is already loaded
+        # (change_view would have to load it a second time).
+        if obj is not None:
+            context.update(self._page_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _page_context(self, request, claim):
+        can_triage = self.has_triage_permission(request)
+        allowed = set()
+        if can_triage:
+            allowed = {t.name for t in claim.get_available_user_status_transitions(request.user)}
+        return {
+            "title": _("Claim %(number)s") % {"number": claim.number},
+            "subtitle": None,
+            "triage": workspace(
+                claim,
+                steps=steps_allowed(claim, allowed=allowed),
+                verdict_form=VerdictForm(prefix="verdict") if can_triage else None,
+                outbox_links=request.user.has_perm("notifications.view_notification"),
+            ),
+        }
+
+    def save_model(self, request, obj, form, change):
+        # Corrections only, through the service: each is a history row "field: old → new".
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        claim_services.correct_claim(claim=obj, changes=changes, by=request.user)
+
+    # --- The steps: each its own admin URL (GET: the form alone; POST: do it) ------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/triage/<str:step>/",
+                wrap(self.triage_view),
+                name="claims_claim_triage",
+            ),
+            path("<int:pk>/verdict/", wrap(self.verdict_view), name="claims_claim_verdict"),
+            *super().get_urls(),
+        ]
+
+    def triage_view(self, request, pk, step):
+        if not self.has_triage_permission(request):
+            raise PermissionDenied
+        if step not in STEP_FORMS:
+            raise Http404
+        claim = get_object_or_404(Claim, pk=pk)
+        row = TRIAGE_TRANSITIONS[step]
+        back = HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+        if request.method == "POST" and request.POST.get(f"{step}-from_status") != claim.status:
+            self.message_user(request, self._stale_message(claim), messages.ERROR)
+            return back
+        allowed = {t.name for t in claim.get_available_user_status_transitions(request.user)}
+        if step not in allowed:
+            self.message_user(
+                request,
+                _("“%(step)s” is not possible while the claim is “%(status)s”.")
+                % {"step": row.label, "status": claim.get_status_display()},
+                messages.ERROR,
+            )
+            return back
+        if request.method != "POST":
+            return self._step_page(request, claim, step=step)
+        form = STEP_FORMS[step](request.POST, prefix=step)
+        if not form.is_valid():
+            return self._step_page(request, claim, step=step, bound=form, status=400)
+        values = {field: form.cleaned_data[field] for field in row.fields}
+        try:
+            result = self._run_step(claim, row=row, by=request.user, values=values, form=form)
+        except (ClaimChanged, TransitionNotAllowed, ConcurrentTransition):
+            self.message_user(
+                request, self._stale_message(Claim.objects.get(pk=claim.pk)), messages.ERROR
+            )
+            return back
+        except PermissionDenied:
+            self.message_user(request, _("You may not do this with this claim."), messages.ERROR)
+            return back
+        except ValidationError as error:
+            if getattr(error, "code", None) == "inactive_center":
+                self.message_user(
+                    request,
+                    _("%(refusal)s Choose another service center.")
+                    % {"refusal": " ".join(error.messages)},
+                    messages.ERROR,
+                )
+                return back
+            form.add_error(None, error)
+            return self._step_page(request, claim, step=step, bound=form, status=400)
+        self.message_user(request, self._done_message(row=row, result=result), messages.SUCCESS)
+        return back
+
+    @staticmethod
+    @transaction.atomic
+    def _run_step(claim, *, row, by, values, form):
+        # Lock, then compare with what the page showed: another agent may have moved the
+        # claim (and maybe back) since; the table's service then locks again and moves it.
+        locked = Claim.objects.select_for_update().filter(pk=claim.pk)
+        if locked.values_list("status", flat=True).get() != form.cleaned_data["from_status"]:
+            raise ClaimChanged
+        return row.service(claim=claim, by=by, **values)
+
+    def verdict_view(self, request, pk):
+        if not self.has_triage_permission(request):
+            raise PermissionDenied
+        claim = get_object_or_404(Claim, pk=pk)
+        if request.method != "POST":
+            return self._step_page(request, claim, step="verdict")
+        form = VerdictForm(request.POST, prefix="verdict")
+        if form.is_valid():
+            try:
+                claim = claim_services.override_verdict(
+                    claim=claim,
+                    verdict=form.cleaned_data["verdict"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    _("The preliminary verdict is now “%(verdict)s”; the reason is in the history.")
+                    % {"verdict": claim.get_verdict_display()},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+        return self._step_page(request, claim, step="verdict", bound=form, status=400)
+
+    def _step_page(self, request, claim, *, step, bound=None, status=200):
+        """One step's form on a page of its own: opened by its link, or shown again with
+        what was typed when the input needs fixing."""
+        if step == "verdict":
+            form, one_step = bound or VerdictForm(prefix="verdict"), None
+        else:
+            form = None
+            one_step = steps_allowed(claim, allowed={step}, bound=bound)[0]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "claim": claim,
+            "step": one_step,
+            "verdict_form": form,
+            "title": _("Claim %(number)s") % {"number": claim.number},
+        }
+        return TemplateResponse(
+            request, "admin/claims/claim/_step_page.html", context, status=status
+        )
+
+    @staticmethod
+    def _stale_message(claim) -> str:
+        return _(
+            "Another agent changed this claim meanwhile: it is now “%(status)s”. Nothing was "
+            "saved; check the page and choose again."
+        ) % {"status": claim.get_status_display()}
+
+    @staticmethod
+    def _done_message(*, row, result) -> str:
+        if row.name == "approve":
+            return _(
+                "Claim %(number)s is approved: repair order %(order)s at %(center)s. The "
+                "customer and the service center get an e-mail."
+            ) % {
+                "number": result.claim.number,
+                "order": result.display_number,
+                "center": result.service_center.name,
+            }
+        text = _("“%(step)s”: done. The claim is now “%(status)s”.") % {
+            "step": row.label,
+            "status": result.get_status_display(),
+        }
+        if row.emails_customer:
+            text = f"{text} {_('The customer gets an e-mail about it.')}"
+        return text
+
+    # --- The list: approve a batch with one center -----------------------------------
 
     @admin.action(
         description=_("Approve and assign the chosen service center"), permissions=["triage"]

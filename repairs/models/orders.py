@@ -91,6 +91,10 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         permissions = [
             ("work_on_order", _("Can move repair orders of their service center")),
             ("reassign_order", _("Can move repair orders to another service center")),
+            (
+                "support_order",
+                _("Can register the customer's parcel and cancel any center's repair orders"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(Upper("order_number"), name="order_number_ci_unique"),

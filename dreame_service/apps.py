@@ -1,0 +1,26 @@
+"""App configs of the composition layer: Django's admin with our site, django-axes named.
+
+`dreame_service` itself is not an app; these replace `django.contrib.admin` and `axes` in
+INSTALLED_APPS (Django's documented way to give the default admin site another class).
+"""
+
+from axes.apps import AppConfig as BaseAxesConfig
+from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupportAdminConfig(AdminConfig):
+    """`admin.site` is a SupportAdminSite: every app's `admin.site.register` reaches it."""
+
+    default_site = "dreame_service.admin_site.SupportAdminSite"
+
+    def ready(self):
+        super().ready()  # autodiscover: every app's admin module is registered now
+        from dreame_service.admin_site import restrict_axes_admin
+
+        restrict_axes_admin()
+
+
+class AxesConfig(BaseAxesConfig):
+    # django-axes names no app: the admin index would show «AXES».
+    verbose_name = _("Login attempts")

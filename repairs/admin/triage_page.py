@@ -1,0 +1,116 @@
+"""What support's claim page shows: the steps allowed now, the e-mails, the reply clock."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from claims.admin import SOON_DAYS, days_left
+from claims.models import Verdict
+from claims.transitions import ClaimTransition
+from repairs import selectors
+from repairs.admin.triage_forms import STEP_FORMS, StepForm
+from repairs.history import case_history
+from repairs.transitions import TRIAGE_TRANSITIONS
+
+# --- What the page shows -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    row: ClaimTransition
+    form: StepForm
+    url: str
+    centers: list = field(default_factory=list)  # approve: nearest first, one preselected
+
+
+def steps_allowed(claim, *, allowed: set[str], bound: StepForm | None = None) -> list[Step]:
+    """The staff steps allowed now, each with its form; the usual decision first."""
+    steps = []
+    for name in STEP_FORMS:
+        if name not in allowed:
+            continue
+        row = TRIAGE_TRANSITIONS[name]
+        if bound is None or bound.prefix != name:
+            form = STEP_FORMS[name](prefix=name, initial={"from_status": claim.status})
+        else:
+            form = bound  # shown again with what was typed
+        centers = selectors.suggested_centers(claim=claim) if name == "approve" else []
+        url = reverse("admin:claims_claim_triage", args=[claim.pk, name])
+        steps.append(Step(row=row, form=form, url=url, centers=centers))
+    return steps
+
+
+def _subject(notification) -> str:
+    """The e-mail's subject, in the agent's language, as its event's name on the page."""
+    try:
+        template = get_template(f"emails/{notification.template}_subject.txt")
+    except TemplateDoesNotExist:
+        return notification.template
+    # Plain text, as the outbox renders it; the page's template escapes it.
+    text = template.template.render(Context(notification.context, autoescape=False))
+    return " ".join(text.split())
+
+
+def _emails(claim, order, *, links: bool) -> list:
+    """The outbox rows, each with its subject and (for who may see the outbox) its link."""
+    rows = selectors.claim_emails(claim=claim, order_number=order.order_number if order else "")
+    for row in rows:
+        row.subject = _subject(row)
+        row.admin_url = (
+            reverse("admin:notifications_notification_change", args=[row.pk]) if links else ""
+        )
+    return rows
+
+
+def _order_of(claim):
+    try:
+        return claim.repair_order
+    except ObjectDoesNotExist:
+        return None
+
+
+@dataclass(frozen=True)
+class ReplyClock:
+    due_date: datetime.date
+    level: str  # "ok", "soon" (amber) or "overdue" (red)
+    text: str
+
+
+def _reply_clock(claim) -> ReplyClock | None:
+    """The 10-day answer deadline as the list counts it; None once answered or closed."""
+    left = days_left(claim)
+    if left is None:
+        return None
+    if left < 0:
+        level, text = "overdue", _("overdue by %(days)d d.") % {"days": -left}
+    elif left == 0:
+        level, text = "soon", _("due today")
+    else:
+        level = "soon" if left <= SOON_DAYS else "ok"
+        text = _("%(days)d d. left") % {"days": left}
+    return ReplyClock(due_date=claim.response_due_date, level=level, text=text)
+
+
+def workspace(claim, *, steps: list[Step], verdict_form, outbox_links: bool) -> dict:
+    order = _order_of(claim)
+    assessment = selectors.claim_assessment(claim=claim)
+    differs = assessment is not None and assessment.verdict != claim.verdict
+    return {
+        "claim": claim,
+        "assessment": assessment,
+        "assessed_verdict": dict(Verdict.choices)[assessment.verdict] if differs else "",
+        "clock": _reply_clock(claim),
+        "order": order,
+        "order_url": reverse("admin:repairs_repairorder_change", args=[order.pk]) if order else "",
+        "files": selectors.claim_files(claim=claim),
+        "history": case_history(claim),
+        "emails": _emails(claim, order, links=outbox_links),
+        "steps": steps,
+        "verdict_form": verdict_form,
+        "verdict_url": reverse("admin:claims_claim_verdict", args=[claim.pk]),
+    }

@@ -1,0 +1,309 @@
+"""Bench data: a whole country's claims (100,000 by default) across 10 service centers.
+
+For measurements only (bench/bench_admin.py). Most claims were approved and have a repair
+order at one of the centers; those come from repairs' `generate_orders`, called by name once
+per center. This command writes the rest itself — claims waiting for support, waiting for
+the customer, rejected or withdrawn — with the history each would have. Rows are inserted
+with bulk_create, not through the services: no locks, no checks, no e-mails, no outbox.
+"""
+
+import datetime
+import random
+from collections import Counter
+from contextlib import contextmanager
+
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from claims import claim_numbers, warranty
+from claims.forms import REGIONS
+from claims.models import Claim, ClaimStatus, ProductModel, StatusEvent, WarrantyPolicy
+from claims.reference_data import PRODUCTS
+
+BATCH = 2000
+ORDERS_SHARE = 0.9  # approved, with a repair order in some state
+# The claims without an order: what support sees waiting, and what it already turned down.
+STATUS_WEIGHTS = {
+    ClaimStatus.SUBMITTED: 16,
+    ClaimStatus.NEEDS_INFO: 5,
+    ClaimStatus.REJECTED: 58,
+    ClaimStatus.CLOSED: 21,  # withdrawn by the customer
+}
+# The centers, with each one's share of the country's orders.
+CENTERS = [
+    ("Алматы", "050000", "пр. Достык, 100", 30),
+    ("Астана", "010000", "пр. Мангилик Ел, 55", 20),
+    ("Шымкент", "160000", "ул. Тауке хана, 12", 12),
+    ("Караганда", "100000", "пр. Бухар-Жырау, 45", 8),
+    ("Актобе", "030000", "пр. Абилкайыр хана, 60", 6),
+    ("Павлодар", "140000", "ул. Торайгырова, 64", 5),
+    ("Усть-Каменогорск", "070000", "ул. Казахстан, 70", 5),
+    ("Атырау", "060000", "ул. Сатпаева, 15", 5),
+    ("Костанай", "110000", "ул. Байтурсынова, 65", 5),
+    ("Тараз", "080000", "ул. Толе би, 93", 4),
+]
+CITIES = {
+    "Астана": ["Астана"],
+    "Алматы": ["Алматы"],
+    "Шымкент": ["Шымкент"],
+    "Алматинская область": ["Қонаев", "Талгар", "Каскелен"],
+    "Карагандинская область": ["Караганда", "Темиртау"],
+    "Актюбинская область": ["Актобе"],
+    "Павлодарская область": ["Павлодар", "Экибастуз"],
+    "Восточно-Казахстанская область": ["Усть-Каменогорск"],
+    "Атырауская область": ["Атырау"],
+    "Костанайская область": ["Костанай", "Рудный"],
+    "Жамбылская область": ["Тараз"],
+}
+PLACES = [(region, city) for region, cities in CITIES.items() for city in cities]
+REGION_NAMES = {code for code, _label in REGIONS}
+# fmt: off
+FIRST_NAMES = [
+    "Айгерим", "Асель", "Мадина", "Жанна", "Дана", "Алия", "Гульнара", "Наталья", "Ольга",
+    "Елена", "Татьяна", "Ирина", "Динара", "Сауле", "Камила", "Ерлан", "Нурлан", "Арман",
+    "Даурен", "Бауыржан", "Асхат", "Тимур", "Максим", "Дмитрий", "Сергей", "Андрей", "Алексей",
+    "Руслан", "Данияр", "Ержан", "Марат", "Канат"
+]
+LAST_NAMES = [
+    "Сатпаев", "Нурланов", "Жумабаев", "Омаров", "Ахметов", "Искаков", "Сулейменов", "Касымов",
+    "Абдрахманов", "Бекмуханов", "Тулегенов", "Садыков", "Мухамеджанов", "Ким", "Пак", "Цой",
+    "Хан", "Ли", "Ковалёв", "Соколов", "Петров", "Иванов", "Смирнов", "Кузнецов", "Попов",
+    "Васильев", "Новиков", "Фёдоров", "Морозов", "Волков", "Лебедев", "Козлов", "Егоров",
+    "Павлов"
+]
+# fmt: on
+PHONE_PREFIXES = ["700", "701", "702", "705", "707", "708", "747", "771", "775", "777", "778"]
+FAULTS = [
+    "Не заряжается от базы.",
+    "Не всасывает, громкий шум мотора.",
+    "Робот не находит базу, ошибка датчика.",
+    "Не включается после падения напряжения.",
+    "Течёт вода из резервуара при мойке.",
+    "Ошибка 12: колесо заблокировано.",
+]
+INFO_REQUESTS = ["Пришлите, пожалуйста, фото чека целиком.", "Укажите серийный номер с наклейки."]
+REJECTIONS = ["Товар куплен не у официального продавца.", "Механическое повреждение корпуса."]
+
+
+class Command(BaseCommand):
+    help = (
+        "Bench data for measurements only: --count realistic claims (100,000 by default) "
+        "across 10 service centers, 90% approved with a repair order (via generate_orders), "
+        "the rest waiting, rejected or withdrawn, each with its StatusEvents. Written with "
+        "bulk_create, NOT through the services (no e-mails, locks or checks): never run it "
+        "on a database people use."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, default=100_000)
+        parser.add_argument("--seed", type=int, default=1, help="the same claims every run")
+
+    def handle(self, *args, count, seed, **options):
+        if count < 1:
+            raise CommandError("--count must be at least 1")
+        started = timezone.now()
+        ordered = round(count * ORDERS_SHARE)
+        centers = _bench_centers()
+        weights = [weight for *_place, weight in CENTERS]
+        shares = _split(ordered, weights)
+        for index, (center_id, share) in enumerate(zip(centers, shares, strict=True)):
+            if share:
+                call_command(
+                    "generate_orders",
+                    center_id=center_id,
+                    count=share,
+                    seed=seed * 100 + index,
+                    stdout=self.stdout,
+                )
+        made = _write_claims(count - ordered, rng=random.Random(seed))
+        took = (timezone.now() - started).total_seconds()
+        summary = ", ".join(f"{status} {made[status]}" for status in STATUS_WEIGHTS)
+        self.stdout.write(
+            f"{count} claims in {took:.0f} s: {ordered} with orders at {len(centers)} centers; "
+            f"without an order: {summary}"
+        )
+
+
+def _split(total: int, weights: list[int]) -> list[int]:
+    shares = [total * weight // sum(weights) for weight in weights]
+    shares[0] += total - sum(shares)
+    return shares
+
+
+def _bench_centers() -> list[int]:
+    """The ten bench centers, each with a technician (generate_orders writes acts in their
+    name); made once, found again by name."""
+    ServiceCenter = apps.get_model("repairs", "ServiceCenter")
+    Technician = apps.get_model("repairs", "Technician")
+    technicians = Group.objects.get(name="technicians")
+    ids = []
+    for index, (city, postal_code, street, _weight) in enumerate(CENTERS):
+        center, _created = ServiceCenter.objects.get_or_create(
+            name=f"DREAME Сервис {city}",
+            defaults={
+                "city": city,
+                "postal_address": f"{postal_code}, г. {city}, {street}",
+                "phone": f"+7727244{index:04d}",
+                "email": f"bench-center-{index}@example.kz",
+                "working_hours": "Пн–Пт 9:00–18:00",
+            },
+        )
+        if not Technician.objects.filter(service_center=center).exists():
+            user, _created = User.objects.get_or_create(username=f"bench-tech-{index}")
+            user.groups.add(technicians)
+            Technician.objects.get_or_create(user=user, defaults={"service_center": center})
+        ids.append(center.pk)
+    return ids
+
+
+def _write_claims(count: int, *, rng: random.Random) -> Counter:
+    support, _created = User.objects.get_or_create(username="bench-support", is_staff=True)
+    support.groups.add(Group.objects.get(name="support"))
+    maker = _ClaimMaker(
+        rng=rng,
+        by=support,
+        policy=WarrantyPolicy.objects.get(country="KZ"),
+        taken=set(Claim.objects.values_list("number", flat=True)),
+    )
+    made = Counter()
+    with transaction.atomic(), _times_as_given():
+        for start in range(0, count, BATCH):
+            made.update(maker.batch(min(BATCH, count - start)))
+    return made
+
+
+@contextmanager
+def _times_as_given():
+    # Bench rows carry a history of days and weeks; auto_now would stamp them all "now".
+    fields = [
+        field
+        for model in (Claim, StatusEvent)
+        for field in model._meta.concrete_fields
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    ]
+    saved = [(field, field.auto_now, field.auto_now_add) for field in fields]
+    for field in fields:
+        field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, auto_now, auto_now_add in saved:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
+
+
+class _ClaimMaker:
+    def __init__(self, *, rng, by, policy, taken):
+        self.rng, self.by, self.policy, self.taken = rng, by, policy, taken
+        self.now = timezone.now()
+        self.products = dict(ProductModel.objects.values_list("name", "pk"))
+
+    def batch(self, size: int) -> list[str]:
+        statuses = self.rng.choices(
+            list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()), k=size
+        )
+        claims = Claim.objects.bulk_create([self._claim(status) for status in statuses])
+        events = [event for claim in claims for event in self._events(claim)]
+        StatusEvent.objects.bulk_create(events, batch_size=BATCH)
+        return statuses
+
+    def _claim(self, status: str) -> Claim:
+        rng = self.rng
+        # Waiting claims are days old (some past their 10 days); decided ones, up to a year.
+        age = {
+            ClaimStatus.SUBMITTED: rng.uniform(0, 13),
+            ClaimStatus.NEEDS_INFO: rng.uniform(2, 25),
+        }.get(status, rng.uniform(1, 400))
+        submitted_at = self.now - datetime.timedelta(days=age)
+        submitted_date = timezone.localdate(submitted_at)
+        purchase_date = submitted_date - datetime.timedelta(days=rng.randrange(3, 700))
+        region, city = rng.choice(PLACES)
+        product, _category = rng.choice(PRODUCTS)
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        if first.endswith("а") and last.endswith(("ов", "ев", "ёв", "ин")):  # Сатпаева
+            last += "а"
+        has_whatsapp = rng.random() < 0.3
+        phone = self._phone()
+        return Claim(
+            number=self._number(),
+            status=status,
+            verdict=warranty.assess(purchase_date, submitted_date, self.policy).verdict,
+            language=rng.choice(["ru", "ru", "ru", "kk", "en"]),
+            full_name=f"{first} {last}",
+            email=f"{_latin(first)}.{rng.getrandbits(32):x}@example.com",
+            phone=phone,
+            whatsapp=(phone if rng.random() < 0.7 else self._phone()) if has_whatsapp else "",
+            region=region if region in REGION_NAMES else "Алматы",
+            city=city,
+            address=f"ул. Абая, д. {rng.randrange(1, 200)}, кв. {rng.randrange(1, 150)}",
+            postal_code=f"{rng.randrange(1, 19) * 10:03d}000",
+            product_id=self.products.get(product),
+            product_model=product,
+            serial_number=self._serial(),
+            purchase_date=purchase_date,
+            seller=rng.choice(["Technodom", "Sulpak", "Mechta", "Kaspi Магазин", "Alser"]),
+            fault_description=rng.choice(FAULTS),
+            info_request=rng.choice(INFO_REQUESTS) if status == ClaimStatus.NEEDS_INFO else "",
+            rejection_reason=rng.choice(REJECTIONS) if status == ClaimStatus.REJECTED else "",
+            submitted_at=submitted_at,
+            response_due_date=submitted_date + datetime.timedelta(days=self.policy.response_days),
+            updated_at=submitted_at,
+        )
+
+    def _number(self) -> str:
+        while (number := claim_numbers.generate(randbits=self.rng.getrandbits)) in self.taken:
+            pass
+        self.taken.add(number)
+        return number
+
+    def _serial(self) -> str:
+        rng = self.rng
+        return f"R{rng.randrange(2200, 2300)}{rng.choice('ABCDE')}{rng.randrange(10**7):07}"
+
+    def _phone(self) -> str:
+        return f"+7{self.rng.choice(PHONE_PREFIXES)}{self.rng.randrange(10**7):07d}"
+
+    def _events(self, claim: Claim) -> list[StatusEvent]:
+        submitted = ClaimStatus.SUBMITTED
+        events = [
+            StatusEvent(
+                claim=claim,
+                transition="submit",
+                from_status="",
+                to_status=submitted,
+                created_at=claim.submitted_at,
+            )
+        ]
+        step = {
+            ClaimStatus.NEEDS_INFO: ("request_info", claim.info_request, self.by),
+            ClaimStatus.REJECTED: ("reject", claim.rejection_reason, self.by),
+            ClaimStatus.CLOSED: ("withdraw", "", None),
+        }.get(claim.status)
+        if step:
+            transition, note, by = step
+            decided_at = claim.submitted_at + datetime.timedelta(days=self.rng.uniform(0.1, 2))
+            events.append(
+                StatusEvent(
+                    claim=claim,
+                    transition=transition,
+                    from_status=submitted,
+                    to_status=claim.status,
+                    by=by,
+                    created_at=min(decided_at, self.now),
+                    public_note=note,
+                )
+            )
+        return events
+
+
+_LATIN = str.maketrans(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәқңөұүһі",
+    "abvgdeezziiklmnoprstufhccss_y_euaaqnouuhi",
+)
+
+
+def _latin(name: str) -> str:
+    return name.lower().translate(_LATIN).replace("_", "")
