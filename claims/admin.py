@@ -1,77 +1,24 @@
 import datetime
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, F, Q, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import TransitionNotAllowed
 
-from claims import search, services
+from claims import search
 from claims.forms import REGIONS
 from claims.models import (
     Claim,
-    ClaimAttachment,
     ClaimStatus,
     ProductModel,
-    StatusEvent,
     Verdict,
     WarrantyPolicy,
 )
 from dreame_service.formats import format_date
-
-
-class ClaimActionForm(admin.helpers.ActionForm):
-    """The admin action bar, with what the triage actions need."""
-
-    message = forms.CharField(label=_("Reason or request"), max_length=2000, required=False)
-
-
-class ClaimAttachmentInline(admin.TabularInline):
-    model = ClaimAttachment
-    extra = 0
-    fields = ["uploaded_at", "file_link"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False  # customers add files through the supplement link
-
-    @admin.display(description=_("File"))
-    def file_link(self, attachment):
-        # Through the permission-checked view: the file itself has no public URL.
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}</a>',
-            reverse("claims:attachment", args=[attachment.pk]),
-            _("Open the file"),
-        )
-
-
-class StatusEventInline(admin.TabularInline):
-    """The case's history, claim and repair order alike; written only by the services."""
-
-    model = StatusEvent
-    extra = 0
-    fields = [
-        "created_at",
-        "subject",
-        "transition",
-        "from_status",
-        "to_status",
-        "by",
-        "public_note",
-        "internal_note",
-    ]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 # --- The claim list's rules: the reply clock, the urgent order, the search ----------------
 
@@ -226,8 +173,6 @@ class ReplyClockFilter(admin.SimpleListFilter):
 class ClaimAdmin(admin.ModelAdmin):
     """Claims as support triages them; `repairs.admin` adds the approval (it opens an order)."""
 
-    inlines = [ClaimAttachmentInline, StatusEventInline]
-    action_form = ClaimActionForm
     # The list: few, short columns (it fits 1280 px beside the filters), no per-row query,
     # the most urgent reply first; repairs adds the assigned center (ClaimListMixin).
     list_display = [
@@ -254,22 +199,8 @@ class ClaimAdmin(admin.ModelAdmin):
     show_full_result_count = False  # no second COUNT of the whole table on every page
     show_facets = admin.ShowFacets.NEVER  # a COUNT per filter choice: too dear at 100,000
     list_per_page = 50
-    # What a transition writes is read-only: only its service may change it, with a
-    # StatusEvent and the customer's e-mail. Contacts and product data stay correctable.
-    readonly_fields = [
-        "number",
-        "status",
-        "verdict",
-        "submitted_at",
-        "response_due_date",
-        "updated_at",
-        "receipt_link",
-        "info_request",
-        "supplement_text",
-        "rejection_reason",
-    ]
-    exclude = ["receipt"]
-    actions = ["request_info", "reject"]
+    # The claim page and its steps are repairs' TriageClaimAdmin (approval opens an order).
+    actions = []
 
     # --- The list ------------------------------------------------------------------
 
@@ -334,17 +265,6 @@ class ClaimAdmin(admin.ModelAdmin):
             return None
         return claims_matching(readings).values("pk")
 
-    @admin.display(description=_("Receipt"))
-    def receipt_link(self, claim):
-        # Through the permission-checked view: the file itself has no public URL.
-        if not claim.receipt:
-            return "—"
-        return format_html(
-            '<a href="{}" target="_blank" rel="noopener">{}</a>',
-            reverse("claims:receipt", args=[claim.pk]),
-            _("Open the receipt"),
-        )
-
     def run_for_each(self, request, queryset, action, success_message):
         done = 0
         for claim in queryset.order_by("pk"):
@@ -360,36 +280,6 @@ class ClaimAdmin(admin.ModelAdmin):
                 )
         if done:
             self.message_user(request, success_message % {"count": done}, messages.SUCCESS)
-
-    @admin.action(
-        description=_("Request more information from the customer"), permissions=["triage"]
-    )
-    def request_info(self, request, queryset):
-        message = (request.POST.get("message") or "").strip()
-        if not message:
-            self.message_user(request, _("Write what information is needed."), messages.ERROR)
-            return
-        self.run_for_each(
-            request,
-            queryset,
-            lambda claim: services.request_claim_info(
-                claim=claim, message=message, by=request.user
-            ),
-            _("Information requested: %(count)d."),
-        )
-
-    @admin.action(description=_("Reject with the given reason"), permissions=["triage"])
-    def reject(self, request, queryset):
-        reason = (request.POST.get("message") or "").strip()
-        if not reason:
-            self.message_user(request, _("Write the reason for the rejection."), messages.ERROR)
-            return
-        self.run_for_each(
-            request,
-            queryset,
-            lambda claim: services.reject_claim(claim=claim, reason=reason, by=request.user),
-            _("Rejected: %(count)d."),
-        )
 
     def has_triage_permission(self, request):
         return request.user.has_perm("claims.triage_claim")
