@@ -4,6 +4,7 @@ information, reject; the e-mails land in the outbox."""
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.cache import cache
@@ -120,13 +121,24 @@ def test_an_agent_triages_three_claims_from_their_pages(office_page, live_server
         name="DREAME Сервис Астана", city="Астана", postal_address="010000, г. Астана"
     )
     first = file_claim()
-    second = file_claim(full_name="Ерлан Жакупов", email="erlan@example.kz")
-    third = file_claim(full_name="Марат Ким", email="marat@example.kz")
+    second = file_claim(
+        full_name="Ерлан Жакупов", email="erlan@example.kz", phone="+77015550101", whatsapp=""
+    )
+    third = file_claim(
+        full_name="Марат Ким", email="marat@example.kz", phone="+77015550102", whatsapp=""
+    )
     page_of = {
         claim.pk: f"/admin/claims/claim/{claim.pk}/change/" for claim in (first, second, third)
     }
 
-    log_in(page, live_server.url, agent, then=page_of[first.pk])
+    # The customer calls and gives the phone as people say it: the list finds the claim.
+    log_in(page, live_server.url, agent, then="/admin/claims/claim/")
+    page.locator("#searchbar").fill("8 (701) 234-56-78")
+    page.locator("#searchbar").press("Enter")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(1)
+    rows.get_by_role("link", name=first.number).click()
+    expect(page).to_have_url(re.compile(re.escape(f"{live_server.url}{page_of[first.pk]}")))
 
     # The claim at a glance: status, verdict with its dates, the reply clock, the files.
     head = page.locator(".triage-head")
@@ -187,3 +199,10 @@ def test_an_agent_triages_three_claims_from_their_pages(office_page, live_server
     assert third.status == ClaimStatus.REJECTED
     rejection = Notification.objects.get(recipient="marat@example.kz", template="claim_rejected")
     assert rejection.context["public_note"] == "Товар куплен не в Казахстане."
+
+    # The dashboard counts the day: three new claims, one waiting for the customer.
+    page.goto(f"{live_server.url}/admin/")
+    new_today = page.locator(".dash-figure", has_text="новые за сегодня")
+    expect(new_today.locator(".dash-number")).to_have_text("3")
+    waiting = page.locator(".dash-figure", has_text="ждут информации от клиента")
+    expect(waiting.locator(".dash-number")).to_have_text("1")
