@@ -34,7 +34,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from claims.admin import OPEN_STATES, ReplyClockFilter, reply_clock_filter
-from claims.models import Claim, ClaimStatus, StatusEvent
+from claims.models import Claim, ClaimStatus
 from repairs import order_numbers
 from repairs.models import OrderStatus, RepairOrder, ServiceCenter, Shipment
 from repairs.status_text import USUAL_DAYS
@@ -170,23 +170,6 @@ def _open_order_counts() -> dict:
     return {(center_id, status): count for center_id, status, count in rows}
 
 
-def _entries_into_current_state():
-    # The events that moved the order into the state it is in (a note keeps the state
-    # and does not count). The workbench's queue (repairs.workbench.selectors) marks an
-    # order "overdue" by the same rule.
-    return StatusEvent.objects.filter(
-        claim_id=OuterRef("claim_id"),
-        subject=StatusEvent.Subject.ORDER,
-        to_status=OuterRef("status"),
-    ).exclude(from_status=F("to_status"))
-
-
-def _entered_at():
-    # When the order entered its state: the latest entry, else (history missing) updated_at.
-    latest_entry = _entries_into_current_state().order_by("-created_at", "-pk")
-    return Coalesce(Subquery(latest_entry.values("created_at")[:1]), F("updated_at"))
-
-
 def _stale_orders(*, today: datetime.date):
     """Open orders longer in their state than USUAL_DAYS says, as the queue counts days:
     entered on a local date more than the usual number of days before today."""
@@ -199,7 +182,8 @@ def _stale_orders(*, today: datetime.date):
     )
     return (
         RepairOrder.objects.filter(status__in=list(USUAL_DAYS))
-        .annotate(entered_at=_entered_at(), limit_at=limit_at)
+        # state_entered_at is written with every move (the queue's days in state read it too).
+        .annotate(entered_at=F("state_entered_at"), limit_at=limit_at)
         .filter(entered_at__lt=F("limit_at"))
     )
 

@@ -159,6 +159,8 @@ def _move_order(
     """Lock, check, transition, save, log, notify: the one path every order change takes."""
     order = _lock(order)
     checked_as = _permission_subject(by=by, order=order, transition=transition)
+    # Every move enters a new state; if the transition is refused nothing is saved.
+    order.state_entered_at = timezone.now()
     from_status = apply_transition(instance=order, transition=transition, by=checked_as, **kwargs)
     event = _record(
         order=order,

@@ -17,7 +17,7 @@ from repairs.workbench.queue import TAB_LABELS
 # Staff words for a state (the workbench's tab names), not the customer's sentences; the
 # final states, which have no tab, keep their model label.
 STATE_LABELS = {code: TAB_LABELS.get(code, label) for code, label in OrderStatus.choices}
-NOWRAP = '<span style="white-space:nowrap">{}</span>'  # a number never breaks at its dash
+NOWRAP = '<span class="nowrap">{}</span>'  # a number never breaks at its dash
 
 
 class OrderCenterFilter(CenterFilter):
@@ -59,6 +59,9 @@ def matching_order_ids(term: str):
 
 class OrderListMixin:
     """Mixed into the repair-order admin (whose class sets nothing of the list)."""
+
+    class Media:
+        css = {"all": ["css/admin-lists.css"]}
 
     list_display = ["number", "status_badge", "center", "claim_number", "intake", "age"]
     list_display_links = ["number"]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -80,6 +81,11 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         _("serial number of the replacement unit"), max_length=64, blank=True
     )
     cancel_reason = models.TextField(_("cancellation reason"), blank=True)
+    # When the order entered its current state: written with every move (services._move_order),
+    # so "days in this state" is a column read, not a search of the history.
+    state_entered_at = models.DateTimeField(
+        _("in this state since"), default=timezone.now, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     returned_at = models.DateTimeField(_("returned to the customer at"), null=True, blank=True)
@@ -105,6 +111,8 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["service_center", "status", "-updated_at"], name="order_queue_tab"
             ),
+            # The dashboard's "longer than usual in this state", for every center at once.
+            models.Index(fields=["status", "state_entered_at"], name="order_state_since"),
         ]
 
     def __str__(self):

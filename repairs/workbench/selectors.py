@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from claims.models import Claim, StatusEvent
+from claims.models import Claim
 from repairs import order_numbers
 from repairs.models import IntakeAct, OrderStatus, RepairOrder
 from repairs.search import Query
@@ -137,31 +136,15 @@ def search_orders(*, service_center_id: int, query: Query) -> SearchResult:
 
 
 def _rows_queryset():
-    # When the order entered its state: the latest event that moved it there (a note keeps
-    # the state and does not count). Data older than the history falls back to updated_at.
-    entered = (
-        StatusEvent.objects.filter(
-            claim_id=OuterRef("claim_id"),
-            subject=StatusEvent.Subject.ORDER,
-            to_status=OuterRef("status"),
-        )
-        .exclude(from_status=F("to_status"))
-        .order_by("-created_at", "-pk")
-        .values("created_at")[:1]
-    )
     # claim__status too: the FSM mixin reads every state field when a row is loaded, and a
     # deferred one would cost a query per row.
-    return (
-        RepairOrder.objects.select_related("claim")
-        .only(
-            "order_number",
-            "status",
-            "updated_at",
-            "claim__status",
-            "claim__product_model",
-            "claim__city",
-        )
-        .annotate(entered_at=Coalesce(Subquery(entered), F("updated_at")))
+    return RepairOrder.objects.select_related("claim").only(
+        "order_number",
+        "status",
+        "state_entered_at",
+        "claim__status",
+        "claim__product_model",
+        "claim__city",
     )
 
 
@@ -169,7 +152,7 @@ def _queue_rows(orders) -> list[QueueRow]:
     today = timezone.localdate()
     rows = []
     for order in orders:
-        entered_date = timezone.localdate(order.entered_at)
+        entered_date = timezone.localdate(order.state_entered_at)
         days = max((today - entered_date).days, 0)
         usual = USUAL_DAYS.get(order.status)
         rows.append(

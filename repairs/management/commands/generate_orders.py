@@ -263,6 +263,7 @@ class _Maker:
             returned_at=done.get("confirm_delivery"),
             created_at=plan.opened_at,
             updated_at=plan.times[-1] if plan.times else plan.opened_at,
+            state_entered_at=plan.times[-1] if plan.times else plan.opened_at,
         )
 
     def _events(self, plan: _Plan, order: RepairOrder) -> list[StatusEvent]:

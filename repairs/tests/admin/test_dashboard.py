@@ -67,6 +67,7 @@ def backdate_state(order: RepairOrder, *, days: int) -> None:
     StatusEvent.objects.filter(
         claim_id=order.claim_id, subject="order", to_status=order.status
     ).update(created_at=then)
+    RepairOrder.objects.filter(pk=order.pk).update(state_entered_at=then)
 
 
 # --- The claims ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from repairs import services
 from repairs.models import IntakeAct, OrderStatus, RepairOrder, Resolution
@@ -80,3 +81,17 @@ def test_more_than_eight_photos_are_refused_before_anything_is_written():
 
     assert RepairOrder.objects.get(pk=order.pk).status == S.AWAITING_SHIPMENT
     assert not IntakeAct.objects.filter(repair_order=order).exists()
+
+
+def test_a_move_restarts_the_time_in_state_and_a_note_does_not():
+    technician = TechnicianFactory()
+    order = make_order(status=S.RECEIVED, technician=technician)
+    long_ago = timezone.now() - datetime.timedelta(days=9)
+    RepairOrder.objects.filter(pk=order.pk).update(state_entered_at=long_ago)
+
+    services.add_order_note(order=order, by=technician.user, internal_note="звонил клиент")
+    assert RepairOrder.objects.get(pk=order.pk).state_entered_at == long_ago
+
+    services.start_diagnostics(order=order, by=technician.user)
+    entered = RepairOrder.objects.get(pk=order.pk).state_entered_at
+    assert timezone.now() - entered < datetime.timedelta(minutes=1)

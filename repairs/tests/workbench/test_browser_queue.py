@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from claims.models import StatusEvent
 from conftest import assert_no_horizontal_scroll, axe_violations, save_screenshot
-from repairs.models import OrderStatus
+from repairs.models import OrderStatus, RepairOrder
 from repairs.tests.factories import TechnicianFactory, make_order
 from repairs.tests.workbench.browser import log_in
 
@@ -42,9 +42,11 @@ def busy_center(technician):
         make_order(status=S.IN_REPAIR, technician=technician, city="Усть-Каменогорск"),
     ]
     for order, days in [(orders[0], 9), (orders[4], 3), (orders[5], 14)]:
+        then = timezone.now() - datetime.timedelta(days=days)
         StatusEvent.objects.filter(claim_id=order.claim_id, to_status=order.status).update(
-            created_at=timezone.now() - datetime.timedelta(days=days)
+            created_at=then
         )
+        RepairOrder.objects.filter(pk=order.pk).update(state_entered_at=then)
     return orders
 
 

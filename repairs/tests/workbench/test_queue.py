@@ -24,8 +24,8 @@ SEARCH = "/service/search/"
 
 # Every queue page, whatever its rows:
 #   1 session, 2 user, 3–4 the user's and the groups' permissions, 5 technician + center,
-#   6 the counts of all tabs (one GROUP BY), 7 the page's rows with their claims and the
-#   time each entered its state (a subquery), 8–10 savepoint, session expiry renewed, release.
+#   6 the counts of all tabs (one GROUP BY), 7 the page's rows with their claims (the time
+#   each entered its state is a column), 8–10 savepoint, session expiry renewed, release.
 QUEUE_QUERIES = 10
 # A search: 1–5 as above, 6 the matching orders (every reading in one WHERE, capped),
 #   7–9 savepoint, session expiry renewed, release.
@@ -57,10 +57,12 @@ def row_of(html: str, order) -> str:
 
 
 def enter_state_days_ago(order, days: int) -> None:
-    """Age the event that moved the order into its current state."""
+    """The order entered its current state `days` days ago (its history says so too)."""
+    then = timezone.now() - datetime.timedelta(days=days)
     StatusEvent.objects.filter(
         claim_id=order.claim_id, subject=StatusEvent.Subject.ORDER, to_status=order.status
-    ).update(created_at=timezone.now() - datetime.timedelta(days=days))
+    ).update(created_at=then)
+    RepairOrder.objects.filter(pk=order.pk).update(state_entered_at=then)
 
 
 # --- The queue ---------------------------------------------------------------------
