@@ -1,5 +1,10 @@
 """Fixtures every app's tests share: real services, the browser, accessibility checks.
 
+Every transactional test (`django_db(transaction=True)`) also sets `serialized_rollback=True`:
+pytest-django runs them last, and mixing the two kinds breaks the next one's setup — a plain
+transactional test's flush re-creates the seeded groups under new ids (post_migrate), and a
+serialized test then restoring the originals hits their unique names.
+
 With CI=true a test that needs PostgreSQL, Redis or Chromium fails when it is missing;
 on a developer's machine without them it skips with the reason.
 """

@@ -7,7 +7,10 @@ from playwright.sync_api import expect
 
 from conftest import assert_no_horizontal_scroll, axe_violations, save_screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_it_leads_from_the_home_page_to_repair_status_on_a_phone(phone_page, live_server):

@@ -81,7 +81,7 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         _("serial number of the replacement unit"), max_length=64, blank=True
     )
     cancel_reason = models.TextField(_("cancellation reason"), blank=True)
-    # When the order entered its current state: written with every move (services._move_order),
+    # When the order entered its current state: written with every move (services.moves.move_order),
     # so "days in this state" is a column read, not a search of the history.
     state_entered_at = models.DateTimeField(
         _("in this state since"), default=timezone.now, editable=False

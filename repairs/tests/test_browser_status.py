@@ -12,7 +12,7 @@ from repairs.tests.test_status_page import make_order, stub_query
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.usefixtures("fresh_status_rate_limit"),
 ]
 

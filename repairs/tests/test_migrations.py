@@ -22,7 +22,7 @@ def back_to_latest():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_moving_the_history_keeps_every_row_and_the_id_sequence_goes_on(
     postgres_db, back_to_latest
 ):

@@ -20,7 +20,10 @@ from notifications.models import Notification
 from repairs.models import RepairOrder
 from repairs.tests.factories import PASSWORD, ServiceCenterFactory, SupportUserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 # The admin's own markup (header, sidebar, its form) is Django's; what we check strictly is
 # ours: the workspace and the correction form's heading.

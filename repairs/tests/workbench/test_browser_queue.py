@@ -13,7 +13,10 @@ from repairs.models import OrderStatus, RepairOrder
 from repairs.tests.factories import TechnicianFactory, make_order
 from repairs.tests.workbench.browser import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 S = OrderStatus
 SEARCH_LABEL = "Номер заказа, номер заявки, телефон или серийный номер"

@@ -413,9 +413,8 @@ def test_the_return_slip_of_a_declined_quote_says_returned_unrepaired(technician
 
 
 @pytest.mark.postgres
-# No serialized_rollback: its flush skips post_migrate and would leave the browser tests
-# that follow without the technicians' group; the policy is put back by `kz_policy`.
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback, like every transactional test here (conftest.py says why).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_technicians_pressing_cancel_and_diagnostics_at_once_make_one_move(postgres_db):
     # Real threads with their own connections: the view's row lock makes the second wait,
     # then see a state its page did not show, and refuse (cancel would be legal from both).
