@@ -4,7 +4,6 @@ case, no English left on a Russian page, dates as ДД.ММ.ГГГГ, and nothin
 
 import ast
 import datetime
-import html
 import re
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from claims.models import WarrantyPolicy
 from claims.tests.factories import ClaimFactory
 from dreame_service import admin_site, admin_wording
 from repairs.tests.factories import SupportUserFactory
+from tests.pages import visible_text
 
 DJANGO = Path(django.__file__).resolve().parent
 AXES = Path(__import__("axes").__file__).resolve().parent
@@ -44,11 +44,6 @@ def catalog(folder: Path, lang: str) -> polib.POFile | list:
 
 def translated(entries) -> set:
     return {(entry.msgctxt, entry.msgid) for entry in entries if entry.translated()}
-
-
-def visible_text(page: str) -> str:
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 @pytest.fixture

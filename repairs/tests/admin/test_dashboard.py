@@ -24,6 +24,7 @@ from repairs.tests.factories import (
     TechnicianFactory,
     make_order,
 )
+from tests.pages import visible_text
 
 pytestmark = pytest.mark.django_db
 INDEX = "/admin/"
@@ -55,10 +56,6 @@ def cell(page: str, href: str) -> str:
     )
     assert match, f"no cell links to {href}"
     return " ".join(re.sub(r"<[^>]+>", " ", match.group(0)).split())
-
-
-def visible_text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def backdate_state(order: RepairOrder, *, days: int) -> None:

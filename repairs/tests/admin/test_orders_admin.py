@@ -1,14 +1,9 @@
 """Support's repair-order page in admin: read-mostly, labels never codes, and the three
 things support does to an order (register the parcel, move it, cancel it) from the page."""
 
-import io
-from html.parser import HTMLParser
-
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from PIL import Image
 
 from claims import services as claim_services
 from claims.models import ClaimStatus, StatusEvent
@@ -23,6 +18,7 @@ from repairs.tests.factories import (
     make_order,
     run_step,
 )
+from tests.pages import jpeg, visible_text
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db
@@ -30,36 +26,6 @@ pytestmark = pytest.mark.django_db
 
 def page_url(order, suffix="change/") -> str:
     return f"/admin/repairs/repairorder/{order.pk}/{suffix}"
-
-
-class _Text(HTMLParser):
-    """What a reader sees: text nodes, without tags, attributes, scripts or styles."""
-
-    def __init__(self):
-        super().__init__()
-        self.parts, self._skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        self._skip += tag in ("script", "style")
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("script", "style")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-def visible_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
-
-
-def jpeg() -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), "red").save(buffer, format="JPEG")
-    return SimpleUploadedFile("p.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 allowed now (each calling the triage table's service), corrections recorded in the history."""
 
 import datetime
-import io
 import re
-from html.parser import HTMLParser
 from unittest import mock
 
 import pytest
@@ -14,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
-from PIL import Image
 
 from claims import services as claim_services
 from claims import warranty
@@ -32,6 +29,7 @@ from repairs.tests.factories import (
     UserFactory,
 )
 from repairs.transitions import TRIAGE_TRANSITIONS
+from tests.pages import jpeg_bytes, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -42,30 +40,6 @@ def page_url(claim) -> str:
 
 def step_url(claim, step: str) -> str:
     return f"/admin/claims/claim/{claim.pk}/triage/{step}/"
-
-
-class _Text(HTMLParser):
-    """What a reader sees: text nodes, without tags, attributes, scripts or styles."""
-
-    def __init__(self):
-        super().__init__()
-        self.parts, self._skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        self._skip += tag in ("script", "style")
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("script", "style")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-def visible_text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
 
 
 def step_buttons(html: str) -> list[str]:
@@ -146,12 +120,6 @@ def test_an_answered_claim_has_no_reply_clock(support):
 
 
 # --- The customer, the files, the history, the e-mails -------------------------------------
-
-
-def jpeg_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "red").save(buffer, format="JPEG")
-    return buffer.getvalue()
 
 
 def test_it_shows_contacts_as_links_and_files_through_the_checked_views(support):

@@ -1,19 +1,9 @@
 """What the order-page tests share: the page's URL and HTML, posting a step, re-reading."""
 
-import io
 import re
-
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from claims.models import StatusEvent
 from repairs.models import RepairOrder
-
-
-def jpeg(name="IMG_0001.JPG") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (10, 120, 200)).save(buffer, format="JPEG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def url(order) -> str:

@@ -7,7 +7,6 @@ import pypdfium2
 import pytest
 import zxingcpp
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 from PIL import Image
 
@@ -15,6 +14,7 @@ from claims.models import ProductModel
 from repairs import codes, documents, services
 from repairs.models import IntakeAct, IntakePhoto, OrderStatus
 from repairs.tests.factories import make_order
+from tests.pages import jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +25,6 @@ LONG = "Очень длинное описание неисправности, �
 def needs_pdf():
     if reason := documents.pdf_unavailable_reason():
         pytest.skip(reason)
-
-
-def jpeg(color="red") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), color).save(buffer, format="JPEG")
-    return SimpleUploadedFile("p.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def received(technician, *, photos=0, **act):

@@ -1,12 +1,10 @@
 """The intake act's form: what the technician records, and what it refuses."""
 
-import io
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from claims.models import ProductModel, StatusEvent
 from notifications.models import Notification
@@ -14,6 +12,7 @@ from repairs import documents, services
 from repairs.models import IntakeAct, IntakePhoto, OrderStatus, RepairOrder
 from repairs.tests.factories import make_order
 from repairs.workbench.intake_forms import same_serial
+from tests.pages import jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +33,6 @@ def order(technician):
 
 def url(order) -> str:
     return f"/service/orders/{order.pk}/receive/"
-
-
-def jpeg(name="photo.jpg", color="red") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), color).save(buffer, format="JPEG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def intake(**overrides) -> dict:
@@ -112,7 +105,7 @@ def test_the_intake_form_takes_a_fixed_number_of_queries(
 
 def test_receiving_writes_one_act_with_photos_and_todays_almaty_date(tech_client, order):
     response = tech_client.post(
-        url(order), intake(photos=[jpeg("front.jpg"), jpeg("back.jpg", "blue")])
+        url(order), intake(photos=[jpeg("front.jpg"), jpeg("back.jpg", color="blue")])
     )
 
     assert response.status_code == 302

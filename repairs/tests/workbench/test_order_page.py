@@ -12,9 +12,10 @@ from claims.models import ClaimAttachment, WarrantyPolicy
 from repairs import services
 from repairs.models import IntakePhoto, OrderStatus
 from repairs.tests.factories import make_order
-from repairs.tests.workbench.pages import jpeg, page, steps_shown, url
+from repairs.tests.workbench.pages import page, steps_shown, url
 from repairs.transitions import ORDER_TRANSITIONS
 from repairs.workbench.forms import STEP_FORMS
+from tests.pages import jpeg
 
 pytestmark = pytest.mark.django_db
 S = OrderStatus

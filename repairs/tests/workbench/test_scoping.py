@@ -1,15 +1,12 @@
 """Technician A never reaches technician B's order: every workbench URL of it, read or
 written, answers 404 exactly like an order that does not exist (no existence leak)."""
 
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from claims.models import ClaimAttachment, StatusEvent, WarrantyPolicy
 from repairs.models import IntakePhoto, OrderStatus, RepairOrder
 from repairs.tests.factories import make_order
+from tests.pages import jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +15,6 @@ pytestmark = pytest.mark.django_db
 def kz_policy(db):
     # transactional tests flush what the data migration seeded: put the policy back.
     WarrantyPolicy.objects.get_or_create(country="KZ")
-
-
-def jpeg(name: str) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 60, 20)).save(buffer, format="JPEG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 @pytest.fixture
