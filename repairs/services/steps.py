@@ -91,7 +91,8 @@ def receive_order(
 
 
 def _step(transition: str, email_event: str | None = None):
-    """A service for a transition that takes only the two notes (and fields of its own)."""
+    """A service for a transition: the two notes, plus the fields its `@transition` method
+    takes (a part awaited, the work done, a new serial), passed on as they are."""
 
     @transaction.atomic
     def service(
@@ -117,6 +118,9 @@ accept_quote = _step("accept_quote")
 decline_quote = _step("decline_quote")
 parts_arrived = _step("parts_arrived")
 resolve_refund = _step("resolve_refund", email_event="order_refunded")
+wait_for_parts = _step("wait_for_parts")  # part, expected_date
+complete_repair = _step("complete", email_event="repair_finished")  # work_done
+resolve_replacement = _step("resolve_replacement", email_event="repair_finished")  # new_serial
 
 
 @transaction.atomic
@@ -140,57 +144,6 @@ def send_quote(
         email_event="quote_sent",
         amount=amount,
         description=description,
-    )
-
-
-@transaction.atomic
-def wait_for_parts(
-    *,
-    order: RepairOrder,
-    by,
-    part: str = "",
-    expected_date=None,
-    note: str = "",
-    internal_note: str = "",
-) -> RepairOrder:
-    return _move(
-        order=order,
-        transition="wait_for_parts",
-        by=by,
-        public_note=note,
-        internal_note=internal_note,
-        part=part,
-        expected_date=expected_date,
-    )
-
-
-@transaction.atomic
-def complete_repair(
-    *, order: RepairOrder, by, work_done: str = "", note: str = "", internal_note: str = ""
-) -> RepairOrder:
-    return _move(
-        order=order,
-        transition="complete",
-        by=by,
-        public_note=note,
-        internal_note=internal_note,
-        email_event="repair_finished",
-        work_done=work_done,
-    )
-
-
-@transaction.atomic
-def resolve_replacement(
-    *, order: RepairOrder, by, new_serial: str = "", note: str = "", internal_note: str = ""
-) -> RepairOrder:
-    return _move(
-        order=order,
-        transition="resolve_replacement",
-        by=by,
-        public_note=note,
-        internal_note=internal_note,
-        email_event="repair_finished",
-        new_serial=new_serial,
     )
 
 
