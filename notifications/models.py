@@ -49,6 +49,13 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["status", "updated_at"]),
             models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx"),
+            # "Every e-mail of this claim": a prefix search on the key (`LIKE 'claim:CL-…:%'`),
+            # which a plain btree serves only under the C collation.
+            models.Index(
+                fields=["event_key"],
+                name="notification_key_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self):

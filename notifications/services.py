@@ -47,7 +47,12 @@ def event_key(*, subject: str, reference: str, event: str, status_event_id: int)
     look for the key they would write. The StatusEvent id makes a state entered again (a
     second request for information) a new e-mail rather than a duplicate.
     """
-    return f"{subject}:{reference}:{event}:{status_event_id}"
+    return f"{event_key_prefix(subject=subject, reference=reference)}{event}:{status_event_id}"
+
+
+def event_key_prefix(*, subject: str, reference: str) -> str:
+    """What every event key about one claim or order starts with: `order:7KQ2M9XW4D:`."""
+    return f"{subject}:{reference}:"
 
 
 def queue_email(

@@ -16,6 +16,7 @@ from phonenumber_field.phonenumber import PhoneNumber
 from claims import warranty
 from claims.models import StatusEvent, WarrantyPolicy
 from notifications.models import Notification
+from notifications.services import event_key_prefix
 from repairs import order_numbers
 from repairs.models import NON_FINAL_STATES, OrderStatus, RepairOrder, ServiceCenter, Shipment
 
@@ -280,13 +281,12 @@ def suggested_centers(*, claim) -> list[ServiceCenter]:
 def claim_emails(*, claim, order_number: str = "") -> list[Notification]:
     """The outbox rows of this claim and of its order, oldest first: one query.
 
-    The prefixes are the outbox's event keys (`notifications.services.event_key`):
-    `claim:<number>:…` and `order:<order number>:…`; the unique (event_key, recipient)
-    index serves the prefix search.
+    The outbox names each e-mail's event key (`notifications.services.event_key`); the
+    `notification_key_prefix` index serves the prefix search.
     """
-    keys = Q(event_key__startswith=f"claim:{claim.number}:")
+    keys = Q(event_key__startswith=event_key_prefix(subject="claim", reference=claim.number))
     if order_number:
-        keys |= Q(event_key__startswith=f"order:{order_number}:")
+        keys |= Q(event_key__startswith=event_key_prefix(subject="order", reference=order_number))
     return list(
         Notification.objects.filter(keys)
         .only(
