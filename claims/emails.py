@@ -8,6 +8,7 @@ Dates are ISO strings (templates print them as ДД.ММ.ГГГГ); no internal 
 from django.conf import settings
 from django.urls import reverse
 
+from claims.links import my_url
 from claims.signing import supplement_url
 from notifications.services import event_key, queue_email
 
@@ -26,6 +27,11 @@ def claim_context(claim) -> dict:
     }
 
 
+def customer_context(claim) -> dict:
+    """What every e-mail to the customer shows: the claim, and their personal link."""
+    return {**claim_context(claim), "my_url": my_url(claim)}
+
+
 def claim_event_key(*, claim, event: str, status_event_id: int) -> str:
     return event_key(
         subject="claim", reference=claim.number, event=event, status_event_id=status_event_id
@@ -34,7 +40,7 @@ def claim_event_key(*, claim, event: str, status_event_id: int) -> str:
 
 def queue_claim_email(*, claim, event: str, status_event, extra_context=None) -> None:
     """Queue one e-mail to the customer; `extra_context` adds what only a caller knows."""
-    context = claim_context(claim)
+    context = customer_context(claim)
     context["public_note"] = status_event.public_note
     if event in ("claim_info_requested", "claim_info_reminder"):
         context["public_note"] = status_event.public_note or claim.info_request

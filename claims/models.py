@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from phonenumber_field.modelfields import PhoneNumberField
 
-from claims import warranty
+from claims import links, warranty
 
 
 class Verdict(models.TextChoices):
@@ -53,12 +53,19 @@ class ProductModel(models.Model):
         return self.name
 
 
+# How long the personal link keeps working after the case ended.
+LINK_DAYS_AFTER_END = datetime.timedelta(days=90)
+
+
 class ClaimStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     NEEDS_INFO = "needs_info", _("Information requested")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     CLOSED = "closed", _("Closed")
+
+
+ENDED_STATES = (ClaimStatus.REJECTED, ClaimStatus.CLOSED)
 
 
 class Claim(ConcurrentTransitionMixin, models.Model):
@@ -104,8 +111,20 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     supplement_text = models.TextField(_("customer's supplement"), blank=True)
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
 
+    # The personal link's secret part (claims.links); a new one revokes the old link.
+    link_key = models.CharField(
+        _("personal link key"),
+        max_length=32,
+        unique=True,
+        default=links.new_link_key,
+        editable=False,
+    )
+
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     response_due_date = models.DateField(_("answer due by"))
+    # When the case ended (rejected, withdrawn, or its repair order finished): the personal
+    # link works for LINK_DAYS_AFTER_END more days.
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -122,6 +141,11 @@ class Claim(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def link_works(self) -> bool:
+        """Whether the personal link still opens «Мой ремонт» (DESIGN §4)."""
+        return self.ended_at is None or timezone.now() < self.ended_at + LINK_DAYS_AFTER_END
 
     @property
     def is_overdue(self) -> bool:
@@ -225,6 +249,8 @@ class StatusEvent(models.Model):
         blank=True,
         related_name="status_events",
     )
+    # The customer acted through their personal link or a public form (no user account).
+    by_customer = models.BooleanField(_("by the customer"), default=False)
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     public_note = models.TextField(_("note for the customer"), blank=True)
     internal_note = models.TextField(_("internal note"), blank=True)

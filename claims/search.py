@@ -58,6 +58,10 @@ def parse(raw: str) -> Readings | None:
     )
 
 
+def is_email(text: str) -> bool:
+    return bool(_EMAIL.fullmatch(text))
+
+
 def clean(text: str) -> str:
     """Pastes bring no-break spaces, tabs and zero-width marks: one plain space each."""
     visible = "".join(char if char.isprintable() else " " for char in text)

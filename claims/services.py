@@ -10,12 +10,21 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from claims import claim_numbers, emails, warranty
-from claims.models import Claim, ClaimAttachment, StatusEvent, Verdict, WarrantyPolicy
+from claims import claim_numbers, emails, links, search, warranty
+from claims.models import (
+    ENDED_STATES,
+    LINK_DAYS_AFTER_END,
+    Claim,
+    ClaimAttachment,
+    StatusEvent,
+    Verdict,
+    WarrantyPolicy,
+)
 from dreame_service.formats import format_date
 from dreame_service.fsm import apply_transition
 
@@ -34,10 +43,15 @@ def record_status_event(
     to_status: str,
     subject: str = StatusEvent.Subject.CLAIM,
     by=None,
+    by_customer: bool = False,
     public_note: str = "",
     internal_note: str = "",
 ) -> StatusEvent:
-    """The case's history row; written in the transaction of the change it records."""
+    """The case's history row; written in the transaction of the change it records.
+
+    `by_customer`: the customer acted (through the personal link or a public form), not a
+    user account and not the system.
+    """
     return StatusEvent.objects.create(
         claim=claim,
         subject=subject,
@@ -45,6 +59,7 @@ def record_status_event(
         from_status=from_status,
         to_status=to_status,
         by=by,
+        by_customer=by_customer,
         public_note=public_note,
         internal_note=internal_note,
     )
@@ -75,7 +90,11 @@ def submit_claim(*, data: dict, receipt=None, language: str = "ru", policy=None)
             with transaction.atomic():
                 claim.save()
                 event = record_status_event(
-                    claim=claim, transition="submit", from_status="", to_status=claim.status
+                    claim=claim,
+                    transition="submit",
+                    from_status="",
+                    to_status=claim.status,
+                    by_customer=True,
                 )
                 emails.queue_claim_email(claim=claim, event="claim_received", status_event=event)
                 emails.queue_staff_email(claim=claim, event="staff_new_claim", status_event=event)
@@ -87,7 +106,13 @@ def submit_claim(*, data: dict, receipt=None, language: str = "ru", policy=None)
 
 
 def _move_claim(
-    *, claim: Claim, transition: str, by, public_note: str = "", **kwargs
+    *,
+    claim: Claim,
+    transition: str,
+    by,
+    by_customer: bool = False,
+    public_note: str = "",
+    **kwargs,
 ) -> tuple[Claim, StatusEvent]:
     """Lock, check, transition, save, log: the one path every claim change takes.
 
@@ -97,12 +122,17 @@ def _move_claim(
     # sees the new state and is refused instead of repeating the move.
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     from_status = apply_transition(instance=claim, transition=transition, by=by, **kwargs)
+    if claim.status in ENDED_STATES:
+        # No transition leaves an ended state: the personal link's 90 days start here.
+        claim.ended_at = timezone.now()
+        claim.save(update_fields=["ended_at"])
     event = record_status_event(
         claim=claim,
         transition=transition,
         from_status=from_status,
         to_status=claim.status,
         by=by,
+        by_customer=by_customer,
         public_note=public_note,
     )
     return claim, event
@@ -124,7 +154,12 @@ def supplement_claim(*, claim: Claim, text: str, attachment=None, by=None) -> Cl
     A file is kept beside the receipt, never instead of it; support is told by e-mail.
     """
     claim, event = _move_claim(
-        claim=claim, transition="supplement", by=by, public_note=text, text=text
+        claim=claim,
+        transition="supplement",
+        by=by,
+        by_customer=by is None,
+        public_note=text,
+        text=text,
     )
     if attachment is not None:
         ClaimAttachment.objects.create(claim=claim, file=attachment)
@@ -154,7 +189,10 @@ def reject_claim(*, claim: Claim, reason: str, by) -> Claim:
 
 @transaction.atomic
 def withdraw_claim(*, claim: Claim, by=None) -> Claim:
-    claim, _event = _move_claim(claim=claim, transition="withdraw", by=by)
+    """The claim is no longer wanted; without `by`, the customer withdrew it themselves
+    (through the personal link), and gets a confirmation."""
+    claim, event = _move_claim(claim=claim, transition="withdraw", by=by, by_customer=by is None)
+    emails.queue_claim_email(claim=claim, event="claim_withdrawn", status_event=event)
     return claim
 
 
@@ -163,6 +201,60 @@ def close_claim(*, claim: Claim, by) -> Claim:
     """An approved claim is done: its repair order reached a final state."""
     claim, _event = _move_claim(claim=claim, transition="close", by=by)
     return claim
+
+
+# --- The personal link ---------------------------------------------------------------
+
+# A contact names at most this many claims' links in one "send my link again" e-mail run.
+RESENT_LINKS_MAX = 3
+
+
+def _email_link(*, claim: Claim, transition: str, by=None, by_customer: bool = False) -> None:
+    """E-mail the claim's personal link to the claim's own address, with a history row."""
+    event = record_status_event(
+        claim=claim,
+        transition=transition,
+        from_status=claim.status,
+        to_status=claim.status,
+        by=by,
+        by_customer=by_customer,
+    )
+    emails.queue_claim_email(claim=claim, event="my_link", status_event=event)
+
+
+@transaction.atomic
+def renew_link(*, claim: Claim, by) -> Claim:
+    """Support revokes the customer's personal link (forwarded, leaked) and e-mails a new
+    one to the claim's address: the old token names no claim from now on."""
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    claim.link_key = links.new_link_key()
+    claim.save(update_fields=["link_key", "updated_at"])
+    _email_link(claim=claim, transition="renew_link", by=by)
+    return claim
+
+
+def claims_for_contact(contact: str) -> list[Claim]:
+    """The newest claims whose e-mail or phone is `contact` and whose link still works."""
+    text = search.clean(contact or "")[: search.MAX_LENGTH]
+    phone = search.phone(text)
+    email = text if search.is_email(text) else None
+    if not (phone or email):
+        return []
+    found = Q(phone=phone) if phone else Q(email__iexact=email)
+    still_open = Q(ended_at__isnull=True) | Q(ended_at__gt=timezone.now() - LINK_DAYS_AFTER_END)
+    return list(
+        Claim.objects.filter(found, still_open).order_by("-submitted_at")[:RESENT_LINKS_MAX]
+    )
+
+
+@transaction.atomic
+def send_links_again(*, contact: str) -> int:
+    """The customer lost the e-mail: each matching claim's link goes to that claim's own
+    address, never to what was typed. Returns how many were sent (never shown to them)."""
+    claims = claims_for_contact(contact)
+    for claim in claims:
+        _email_link(claim=claim, transition="resend_link", by_customer=True)
+    return len(claims)
 
 
 # --- Corrections by support: no state changes, but each one is a history row --------------

@@ -42,7 +42,7 @@ CLAIM_TRANSITIONS = {
         ),
         ClaimTransition("approve", services.approve_claim, (), False, _("Approve")),
         ClaimTransition("reject", services.reject_claim, ("reason",), True, _("Reject")),
-        ClaimTransition("withdraw", services.withdraw_claim, (), False, _("Withdraw")),
+        ClaimTransition("withdraw", services.withdraw_claim, (), True, _("Withdraw")),
         ClaimTransition("close", services.close_claim, (), False, _("Close")),
     )
 }

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_fsm import TransitionNotAllowed
 
-from claims import selectors, services, signing, submissions
+from claims import links, selectors, services, signing, submissions
 from claims.files import private_file_response
 from claims.forms import ClaimForm, SupplementForm
 from claims.models import Claim, ClaimAttachment, ClaimStatus
@@ -141,7 +141,7 @@ def claim_confirmation(request, token):
     return render(
         request,
         "claims/claim_confirmation.html",
-        {"claim": claim, "policy": services.get_policy()},
+        {"claim": claim, "policy": services.get_policy(), "my_path": links.my_path(claim)},
     )
 
 

@@ -3,6 +3,8 @@
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
+
 
 def format_kzt(amount) -> str:
     """Whole tenge, groups of three split by a space: 45000 -> «45 000 ₸»; junk -> ""."""
@@ -23,3 +25,11 @@ def format_date(value) -> str:
         except ValueError:
             return ""
     return value.strftime("%d.%m.%Y")
+
+
+def format_datetime(value: datetime.datetime | None) -> str:
+    """A moment as ДД.ММ.ГГГГ ЧЧ:ММ in Asia/Almaty (the site's zone, whatever is active)."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value, timezone=timezone.get_default_timezone())
+    return local.strftime("%d.%m.%Y %H:%M")

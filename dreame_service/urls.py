@@ -6,9 +6,10 @@ from dreame_service import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("claims.urls")),
     path("", include("repairs.urls")),
     path("service/", include("repairs.workbench.urls")),
+    path("my/", include("repairs.my_repair.urls")),
 ]

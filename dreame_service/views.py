@@ -4,7 +4,9 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
 
 from dreame_service.celery import app as celery_app
 
@@ -14,6 +16,13 @@ logger = logging.getLogger(__name__)
 @require_GET
 def home(request):
     return render(request, "home.html")
+
+
+# The language switch in every page's header. A forged cross-site POST can only change
+# the visitor's language cookie (the view redirects only to our own hosts), so it needs no
+# CSRF token; asking for one made every public page render a token and set a CSRF cookie
+# (Set-Cookie and Vary: Cookie on pages that are otherwise the same for everyone).
+set_language = csrf_exempt(django_set_language)
 
 
 @never_cache

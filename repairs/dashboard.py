@@ -2,7 +2,7 @@
 
 1. the claims: new today, waiting for the customer, replies overdue and due within 3 days
    (one conditional aggregate over today's and the open claims only);
-2. the service centers;
+2. the service centers, each with its customers' average rating and how many rated;
 3. open orders per center and state (one GROUP BY, served by the queue's index);
 4. the orders longer than usual in their state: counted per center and state, and the ten
    longest past their period, in one query;
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    Avg,
     Case,
     Count,
     DateTimeField,
@@ -66,6 +67,8 @@ class CenterRow:
     stale: int
     median_days: float | None  # claim to return, last MEDIAN_WINDOW_DAYS days
     returns: int  # how many returns the median is taken over
+    rating_average: float | None = None  # the customers' 1–5 ratings after delivery
+    rating_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,11 @@ def support_dashboard(*, now: datetime.datetime | None = None) -> Dashboard:
     now = now or timezone.now()
     today = timezone.localdate(now)
     claims = _claim_figures(today=today)
-    centers = list(ServiceCenter.objects.order_by("city", "name", "pk"))
+    centers = list(
+        ServiceCenter.objects.annotate(
+            rating_average=Avg("ratings__score"), rating_count=Count("ratings")
+        ).order_by("city", "name", "pk")
+    )
     counts = _open_order_counts()
     stale, stalest = _stale_figures(today=today)
     medians = _median_return_days(since=now - datetime.timedelta(days=MEDIAN_WINDOW_DAYS))
@@ -122,6 +129,8 @@ def support_dashboard(*, now: datetime.datetime | None = None) -> Dashboard:
                 stale=sum(late for _state, _count, late in cells),
                 median_days=median,
                 returns=returns,
+                rating_average=center.rating_average,
+                rating_count=center.rating_count,
             )
         )
     state_totals = [

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.emails import claim_context, queue_claim_email
+from claims.emails import claim_context, customer_context, queue_claim_email
+from dreame_service import formats
 from notifications.services import event_key, queue_email
 from repairs import codes, selectors
 
@@ -22,8 +23,8 @@ def center_context(center) -> dict:
 
 
 def order_context(order) -> dict:
-    """A snapshot of what the e-mail shows; JSON-serialisable, no internal notes."""
-    context = claim_context(order.claim)
+    """A snapshot of what the customer's e-mail shows; JSON-serialisable, no internal notes."""
+    context = customer_context(order.claim)
     context.update(
         {
             "order_number": order.display_number,
@@ -129,4 +130,29 @@ def queue_order_email(*, order, event: str, status_event, attachments=None) -> N
         language=order.claim.language,
         context=context,
         attachments=attachments,
+    )
+
+
+def queue_center_quote_email(*, order, consent) -> None:
+    """The customer answered the quote online: the center starts the repair or ships back."""
+    context = claim_context(order.claim)
+    context.update(
+        {
+            "order_number": order.display_number,
+            "service_center_name": order.service_center.name,
+            "accepted": consent.decision == "accepted",
+            "quote_display": formats.format_kzt(consent.amount),
+            "wording": consent.wording,
+            "decided_at": formats.format_datetime(consent.decided_at),
+            "workbench_url": settings.SITE_URL + reverse("workbench:order", args=[order.pk]),
+        }
+    )
+    queue_email(
+        event_key=order_event_key(
+            order=order, event="center_quote_decided", status_event_id=consent.status_event_id
+        ),
+        recipient=order.service_center.email,
+        template="center_quote_decided",
+        language=settings.LANGUAGE_CODE,
+        context=context,
     )

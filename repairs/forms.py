@@ -1,9 +1,13 @@
 import datetime
+import re
+import unicodedata
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from repairs import order_numbers
+from repairs.models import Shipment
 
 # The stub's QR link and date pickers send ISO; people type the date as it is printed.
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"]
@@ -39,3 +43,48 @@ class RepairStatusForm(forms.Form):
         if cleaned.get("intake_date"):
             return cleaned["intake_date"].isoformat()
         return str(self.data.get("intake_date", ""))[:40]
+
+
+def printable(*, multiline: bool):
+    """Refuse control and other invisible characters (a pasted NUL, a bidi override)."""
+    allowed = {"\n", "\r", "\t"} if multiline else set()
+
+    def validate(value: str) -> None:
+        if any(c not in allowed and unicodedata.category(c)[0] == "C" for c in value):
+            raise ValidationError(
+                _("Remove the invisible or control characters from this text."),
+                code="unprintable",
+            )
+
+    return validate
+
+
+# Letters, digits, spaces and dashes: what carriers print; anything else is a typo or worse.
+TRACKING_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z -]*")
+# Offered as suggestions; any other carrier may be typed.
+CARRIERS = ["Казпочта", "CDEK", "Pony Express", "Exline", "DHL", "Alem-Tat"]
+
+
+class ParcelForm(forms.Form):
+    """A parcel's carrier and tracking number, as the technician or the customer gives them
+    (the field names are a contract, DESIGN §4)."""
+
+    carrier = forms.CharField(
+        label=_("Carrier"),
+        max_length=Shipment._meta.get_field("carrier").max_length,
+        validators=[printable(multiline=False)],
+    )
+    tracking_number = forms.CharField(
+        label=_("Tracking number"),
+        max_length=Shipment._meta.get_field("tracking_number").max_length,
+        validators=[printable(multiline=False)],
+    )
+
+    def clean_tracking_number(self) -> str:
+        value = self.cleaned_data["tracking_number"]
+        if not TRACKING_NUMBER.fullmatch(value):
+            raise ValidationError(
+                _("Use only Latin letters, digits, spaces and dashes, as on the carrier's label."),
+                code="bad_tracking_number",
+            )
+        return value

@@ -23,9 +23,10 @@ OTHER_STEPS = {
     "reassign": _("Moved to another service center"),
     "correct": _("Customer's data corrected"),
     "override_verdict": _("Preliminary verdict changed"),
+    "renew_link": _("New personal link sent"),
+    "resend_link": _("Personal link sent again on request"),
+    "rating": _("Customer rated the service"),
 }
-# Who acts without a user account: the customer on the public pages.
-CUSTOMER_STEPS = {"submit", "supplement", "withdraw"}
 STATUS_UPDATED = _("Status updated")  # a code no table knows yet still shows no raw code
 
 
@@ -60,7 +61,7 @@ def _step_label(name: str, *, is_order: bool) -> str:
 def _who(event: StatusEvent) -> str:
     if event.by is not None:
         return event.by.get_full_name() or event.by.get_username()
-    return str(_("Customer") if event.transition in CUSTOMER_STEPS else _("System"))
+    return str(_("Customer") if event.by_customer else _("System"))
 
 
 def case_history(claim) -> list[HistoryRow]:

@@ -5,6 +5,8 @@ product is now, one about what happens next and roughly when, and a short label 
 timeline. Periods are what our centers usually manage, not promises, hence "usually".
 """
 
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -115,3 +117,13 @@ USUAL_DAYS = {
     S.READY_FOR_RETURN: 4,  # handed to the carrier within 1–2 working days
     S.SHIPPED: 7,  # delivery within Kazakhstan, 2 to 7 days
 }
+
+
+def expected_by(status: str, entered_on: datetime.date) -> datetime.date | None:
+    """The day an order that entered `status` on `entered_on` (a local date) usually moves
+    on: the last day the workbench does not yet call it overdue. None for the states with
+    no usual period (waiting on the customer, final)."""
+    days = USUAL_DAYS.get(status)
+    if days is None:
+        return None
+    return entered_on + datetime.timedelta(days=days)

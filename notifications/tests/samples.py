@@ -10,6 +10,8 @@ CLAIM = {
     "response_due_date": "2026-11-30",
     "site_url": "http://127.0.0.1:8000",
 }
+# What every e-mail to the customer adds: their personal link (never in staff e-mails).
+CUSTOMER = {**CLAIM, "my_url": "http://127.0.0.1:8000/my/Yn5AMAQdJBqe3Gngeq2Klg.UBQ4haCxaX/"}
 CENTER = {
     "name": "Сервис-центр «Достык»",
     "city": "Алматы",
@@ -20,7 +22,7 @@ CENTER = {
     "working_hours": "Пн–Пт 9:00–18:00",
 }
 ORDER = {
-    **CLAIM,
+    **CUSTOMER,
     "order_number": "7KQ2M-9XW4D",
     "order_status": "received",
     "resolution": "",
@@ -35,20 +37,22 @@ ORDER = {
 SUPPLEMENT = {"supplement_url": "http://127.0.0.1:8000/claims/CL-7KQ2M9XW/supplement/?t=abc"}
 
 CONTEXTS = {
-    "claim_received": {**CLAIM, "public_note": ""},
+    "claim_received": {**CUSTOMER, "public_note": ""},
     "claim_info_requested": {
-        **CLAIM,
+        **CUSTOMER,
         **SUPPLEMENT,
         "public_note": "Пришлите фото чека. <script>alert(1)</script>",
     },
-    "claim_info_reminder": {**CLAIM, **SUPPLEMENT, "public_note": "Пришлите фото чека."},
+    "claim_info_reminder": {**CUSTOMER, **SUPPLEMENT, "public_note": "Пришлите фото чека."},
     "claim_approved": {
-        **CLAIM,
+        **CUSTOMER,
         "public_note": "",
         "service_center": CENTER,
         "order_number": "7KQ2M-9XW4D",
     },
-    "claim_rejected": {**CLAIM, "public_note": "Товар куплен не в Казахстане."},
+    "claim_rejected": {**CUSTOMER, "public_note": "Товар куплен не в Казахстане."},
+    "claim_withdrawn": {**CUSTOMER, "public_note": ""},
+    "my_link": {**CUSTOMER, "public_note": ""},
     "staff_new_claim": {
         **CLAIM,
         "email": "customer@example.kz",
@@ -90,4 +94,14 @@ CONTEXTS = {
         "warranty_end_date": "2027-03-27",
     },
     "delivered": {**ORDER, "warranty_end_date": "2027-03-29"},
+    "center_quote_decided": {
+        **CLAIM,
+        "order_number": "7KQ2M-9XW4D",
+        "service_center_name": CENTER["name"],
+        "accepted": True,
+        "quote_display": "45 000 ₸",
+        "wording": "Я согласен(на) на платный ремонт <script>alert(1)</script>",
+        "decided_at": "25.11.2026 14:05",
+        "workbench_url": "http://127.0.0.1:8000/service/orders/1/",
+    },
 }

@@ -96,6 +96,7 @@ class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
         return {
             "title": _("Claim %(number)s") % {"number": claim.number},
             "subtitle": None,
+            "can_renew_link": can_triage,
             "triage": workspace(
                 claim,
                 steps=steps_allowed(claim, allowed=allowed),
@@ -120,6 +121,7 @@ class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
                 name="claims_claim_triage",
             ),
             path("<int:pk>/verdict/", wrap(self.verdict_view), name="claims_claim_verdict"),
+            path("<int:pk>/new-link/", wrap(self.new_link_view), name="claims_claim_new_link"),
             *super().get_urls(),
         ]
 
@@ -209,6 +211,23 @@ class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
                 )
                 return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
         return self._step_page(request, claim, step="verdict", bound=form, status=400)
+
+    def new_link_view(self, request, pk):
+        """Revoke the customer's personal link (forwarded, leaked) and e-mail a new one."""
+        if not self.has_triage_permission(request):
+            raise PermissionDenied
+        claim = get_object_or_404(Claim, pk=pk)
+        back = HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+        if request.method != "POST":
+            return back
+        claim_services.renew_link(claim=claim, by=request.user)
+        self.message_user(
+            request,
+            _("The old personal link no longer works; the new one is on its way to %(email)s.")
+            % {"email": claim.email},
+            messages.SUCCESS,
+        )
+        return back
 
     def _step_page(self, request, claim, *, step, bound=None, status=200):
         """One step's form on a page of its own: opened by its link, or shown again with

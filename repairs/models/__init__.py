@@ -1,6 +1,7 @@
 """The service side's data, split by subdomain: centers, orders, the intake act."""
 
 from repairs.models.centers import ServiceCenter, Technician
+from repairs.models.customer import QuoteConsent, ServiceRating
 from repairs.models.intake import AccessoryChecklist, IntakeAct, IntakePhoto
 from repairs.models.orders import (
     FINAL_STATES,
@@ -22,9 +23,11 @@ __all__ = [
     "IntakeAct",
     "IntakePhoto",
     "OrderStatus",
+    "QuoteConsent",
     "RepairOrder",
     "Resolution",
     "ServiceCenter",
+    "ServiceRating",
     "Shipment",
     "Technician",
 ]

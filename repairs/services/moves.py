@@ -145,12 +145,17 @@ def move_order(
     order: RepairOrder,
     transition: str,
     by,
+    by_customer: bool = False,
     public_note: str = "",
     internal_note: str = "",
     email_event: str | None = None,
     **kwargs,
 ) -> tuple[RepairOrder, StatusEvent]:
-    """Lock, check, transition, save, log, notify: the one path every order change takes."""
+    """Lock, check, transition, save, log, notify: the one path every order change takes.
+
+    `by_customer`: the customer moved it through «Мой ремонт» (`by` is then None; the
+    services of repairs.services.customer decide what the customer may do).
+    """
     order = _lock(order)
     checked_as = _permission_subject(by=by, order=order, transition=transition)
     # Every move enters a new state; if the transition is refused nothing is saved.
@@ -162,6 +167,7 @@ def move_order(
         from_status=from_status,
         to_status=order.status,
         by=by,
+        by_customer=by_customer,
         public_note=public_note,
         internal_note=internal_note,
     )

@@ -32,9 +32,21 @@ def _move(**kwargs) -> RepairOrder:
 
 @transaction.atomic
 def register_shipment(
-    *, order: RepairOrder, carrier: str, tracking_number: str, by, internal_note: str = ""
+    *,
+    order: RepairOrder,
+    carrier: str,
+    tracking_number: str,
+    by,
+    by_customer: bool = False,
+    internal_note: str = "",
 ) -> RepairOrder:
-    order = _move(order=order, transition="register_shipment", by=by, internal_note=internal_note)
+    order = _move(
+        order=order,
+        transition="register_shipment",
+        by=by,
+        by_customer=by_customer,
+        internal_note=internal_note,
+    )
     Shipment.objects.create(
         repair_order=order,
         direction=Shipment.Direction.INBOUND,
@@ -96,12 +108,19 @@ def _step(transition: str, email_event: str | None = None):
 
     @transaction.atomic
     def service(
-        *, order: RepairOrder, by, note: str = "", internal_note: str = "", **fields
+        *,
+        order: RepairOrder,
+        by,
+        by_customer: bool = False,
+        note: str = "",
+        internal_note: str = "",
+        **fields,
     ) -> RepairOrder:
         return _move(
             order=order,
             transition=transition,
             by=by,
+            by_customer=by_customer,
             public_note=note,
             internal_note=internal_note,
             email_event=email_event,

@@ -5,14 +5,13 @@ to `transitions.run` as it is.
 """
 
 import re
-import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from repairs.forms import DATE_INPUT_FORMATS
-from repairs.models import RepairOrder, Shipment
+from repairs.forms import DATE_INPUT_FORMATS, ParcelForm, printable
+from repairs.models import RepairOrder
 from repairs.services import MAX_QUOTE_KZT
 from repairs.workbench.order_selectors import today
 
@@ -20,22 +19,6 @@ NOTE_MAX = 2000
 LONG_TEXT_MAX = 5000
 NOTE_FIELDS = ("note", "internal_note")
 PRICE_RANGE = _("Enter a price between 1 and 5 000 000 ₸.")
-# Letters, digits, spaces and dashes: what carriers print; anything else is a typo or worse.
-TRACKING_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z -]*")
-
-
-def _printable(*, multiline: bool):
-    """Refuse control and other invisible characters (a pasted NUL, a bidi override)."""
-    allowed = {"\n", "\r", "\t"} if multiline else set()
-
-    def validate(value: str) -> None:
-        if any(c not in allowed and unicodedata.category(c)[0] == "C" for c in value):
-            raise ValidationError(
-                _("Remove the invisible or control characters from this text."),
-                code="unprintable",
-            )
-
-    return validate
 
 
 def _text(*, label, max_length: int, required: bool = True, help_text="", rows: int = 0):
@@ -47,7 +30,7 @@ def _text(*, label, max_length: int, required: bool = True, help_text="", rows: 
         required=required,
         max_length=max_length,
         widget=widget,
-        validators=[_printable(multiline=bool(rows))],
+        validators=[printable(multiline=bool(rows))],
     )
 
 
@@ -102,22 +85,8 @@ class NotesForm(StepForm):
     internal_note = _internal_note()
 
 
-class ShipmentForm(StepForm):
-    carrier = _text(label=_("Carrier"), max_length=Shipment._meta.get_field("carrier").max_length)
-    tracking_number = _text(
-        label=_("Tracking number"),
-        max_length=Shipment._meta.get_field("tracking_number").max_length,
-    )
+class ShipmentForm(ParcelForm, StepForm):
     internal_note = _internal_note()
-
-    def clean_tracking_number(self) -> str:
-        value = self.cleaned_data["tracking_number"]
-        if not TRACKING_NUMBER.fullmatch(value):
-            raise ValidationError(
-                _("Use only Latin letters, digits, spaces and dashes, as on the carrier's label."),
-                code="bad_tracking_number",
-            )
-        return value
 
 
 class QuoteForm(StepForm):

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from claims import links
 from claims import services as claim_services
 from claims.models import Claim, ClaimStatus, ProductModel
 from repairs import services as repair_services
@@ -327,6 +328,16 @@ class Command(BaseCommand):
                 f"  {username:<14} technician, {CENTERS[center_key]['city']} "
                 "/service/ (the workbench)"
             )
+        # A customer's view of three moments: a price to answer, a parcel to send, a return.
+        self.stdout.write("«Мой ремонт» (the customer's personal link):")
+        for status in (
+            OrderStatus.AWAITING_APPROVAL,
+            OrderStatus.AWAITING_SHIPMENT,
+            OrderStatus.DELIVERED,
+        ):
+            order = orders.filter(status=status).select_related("claim").first()
+            if order is not None:
+                self.stdout.write(f"  {status:<18} {links.my_path(order.claim)}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data: {ServiceCenter.objects.count()} service centers, "

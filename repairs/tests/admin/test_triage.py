@@ -388,7 +388,7 @@ def test_request_and_rejection_need_a_text_and_keep_what_was_typed(support, step
     )
 
 
-def test_withdrawing_closes_the_claim_without_an_email(support):
+def test_withdrawing_closes_the_claim_and_confirms_it_to_the_customer(support):
     claim = ClaimFactory()
 
     html = post_step(support, claim, "withdraw").content.decode()
@@ -396,7 +396,11 @@ def test_withdrawing_closes_the_claim_without_an_email(support):
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.CLOSED
     assert "Теперь заявка в статусе «Закрыта»" in html
-    assert not Notification.objects.exists()
+    # A written trace for the customer, also when support withdrew it at their request.
+    assert list(Notification.objects.values_list("template", "recipient")) == [
+        ("claim_withdrawn", claim.email)
+    ]
+    assert not claim.status_events.get(transition="withdraw").by_customer
 
 
 # --- Stale pages, races, illegal steps -----------------------------------------------------

@@ -1,0 +1,84 @@
+"""The forms of «Мой ремонт». Each posts to its own URL under the personal link."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from claims import search
+from repairs.forms import CARRIERS, ParcelForm, printable
+from repairs.models import ServiceRating
+from repairs.services import MAX_QUOTE_KZT
+
+
+class CustomerParcelForm(ParcelForm):
+    """The parcel the customer sent (carrier, tracking_number: DESIGN §4's names)."""
+
+    carriers = CARRIERS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["carrier"].widget.attrs.update({"list": "carriers", "autocomplete": "off"})
+        self.fields["tracking_number"].widget.attrs.update(
+            {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        )
+        self.fields["tracking_number"].help_text = _(
+            "As printed on the carrier's receipt, for example RR123456789KZ."
+        )
+
+
+class QuoteDecisionForm(forms.Form):
+    """Accept or decline, with the price the page showed (a changed price is refused)."""
+
+    decision = forms.ChoiceField(choices=[("accept", "accept"), ("decline", "decline")])
+    quote_amount = forms.IntegerField(min_value=1, max_value=MAX_QUOTE_KZT)
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Your rating"),
+        choices=[(score, str(score)) for score in reversed(ServiceRating.SCORES)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose from 1 to 5 stars."),
+            "invalid_choice": _("Choose from 1 to 5 stars."),
+        },
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=ServiceRating.COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[printable(multiline=True)],
+        error_messages={
+            "max_length": _(
+                "Please shorten the text to %(limit_value)d characters (it has %(show_value)d)."
+            )
+        },
+    )
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, withdraw my claim: I no longer need the repair"),
+        error_messages={"required": _("Tick the box to confirm that you withdraw the claim.")},
+    )
+
+
+class LinkRequestForm(forms.Form):
+    """ "I lost the e-mail": the e-mail or phone given in the claim."""
+
+    contact = forms.CharField(
+        label=_("E-mail or phone from your claim"),
+        max_length=search.MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def clean_contact(self) -> str:
+        text = search.clean(self.cleaned_data["contact"])
+        if not (search.is_email(text) or search.phone(text)):
+            raise ValidationError(
+                _("Enter the e-mail or the Kazakhstan phone number you gave in the claim."),
+                code="not_a_contact",
+            )
+        return text

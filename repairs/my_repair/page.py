@@ -1,0 +1,215 @@
+"""What «Мой ремонт» shows for one claim and its order: read in a fixed number of queries.
+
+The page follows the claim and then its order; each state shows where the product is, what
+happens next (the status page's texts: one source), the customer's own timeline (public
+notes only, never a raw state code) and the one thing the customer can do now.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from claims import services as claim_services
+from claims import status_text as claim_text
+from claims.models import Claim, ClaimStatus, StatusEvent
+from dreame_service import privacy
+from dreame_service.formats import format_kzt
+from repairs import selectors, status_text
+from repairs.models import OrderStatus, RepairOrder, Shipment
+from repairs.my_repair.wording import consent_wording
+
+S = OrderStatus
+# Where this page offers what the status page can only describe: the customer answers the
+# price right here. Every other state reads the status page's sentence.
+NEXT_HERE = {
+    S.AWAITING_APPROVAL: _(
+        "Accept or decline the price below. The repair starts as soon as you accept; if you "
+        "decline, the product is sent back unrepaired within 1–2 working days."
+    ),
+}
+# After intake the order number and the act replace the stub the customer may have lost.
+RECEIVED_OR_LATER = frozenset(S.values) - {S.AWAITING_SHIPMENT, S.IN_TRANSIT}
+RETURNING = frozenset({S.SHIPPED, S.DELIVERED})
+
+
+def claim_for_key(key: str) -> Claim | None:
+    """The claim a personal link names, with everything the page reads; None if none does
+    or its link has expired. Three queries: the claim with its order, center, act, decision
+    and rating (joined), its history, and the order's parcels."""
+    claim = (
+        Claim.objects.select_related(
+            "repair_order__service_center",
+            "repair_order__intake_act",
+            "repair_order__quote_consent",
+            "repair_order__rating",
+        )
+        .prefetch_related(
+            Prefetch(
+                "status_events",
+                queryset=StatusEvent.objects.order_by("created_at", "pk"),
+                to_attr="timeline_events",
+            ),
+            Prefetch(
+                "repair_order__shipments",
+                queryset=Shipment.objects.order_by("created_at"),
+                to_attr="parcels",
+            ),
+        )
+        .filter(link_key=key)
+        .first()
+    )
+    if claim is None or not claim.link_works:
+        return None
+    return claim
+
+
+def order_of(claim: Claim) -> RepairOrder | None:
+    try:
+        return claim.repair_order
+    except RepairOrder.DoesNotExist:
+        return None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: datetime.date
+    label: str
+    note: str
+
+
+def _timeline(claim: Claim) -> list[TimelineEntry]:
+    """The customer's history, oldest first: moves and public notes, no staff-only rows."""
+    entries = []
+    for event in claim.timeline_events:
+        is_order = event.subject == StatusEvent.Subject.ORDER
+        if is_order and event.from_status != event.to_status:
+            label = status_text.timeline_label(event.to_status)
+        elif not is_order and event.transition in claim_text.TIMELINE:
+            label = str(claim_text.TIMELINE[event.transition])
+        elif event.transition == "note" and event.public_note:
+            label = ""
+        else:
+            continue  # the claim's closing, corrections, links sent, ratings: staff rows
+        date = timezone.localdate(event.created_at, timezone=timezone.get_default_timezone())
+        entries.append(TimelineEntry(date=date, label=label, note=event.public_note))
+    return entries
+
+
+def _parcel(order: RepairOrder, direction: str) -> Shipment | None:
+    return next((p for p in order.parcels if p.direction == direction), None)
+
+
+def _warranty_end(order: RepairOrder, outbound: Shipment | None) -> datetime.date | None:
+    """The warranty's new end once the product is on its way back: as the status page."""
+    if order.status not in RETURNING:
+        return None
+    if order.returned_at is not None:
+        returned = timezone.localdate(order.returned_at)
+    elif outbound is not None:
+        returned = timezone.localdate(outbound.created_at)
+    else:
+        return None
+    return selectors.warranty_end_for(order=order, returned_date=returned)
+
+
+@dataclass
+class MyRepairPage:
+    claim: Claim
+    order: RepairOrder | None
+    state: str  # the order's state once there is an order, else the claim's
+    current_text: str
+    next_text: str
+    timeline: list[TimelineEntry]
+    first_name: str
+    masked_phone: str
+    masked_email: str
+    expected_by: datetime.date | None = None
+    inbound: Shipment | None = None
+    outbound: Shipment | None = None
+    warranty_end: datetime.date | None = None
+    quote_display: str = ""
+    wording: dict = field(default_factory=dict)
+    consent_amount: str = ""  # the price the customer answered online, if they did
+    policy: object = None  # the warranty policy, for the claim's verdict
+    # What the customer can do now (each a form on the page).
+    can_send_parcel: bool = False
+    can_decide_quote: bool = False
+    can_rate: bool = False
+    can_withdraw: bool = False
+    can_supplement: bool = False
+
+    @property
+    def is_order(self) -> bool:
+        return self.order is not None
+
+    @property
+    def shows_order_number(self) -> bool:
+        return self.order is not None and self.order.status in RECEIVED_OR_LATER
+
+    @property
+    def has_act(self) -> bool:
+        return self.shows_order_number and hasattr(self.order, "intake_act")
+
+
+def build(claim: Claim) -> MyRepairPage:
+    order = order_of(claim)
+    common = {
+        "claim": claim,
+        "order": order,
+        "timeline": _timeline(claim),
+        "first_name": privacy.first_name(claim.full_name),
+        "masked_phone": privacy.mask_phone(str(claim.phone)),
+        "masked_email": privacy.mask_email(claim.email),
+    }
+    if order is None:
+        return MyRepairPage(
+            state=claim.status,
+            policy=claim_services.get_policy(),
+            current_text=claim_text.current_text(claim.status),
+            next_text=claim_text.next_text(claim.status),
+            can_withdraw=claim.status in (ClaimStatus.SUBMITTED, ClaimStatus.NEEDS_INFO),
+            can_supplement=claim.status == ClaimStatus.NEEDS_INFO,
+            **common,
+        )
+    outbound = _parcel(order, Shipment.Direction.OUTBOUND)
+    awaiting_answer = order.status == S.AWAITING_APPROVAL and order.quote_amount is not None
+    return MyRepairPage(
+        state=order.status,
+        current_text=status_text.current_text(order.status),
+        next_text=str(NEXT_HERE.get(order.status, "")) or status_text.next_text(order.status),
+        expected_by=status_text.expected_by(
+            order.status,
+            timezone.localdate(order.state_entered_at, timezone=timezone.get_default_timezone()),
+        ),
+        inbound=_parcel(order, Shipment.Direction.INBOUND),
+        outbound=outbound,
+        warranty_end=_warranty_end(order, outbound),
+        quote_display=format_kzt(order.quote_amount) if awaiting_answer else "",
+        wording=_wordings(order) if awaiting_answer else {},
+        consent_amount=_consent_amount(order),
+        can_send_parcel=order.status == S.AWAITING_SHIPMENT,
+        can_decide_quote=awaiting_answer,
+        can_rate=order.status == S.DELIVERED and not hasattr(order, "rating"),
+        **common,
+    )
+
+
+def _consent_amount(order: RepairOrder) -> str:
+    consent = getattr(order, "quote_consent", None)  # None when not answered online
+    return format_kzt(consent.amount) if consent else ""
+
+
+def _wordings(order: RepairOrder) -> dict:
+    return {
+        decision: consent_wording(
+            accept=decision == "accept",
+            order_number=order.display_number,
+            product=order.claim.product_model,
+            amount=order.quote_amount,
+            covers=order.quote_description,
+        )
+        for decision in ("accept", "decline")
+    }

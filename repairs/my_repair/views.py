@@ -1,0 +1,278 @@
+"""«Мой ремонт» at `/my/<token>/`: the page, the customer's writes, the act, a lost link.
+
+Every view under a token answers one identical 404 for a token that is tampered, truncated,
+revoked or expired. Writes are POSTs with CSRF, limited per link, checked against the
+order's current state under its lock by the services (repairs.services.customer), and end
+in a redirect back to the page (a reload never repeats them).
+"""
+
+import hashlib
+from decimal import Decimal
+from functools import wraps
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_fsm import TransitionNotAllowed
+
+from claims import links
+from claims import services as claim_services
+from claims.files import private_file_response
+from claims.forms import SupplementForm
+from dreame_service.ratelimit import client_address, is_limited
+from repairs import documents
+from repairs.my_repair import page
+from repairs.my_repair.forms import (
+    CustomerParcelForm,
+    LinkRequestForm,
+    QuoteDecisionForm,
+    RatingForm,
+    WithdrawForm,
+)
+from repairs.services import customer
+from repairs.services.customer import NotNow
+
+HOUR = 3600
+# Per personal link: a customer fixing a typo in a tracking number stays well inside it.
+WRITES_PER_LINK = 20
+LINK_REQUESTS_PER_ADDRESS = 10
+LINK_REQUESTS_PER_CONTACT = 3
+TEMPLATE = "repairs/my_repair/page.html"
+
+
+def _private_headers(response):
+    # The token is the key to the page: it must not leave in a Referer, be indexed, or be
+    # kept by a shared cache (never_cache adds `private, no-store`). `strict-origin` sends
+    # only the site's origin, even to ourselves; `no-referrer` would make browsers post the
+    # forms with `Origin: null`, which CSRF protection rightly refuses.
+    response["Referrer-Policy"] = "strict-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def personal(view):
+    """Resolve `/my/<token>/…` to its claim, or the one 404 every bad link gets."""
+
+    @never_cache
+    @wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        key = links.link_key_from_token(token)
+        claim = page.claim_for_key(key) if key else None
+        if claim is None:
+            response = render(request, "repairs/my_repair/not_found.html", status=404)
+        else:
+            response = view(request, claim, *args, **kwargs)
+        return _private_headers(response)
+
+    return wrapper
+
+
+def _render(request, claim, *, forms=None, status=200, notice=""):
+    forms = forms or {}
+    context = {
+        "page": page.build(claim),
+        "token": links.my_token(claim),
+        "notice": notice,
+        "parcel_form": forms.get("parcel") or CustomerParcelForm(),
+        "rating_form": forms.get("rating") or RatingForm(),
+        "withdraw_form": forms.get("withdraw") or WithdrawForm(),
+        "supplement_form": forms.get("supplement") or SupplementForm(),
+    }
+    return render(request, TEMPLATE, context, status=status)
+
+
+def _back(claim):
+    return redirect("my:page", token=links.my_token(claim))
+
+
+def _changed(request, claim):
+    """A stale page or a second click: nothing changed; show where things stand now."""
+    fresh = page.claim_for_key(claim.link_key)
+    notice = _(
+        "This step is no longer possible: your repair has moved on since the page was "
+        "opened. Nothing was changed. Here is where it stands now."
+    )
+    return _render(request, fresh, notice=notice, status=409)
+
+
+def _too_many(request, claim):
+    notice = _("Too many attempts through this link. Please wait an hour and try again.")
+    response = _render(request, claim, notice=notice, status=429)
+    response["Retry-After"] = str(HOUR)
+    return response
+
+
+def _limited(claim) -> bool:
+    key = hashlib.sha256(claim.link_key.encode()).hexdigest()[:32]
+    return is_limited(scope="my-write", key=key, limit=WRITES_PER_LINK, window_seconds=HOUR)
+
+
+def write(view):
+    """A POST through the personal link: CSRF (the middleware), one limit per link."""
+
+    @require_POST
+    @personal
+    @wraps(view)
+    def wrapper(request, claim, *args, **kwargs):
+        if _limited(claim):
+            return _too_many(request, claim)
+        try:
+            return view(request, claim, *args, **kwargs)
+        except (NotNow, TransitionNotAllowed):
+            return _changed(request, claim)
+
+    return wrapper
+
+
+@require_GET
+@personal
+def my_page(request, claim):
+    return _render(request, claim)
+
+
+def _order_or_not_now(claim):
+    order = page.order_of(claim)
+    if order is None:  # a claim not approved (yet): no order step is possible
+        raise NotNow
+    return order
+
+
+@write
+def send_parcel(request, claim):
+    order = _order_or_not_now(claim)
+    form = CustomerParcelForm(request.POST)
+    if not form.is_valid():
+        return _render(request, claim, forms={"parcel": form}, status=400)
+    customer.register_parcel(order=order, **form.cleaned_data)
+    messages.success(
+        request, _("Thank you! The service center now knows your parcel is on its way.")
+    )
+    return _back(claim)
+
+
+@write
+def decide_quote(request, claim):
+    order = _order_or_not_now(claim)
+    form = QuoteDecisionForm(request.POST)
+    if not form.is_valid():
+        raise NotNow  # a tampered or outdated form: show the current state
+    accept = form.cleaned_data["decision"] == "accept"
+    shown = page.build(claim)
+    if not shown.can_decide_quote:
+        raise NotNow
+    customer.decide_quote(
+        order=order,
+        accept=accept,
+        amount_shown=Decimal(form.cleaned_data["quote_amount"]),
+        wording=shown.wording["accept" if accept else "decline"],
+        language=get_language(),
+        client_address=client_address(request),
+    )
+    if accept:
+        messages.success(request, _("Thank you! You accepted the price: the repair starts now."))
+    else:
+        messages.success(
+            request, _("You declined the price: the product will be sent back unrepaired.")
+        )
+    return _back(claim)
+
+
+@write
+def rate(request, claim):
+    order = _order_or_not_now(claim)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _render(request, claim, forms={"rating": form}, status=400)
+    customer.rate_service(order=order, **form.cleaned_data)
+    messages.success(request, _("Thank you for your rating!"))
+    return _back(claim)
+
+
+@write
+def withdraw(request, claim):
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _render(request, claim, forms={"withdraw": form}, status=400)
+    claim_services.withdraw_claim(claim=claim)
+    messages.success(request, _("Your claim is withdrawn. We have sent you a confirmation."))
+    return _back(claim)
+
+
+@write
+def supplement(request, claim):
+    form = SupplementForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render(request, claim, forms={"supplement": form}, status=400)
+    claim_services.supplement_claim(
+        claim=claim,
+        text=form.cleaned_data["text"].strip(),
+        attachment=form.cleaned_data["receipt"],
+    )
+    messages.success(request, _("Thank you! Support has your answer."))
+    return _back(claim)
+
+
+@require_GET
+@personal
+def act_pdf(request, claim):
+    """The customer's copy of the intake act."""
+    shown = page.build(claim)
+    if not shown.has_act:
+        return render(request, "repairs/my_repair/not_found.html", status=404)
+    order = shown.order
+    stem = f"act-{order.display_number}"
+    if order.intake_act.pdf:
+        return private_file_response(order.intake_act.pdf, filename_stem=stem)
+    pdf = documents.act_pdf(order=order, language=get_language())
+    if pdf is None:  # no WeasyPrint here: the act is still on the page and at the center
+        return render(request, "repairs/my_repair/not_found.html", status=404)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+# --- "I lost the e-mail" -----------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def ask_for_link(request):
+    """The same answer whether or not a claim matched: a redirect to one "sent" page."""
+    if request.method == "GET":
+        return render(request, "repairs/my_repair/ask_link.html", {"form": LinkRequestForm()})
+    if is_limited(
+        scope="my-link-address",
+        key=client_address(request),
+        limit=LINK_REQUESTS_PER_ADDRESS,
+        window_seconds=HOUR,
+    ):
+        form = LinkRequestForm(initial={"contact": request.POST.get("contact", "")[:100]})
+        context = {"form": form, "limited": True}
+        response = render(request, "repairs/my_repair/ask_link.html", context, status=429)
+        response["Retry-After"] = str(HOUR)
+        return response
+    form = LinkRequestForm(request.POST)
+    if not form.is_valid():
+        return render(request, "repairs/my_repair/ask_link.html", {"form": form}, status=400)
+    contact = form.cleaned_data["contact"]
+    # Hashed: the cache holds no personal data. Over the limit, nothing more is sent, but
+    # the answer stays the same: it must not tell whether the contact is known.
+    contact_key = hashlib.sha256(contact.lower().encode()).hexdigest()[:32]
+    if not is_limited(
+        scope="my-link-contact",
+        key=contact_key,
+        limit=LINK_REQUESTS_PER_CONTACT,
+        window_seconds=HOUR,
+    ):
+        claim_services.send_links_again(contact=contact)
+    return redirect("my:link_sent")
+
+
+@require_GET
+def link_sent(request):
+    return render(request, "repairs/my_repair/link_sent.html")
