@@ -9,10 +9,13 @@ SHELL := /bin/bash
 
 VENV := .venv
 PY := $(VENV)/bin/python
+# Two stamps: what running needs (requirements.txt), and the test and lint tools on top.
+RUN_STAMP := $(VENV)/.installed-run
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
-HOST_PORT := 127.0.0.1:8000
+PORT ?= 8000
+HOST_PORT := 127.0.0.1:$(PORT)
 
 # Python 3.12 (.python-version): pyenv's if there is one, else whatever python3.12 is on PATH,
 # else the newest 3.12 under pyenv's root even when pyenv itself is not on PATH.
@@ -25,23 +28,28 @@ endif
 
 DEMO_LOGINS := admin, support, almaty-tech, astana-tech, shymkent-tech — password demo-pass-2026
 
-.PHONY: help run test lint format messages clean
+.PHONY: help run serve test lint format messages clean
 
 help:
-	@echo "make run       start the portal with demo data on http://$(HOST_PORT)/"
+	@echo "make run       start the portal with demo data on http://$(HOST_PORT)/ (PORT=… to move it)"
+	@echo "make serve     gunicorn + Celery worker + beat on PostgreSQL and Redis (production-like)"
 	@echo "make test      run the whole test suite (PYTEST_ARGS='-k name' to narrow it)"
 	@echo "make lint      ruff check + ruff format --check + lint-imports (app dependencies)"
 	@echo "make format    ruff format + ruff check --fix"
 	@echo "make messages  update and compile locale/ (maintainers; needs gettext)"
 	@echo "make clean     remove .venv, node_modules and build leftovers (keeps var/)"
 
-$(VENV_STAMP): requirements.txt requirements-dev.txt
+$(RUN_STAMP): requirements.txt
 	@if [ -z "$(PYTHON312)" ]; then \
 		echo "Python 3.12 not found: install it (e.g. 'pyenv install 3.12') and retry." >&2; exit 1; fi
 	@# A venv from another Python (or a broken one) is rebuilt, never patched.
 	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))'; then \
 		echo "Rebuilding $(VENV): it is not Python 3.12"; rm -rf $(VENV); fi
 	@if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $(PYTHON312)"; $(PYTHON312) -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV_STAMP): $(RUN_STAMP) requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
@@ -49,7 +57,9 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-run: $(VENV_STAMP)
+# The e-mails' links point where this serves (PORT=8080 make run), unless SITE_URL says else.
+run: export SITE_URL := $(or $(SITE_URL),http://$(HOST_PORT))
+run: $(RUN_STAMP)
 	@# DEBUG=1 is the embedded default: SQLite in var/, e-mail as files in var/mail/, Celery eager.
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	@if DEBUG=1 $(PY) manage.py help seed_demo >/dev/null 2>&1; then \
@@ -65,6 +75,27 @@ run: $(VENV_STAMP)
 	@echo "  Stop with Ctrl+C."
 	@echo
 	DEBUG=1 $(PY) manage.py runserver $(HOST_PORT)
+
+# Production-like on this machine: gunicorn (gunicorn.conf.py), a Celery worker and beat, on
+# PostgreSQL and Redis, DEBUG off, with the variables of .env.example (from the environment
+# or a .env file). The defaults below use this machine's local PostgreSQL and Redis and a
+# throw-away key; `make run` stays the embedded default. Stop with Ctrl+C (stops all three).
+serve: export DEBUG := 0
+serve: export DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/dreame)
+serve: export REDIS_URL := $(or $(REDIS_URL),redis://127.0.0.1:6379/0)
+serve: export SECRET_KEY := $(or $(SECRET_KEY),serve-on-this-machine-only-$(shell hostname))
+serve: export SITE_URL := $(or $(SITE_URL),http://$(HOST_PORT))
+serve: export GUNICORN_BIND := $(or $(GUNICORN_BIND),$(HOST_PORT))
+serve: $(RUN_STAMP)
+	@createdb "$${DATABASE_URL##*/}" -h 127.0.0.1 -U postgres 2>/dev/null || true
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	@mkdir -p var
+	@echo "  Serving http://$(HOST_PORT)/ with gunicorn, a Celery worker and beat. Ctrl+C stops all."
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A dreame_service worker --loglevel=INFO --concurrency=2 & \
+	$(VENV)/bin/celery -A dreame_service beat --loglevel=INFO --schedule=var/celerybeat-schedule & \
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 # Tests run with DEBUG off, like production; pages in tests render static links by plain
 # names (conftest.py), and collectstatic below checks the files the CSS refers to.

@@ -16,6 +16,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from dreame_service import ratelimit
+
 ROOT = Path(__file__).resolve().parent
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -38,6 +40,14 @@ def _port_open(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limiter():
+    """A test that takes Redis away leaves the limiter counting in this process's memory
+    for a few seconds; the next test must start from the shared store again."""
+    yield
+    ratelimit.forget_local_state()
 
 
 @pytest.fixture
@@ -95,11 +105,25 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+# Every page of a watched context records what its Content-Security-Policy blocked; the
+# init script runs outside the page's CSP, like Playwright's own evaluation.
+CSP_WATCH = """window.__cspBlocked = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.__cspBlocked.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));"""
+
+
+def watch_csp(context):
+    """Make axe_violations() also report anything the page's CSP blocked."""
+    context.add_init_script(CSP_WATCH)
+    return context
+
+
 def _device_page(browser, *, width: int, height: int):
     require(CHROMIUM.exists(), f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
     context = browser.new_context(
         viewport={"width": width, "height": height}, device_scale_factor=1, locale="ru-RU"
     )
+    watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
     return context, page
@@ -144,17 +168,23 @@ def save_screenshot(page, name: str) -> Path:
 
 
 def axe_violations(page) -> list[dict]:
-    """Run axe-core's WCAG 2.2 A/AA rules on the page; return the violations."""
+    """Run axe-core's WCAG 2.2 A/AA rules on the page; return the violations, and what the
+    page's Content-Security-Policy blocked (in a context under `watch_csp`)."""
     require(AXE_JS.exists(), "needs axe-core: npm ci")
-    page.add_script_tag(path=str(AXE_JS))
+    # Evaluated, not added as a <script>: the site's CSP rightly refuses inline scripts.
+    page.evaluate(AXE_JS.read_text())
     result = page.evaluate(
         """async () => await axe.run(document, {runOnly: {type: 'tag',
            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
     )
-    return [
+    violations = [
         {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+    blocked = page.evaluate("window.__cspBlocked || []")
+    if blocked:
+        violations.append({"id": "csp", "help": "blocked by the CSP", "nodes": blocked[:5]})
+    return violations
 
 
 def assert_no_horizontal_scroll(page) -> None:

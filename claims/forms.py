@@ -1,5 +1,7 @@
 """The customer's forms: the claim and its supplement. Field names are a contract (DESIGN §3)."""
 
+import re
+
 import phonenumbers
 from django import forms
 from django.conf import settings
@@ -47,9 +49,22 @@ POSTAL_CODE_MESSAGE = _("A postal code in Kazakhstan has 6 digits, e.g. 050000."
 PHONE_MESSAGE = _("Enter a Kazakhstan phone number: +7 and 10 digits, e.g. +7 701 234 56 78.")
 
 
+# Line and paragraph breaks, tabs and the other vertical spaces a paste can carry.
+_LINE_BREAKS = re.compile(r"[\r\n\t\v\f\x1c-\x1e\x85\u2028\u2029]+")
+
+
+class SingleLineField(forms.CharField):
+    """A one-line text: line breaks typed or pasted into it become one space. A name or a
+    city with a line break in it would start a new line in an e-mail or a printed act."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return " ".join(_LINE_BREAKS.sub(" ", value).split()) if value else value
+
+
 def _text(max_length: int, autocomplete: str = "", **kwargs) -> forms.CharField:
     attrs = {"autocomplete": autocomplete} if autocomplete else {}
-    return forms.CharField(max_length=max_length, widget=forms.TextInput(attrs=attrs), **kwargs)
+    return SingleLineField(max_length=max_length, widget=forms.TextInput(attrs=attrs), **kwargs)
 
 
 def _kz_phone(*, label, required: bool, autocomplete: str = "tel") -> PhoneNumberField:

@@ -122,6 +122,11 @@ class Claim(ConcurrentTransitionMixin, models.Model):
 
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     response_due_date = models.DateField(_("answer due by"))
+    # The same claim sent twice at once (a double click, a retried POST) collides here:
+    # a hash of who, what and the 10-minute slot it was sent in (claims.services).
+    duplicate_key = models.CharField(
+        _("duplicate guard"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     # When the case ended (rejected, withdrawn, or its repair order finished): the personal
     # link works for LINK_DAYS_AFTER_END more days.
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)

@@ -58,6 +58,13 @@ def parse(raw: str) -> Readings | None:
     )
 
 
+def email_identity(email: str) -> str:
+    """One mailbox however it is spelled: any case, and `name+anything@` as `name@` (the
+    sub-address every big provider delivers to the same box). For counting, not sending."""
+    local, _at, domain = email.strip().lower().rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}" if local else email.strip().lower()
+
+
 def is_email(text: str) -> bool:
     return bool(_EMAIL.fullmatch(text))
 

@@ -6,6 +6,7 @@ calls `approve_claim` here; the order's final state closes the claim through `cl
 """
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -65,6 +66,32 @@ def record_status_event(
     )
 
 
+# Identical claims sent within one slot of this many seconds are one claim.
+DUPLICATE_SLOT_SECONDS = 600
+
+
+class DuplicateClaim(Exception):  # noqa: N818 - a state of the world, not a bug
+    """This claim was already filed a moment ago: `number` is the one saved."""
+
+    def __init__(self, number: str):
+        super().__init__(number)
+        self.number = number
+
+
+def duplicate_key(*, data: dict, submitted_at: datetime.datetime) -> str:
+    """Who, what and when (the 10-minute slot): parallel identical POSTs share it, so the
+    database's unique index lets only one of them in, whatever the cache knows."""
+    parts = [
+        search.email_identity(data["email"]),
+        str(data["phone"]),
+        data["serial_number"].strip().upper(),
+        data["purchase_date"].isoformat(),
+        data["fault_description"].strip(),
+        str(int(submitted_at.timestamp()) // DUPLICATE_SLOT_SECONDS),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
 def submit_claim(*, data: dict, receipt=None, language: str = "ru", policy=None) -> Claim:
     """Save a customer's claim with its preliminary verdict and queue its e-mails.
 
@@ -75,6 +102,7 @@ def submit_claim(*, data: dict, receipt=None, language: str = "ru", policy=None)
     submitted_at = timezone.now()
     today = timezone.localdate(submitted_at)
     assessment = warranty.assess(data["purchase_date"], today, policy)
+    guard = duplicate_key(data=data, submitted_at=submitted_at)
     for _attempt in range(CLAIM_NUMBER_ATTEMPTS):
         claim = Claim(
             **data,
@@ -83,6 +111,7 @@ def submit_claim(*, data: dict, receipt=None, language: str = "ru", policy=None)
             language=language,
             submitted_at=submitted_at,
             response_due_date=today + datetime.timedelta(days=policy.response_days),
+            duplicate_key=guard,
         )
         if receipt is not None:
             claim.receipt = receipt
@@ -100,6 +129,9 @@ def submit_claim(*, data: dict, receipt=None, language: str = "ru", policy=None)
                 emails.queue_staff_email(claim=claim, event="staff_new_claim", status_event=event)
             return claim
         except IntegrityError:
+            earlier = Claim.objects.filter(duplicate_key=guard).only("number").first()
+            if earlier is not None:
+                raise DuplicateClaim(earlier.number) from None
             if not Claim.objects.filter(number=claim.number).exists():
                 raise
     raise RuntimeError("Could not draw a free claim number")

@@ -90,6 +90,17 @@ def _check_pdf(upload) -> None:
         )
 
 
+# What one check may cost is bounded per format (docs/benchmarks.md, bench/bench_uploads.py):
+# a JPEG is decoded at 1/8 scale and a PNG only has its chunks and checksums read, so both
+# stay cheap up to MAX_IMAGE_PIXELS; WebP and HEIF can only be decoded whole, so they get
+# the size a receipt photo or screenshot needs (a 24 MP phone photo, a 4K screenshot).
+FULL_DECODE_MAX_PIXELS = {WEBP: 16_800_000, HEIF: 24_500_000}
+
+
+def _pixel_cap(kind: str) -> int:
+    return FULL_DECODE_MAX_PIXELS.get(kind, MAX_IMAGE_PIXELS)
+
+
 def _check_image(upload, kind: str) -> None:
     unreadable = ValidationError(
         _("The image could not be read: it may be damaged. Take the photo again or send a PDF."),
@@ -101,20 +112,26 @@ def _check_image(upload, kind: str) -> None:
             "Send a smaller photo or a screenshot."
         ),
         code="too_many_pixels",
-        params={"megapixels": MAX_IMAGE_PIXELS // 1_000_000},
+        params={"megapixels": _pixel_cap(kind) // 1_000_000},
     )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Opening reads the header only: the size is known before any pixel is decoded.
             with Image.open(upload) as image:
                 if image.format not in PILLOW_FORMATS[kind]:
                     raise unreadable
                 width, height = image.size
-                if width * height > MAX_IMAGE_PIXELS:
+                if width * height > _pixel_cap(kind):
                     raise too_big
-                # JPEG decodes at 1/8 scale here: enough to prove the data is an image, cheaply.
-                image.draft("RGB", (max(width // 8, 1), max(height // 8, 1)))
-                image.load()
+                if kind == PNG:
+                    # Every chunk and its checksum, without inflating the pixels: a cut or
+                    # altered file fails here, and a 60 MP PNG costs no 240 MB to check.
+                    image.verify()
+                else:
+                    # JPEG decodes at 1/8 scale here: enough to prove the data is an image.
+                    image.draft("RGB", (max(width // 8, 1), max(height // 8, 1)))
+                    image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise too_big from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as error:

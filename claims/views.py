@@ -12,14 +12,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_fsm import TransitionNotAllowed
 
-from claims import links, selectors, services, signing, submissions
+from claims import links, search, selectors, services, signing, submissions
 from claims.files import private_file_response
 from claims.forms import ClaimForm, SupplementForm
 from claims.models import Claim, ClaimAttachment, ClaimStatus
-from dreame_service.ratelimit import client_address, is_limited
+from dreame_service.ratelimit import client_address, is_limited, limited_before_body
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ SUBMITS_PER_CONTACT = 5
 SUPPLEMENTS_PER_ADDRESS = 20
 
 
-@require_GET
+@require_safe
 def warranty_page(request):
     return render(request, "claims/warranty.html", {"policy": services.get_policy()})
 
@@ -40,11 +40,12 @@ def warranty_page(request):
 # --- The claim form ------------------------------------------------------------------
 
 
+@limited_before_body(scope="claim-address", limit=SUBMITS_PER_ADDRESS, window_seconds=HOUR)
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def claim_new(request):
     products = selectors.active_product_models()
-    if request.method == "GET":
+    if request.method != "POST":
         form = ClaimForm(products=products, initial={"form_token": uuid.uuid4().hex})
         return _form_page(request, form)
 
@@ -65,7 +66,7 @@ def claim_new(request):
 
     data = form.claim_data()
     # Both limits count this hit, so neither a new e-mail nor a new phone gets around them.
-    by_email = _contact_limited("claim-email", data["email"].lower())
+    by_email = _contact_limited("claim-email", search.email_identity(data["email"]))
     by_phone = _contact_limited("claim-phone", str(data["phone"]))
     if by_email or by_phone:
         return _limited_page(request, products)
@@ -89,6 +90,10 @@ def claim_new(request):
         claim = services.submit_claim(
             data=data, receipt=form.cleaned_data["receipt"], language=translation.get_language()
         )
+    except services.DuplicateClaim as duplicate:
+        # The same claim, sent in parallel a moment ago: the customer gets that one.
+        submissions.forget(token=token)
+        return redirect(_confirmation_path(duplicate.number))
     except Exception:
         submissions.forget(token=token)
         raise
@@ -121,7 +126,7 @@ def _confirmation_path(number: str) -> str:
 
 
 @never_cache
-@require_GET
+@require_safe
 def claim_confirmation(request, token):
     try:
         number = signing.unsign_confirmation_token(token)
@@ -145,7 +150,7 @@ def claim_confirmation(request, token):
     )
 
 
-@require_GET
+@require_safe
 def claim_received(request):
     return render(request, "claims/claim_received.html")
 
@@ -153,8 +158,9 @@ def claim_received(request):
 # --- Supplement through the e-mailed link ---------------------------------------------
 
 
+@limited_before_body(scope="claim-supplement", limit=SUPPLEMENTS_PER_ADDRESS, window_seconds=HOUR)
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def claim_supplement(request, token):
     try:
         number = signing.unsign_supplement_token(token)
@@ -176,7 +182,7 @@ def claim_supplement(request, token):
     if claim.status != ClaimStatus.NEEDS_INFO:
         return _no_info_needed(request, claim)
 
-    if request.method == "GET":
+    if request.method != "POST":
         form = SupplementForm()
     else:
         if is_limited(
@@ -205,7 +211,7 @@ def claim_supplement(request, token):
     return render(request, "claims/supplement_form.html", {"form": form, "claim": claim})
 
 
-@require_GET
+@require_safe
 def supplement_done(request):
     return render(request, "claims/supplement_done.html")
 
@@ -249,7 +255,7 @@ def csrf_failure(request, reason=""):
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def claim_receipt(request, pk):
     """A claim's receipt for staff. Never a public URL."""
     _require_claim_viewer(request)
@@ -261,7 +267,7 @@ def claim_receipt(request, pk):
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def claim_attachment(request, pk):
     """A file the customer added through the supplement link, for staff."""
     _require_claim_viewer(request)

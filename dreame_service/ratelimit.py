@@ -1,13 +1,16 @@
 """Per-client rate limits kept in the default cache (Redis in production).
 
 A fixed window per (scope, client): the key carries the window's index, so it resets by
-itself when the window ends. When the store is unreachable the limit fails open and logs
-it: a customer must never be refused because Redis is down.
+itself when the window ends. When the store is unreachable, each process counts in its own
+memory instead (`LocalCounts`), so the limits hold per process rather than switching off;
+the store is tried again after a few seconds, and the outage is logged once a minute, not
+per request. docs/security.md gives the arithmetic of that degraded mode.
 """
 
 import functools
 import ipaddress
 import logging
+import threading
 import time
 from dataclasses import dataclass
 
@@ -86,6 +89,71 @@ def _count_in_cache(cache, cache_key: str, ttl: int) -> int:
         return 1
 
 
+class LocalCounts:
+    """The counts of one process while the shared store is down: the same fixed windows,
+    kept in a dict. Bounded: past MAX_KEYS the ended windows go, and if a flood of new
+    clients still fills it, the counts start over (logged) rather than the memory growing."""
+
+    MAX_KEYS = 50_000
+
+    def __init__(self):
+        self._counts: dict[str, tuple[int, float]] = {}  # key -> (count, window end)
+        self._lock = threading.Lock()
+
+    def hit(self, cache_key: str, *, window_end: float, now: float) -> int:
+        with self._lock:
+            count, _end = self._counts.get(cache_key, (0, window_end))
+            count += 1
+            self._counts[cache_key] = (count, window_end)
+            if len(self._counts) > self.MAX_KEYS:
+                self._prune(now)
+            return count
+
+    def _prune(self, now: float) -> None:
+        self._counts = {key: v for key, v in self._counts.items() if v[1] > now}
+        if len(self._counts) > self.MAX_KEYS:
+            logger.warning(
+                "Local rate-limit counts full (%d clients); starting over", self.MAX_KEYS
+            )
+            self._counts.clear()
+
+    def count(self, cache_key: str) -> int:
+        with self._lock:
+            return self._counts.get(cache_key, (0, 0.0))[0]
+
+    def forget(self, cache_key: str) -> None:
+        with self._lock:
+            self._counts.pop(cache_key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+
+_local_counts = LocalCounts()
+# After a failure the store is left alone this long: a dead Redis must not cost every
+# request a connection attempt.
+STORE_RETRY_SECONDS = 5.0
+STORE_DOWN_LOG_SECONDS = 60.0
+_store = {"down_until": 0.0, "logged_at": float("-inf")}
+
+
+def forget_local_state() -> None:
+    """Drop this process's own counts and its memory of an outage (tests, between cases)."""
+    _local_counts.clear()
+    _store.update(down_until=0.0, logged_at=float("-inf"))
+
+
+def _store_failed(error: Exception, *, now: float) -> None:
+    _store["down_until"] = now + STORE_RETRY_SECONDS
+    if now - _store["logged_at"] >= STORE_DOWN_LOG_SECONDS:
+        _store["logged_at"] = now
+        logger.warning(
+            "Rate limit store unreachable (%s); counting in this process's memory meanwhile",
+            type(error).__name__,
+        )
+
+
 def hit(
     *, scope: str, key: str, limit: int, window_seconds: int, read: str | None = None
 ) -> LimitState:
@@ -94,21 +162,60 @@ def hit(
     `read` names a cache entry the request will need next; on Redis it is read in the
     same round trip as the count (`LimitState.cached`).
     """
-    index, retry_after = _window(window_seconds, time.time())
+    now = time.time()
+    index, retry_after = _window(window_seconds, now)
     cache_key = _cache_key(scope, key, index)
     ttl = window_seconds + 1
     cache = caches["default"]
     cached = None
-    try:
-        if isinstance(cache, RedisCache):
-            count, cached = cache.count_and_get(cache_key, ttl=ttl, read_key=read)
-        else:
-            count = _count_in_cache(cache, cache_key, ttl)
-            cached = cache.get(read) if read is not None else None
-    except Exception:
-        logger.warning("Rate limit store unreachable; letting %s through", scope, exc_info=True)
-        return LimitState(is_limited=False, count=0, retry_after=0)
+    count = None
+    if time.monotonic() >= _store["down_until"]:
+        try:
+            if isinstance(cache, RedisCache):
+                count, cached = cache.count_and_get(cache_key, ttl=ttl, read_key=read)
+            else:
+                count = _count_in_cache(cache, cache_key, ttl)
+                cached = cache.get(read) if read is not None else None
+        except Exception as error:
+            _store_failed(error, now=time.monotonic())
+    if count is None:
+        window_end = (index + 1) * window_seconds
+        count = _local_counts.hit(cache_key, window_end=window_end, now=now)
     return LimitState(is_limited=count > limit, count=count, retry_after=retry_after, cached=cached)
+
+
+def peek(*, scope: str, key: str, window_seconds: int) -> LimitState:
+    """The client's count in the current window, without counting this request."""
+    now = time.time()
+    index, retry_after = _window(window_seconds, now)
+    cache_key = _cache_key(scope, key, index)
+    count = None
+    if time.monotonic() >= _store["down_until"]:
+        try:
+            count = caches["default"].get(cache_key)
+        except Exception as error:
+            _store_failed(error, now=time.monotonic())
+    if count is None:
+        count = _local_counts.count(cache_key)
+    return LimitState(is_limited=False, count=int(count or 0), retry_after=retry_after)
+
+
+@dataclass(frozen=True)
+class BodyGuard:
+    scope: str
+    limit: int
+    window_seconds: int
+
+
+def limited_before_body(*, scope: str, limit: int, window_seconds: int):
+    """Mark a view whose POSTs count against `scope`: a client already at the limit is
+    refused by dreame_service.middleware.BodyGuardMiddleware before its body is read."""
+
+    def mark(view):
+        view.limit_before_body = BodyGuard(scope, limit, window_seconds)
+        return view
+
+    return mark
 
 
 def is_limited(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
@@ -119,7 +226,9 @@ def is_limited(*, scope: str, key: str, limit: int, window_seconds: int) -> bool
 def reset(*, scope: str, key: str, window_seconds: int) -> None:
     """Forget the current window's count for `key` (tests; support unblocking a client)."""
     index, _retry_after = _window(window_seconds, time.time())
+    cache_key = _cache_key(scope, key, index)
+    _local_counts.forget(cache_key)
     try:
-        caches["default"].delete(_cache_key(scope, key, index))
+        caches["default"].delete(cache_key)
     except Exception:
         logger.warning("Rate limit store unreachable; nothing to reset", exc_info=True)

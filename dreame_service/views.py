@@ -1,11 +1,14 @@
 import logging
+import os
+from pathlib import Path
 
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.i18n import set_language as django_set_language
 
 from dreame_service.celery import app as celery_app
@@ -13,7 +16,7 @@ from dreame_service.celery import app as celery_app
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "home.html")
 
@@ -26,10 +29,10 @@ set_language = csrf_exempt(django_set_language)
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
-    """Database and broker health for the load balancer; no data."""
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    """Database, broker and file storage health for the load balancer; no data."""
+    checks = {"database": _database_ok(), "broker": _broker_ok(), "storage": _storage_ok()}
     status = 200 if all(checks.values()) else 503
     return JsonResponse(
         {name: "ok" if ok else "down" for name, ok in checks.items()}, status=status
@@ -55,4 +58,23 @@ def _broker_ok() -> bool:
         return True
     except Exception:
         logger.exception("Health check: broker unreachable")
+        return False
+
+
+def _storage_ok() -> bool:
+    """The private files' store answers: the bucket (one HEAD request) or the folder."""
+    storage = default_storage
+    try:
+        if isinstance(storage, FileSystemStorage):
+            # Made on the first upload anyway; a folder that cannot be made or written is down.
+            location = Path(storage.location)
+            location.mkdir(parents=True, exist_ok=True)
+            return os.access(location, os.R_OK | os.W_OK | os.X_OK)
+        if hasattr(storage, "bucket_name"):  # S3: the bucket is there and ours to read
+            storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
+        else:
+            storage.exists("healthz-probe")  # a missing object is fine; no answer is not
+        return True
+    except Exception:
+        logger.exception("Health check: file storage unreachable")
         return False

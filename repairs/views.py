@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from dreame_service import ratelimit
 from repairs import public_status, selectors
@@ -16,13 +16,13 @@ RATE_LIMIT_SCOPE = "repair-status"
 TEMPLATE = "repairs/repair_status.html"
 
 
-@require_GET
+@require_safe
 def partners(request):
     centers = selectors.active_service_centers()
     return render(request, "repairs/partners.html", {"service_centers": centers})
 
 
-@require_GET
+@require_safe
 @never_cache
 def repair_status(request):
     """The stub's lookup. The same URL answers JSON to `Accept: application/json`."""
@@ -32,7 +32,7 @@ def repair_status(request):
     return response
 
 
-@require_GET
+@require_safe
 @never_cache
 def repair_status_api(request):
     """The stable JSON alias for the call center's phone system."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from claims.tests.test_views import s3_endpoint  # noqa: F401 - moto's S3 on loopback
 from dreame_service.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +46,8 @@ def test_it_answers_ok_for_database_and_broker(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert "no-cache" in response["Cache-Control"]
-    # Exactly these two keys: the endpoint is public and never shows data.
-    assert response.json() == {"database": "ok", "broker": "ok"}
+    # Exactly these keys: the endpoint is public and never shows data.
+    assert response.json() == {"database": "ok", "broker": "ok", "storage": "ok"}
 
 
 @pytest.mark.django_db
@@ -57,7 +58,7 @@ def test_it_checks_the_real_redis_broker(client, redis_url):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "broker": "ok"}
+    assert response.json() == {"database": "ok", "broker": "ok", "storage": "ok"}
 
 
 @pytest.mark.django_db
@@ -65,7 +66,7 @@ def test_it_answers_503_when_the_broker_is_down(client, broker_at_closed_port):
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"database": "ok", "broker": "down"}
+    assert response.json() == {"database": "ok", "broker": "down", "storage": "ok"}
 
 
 def test_it_refuses_writes(client):
@@ -111,4 +112,35 @@ def test_it_answers_503_in_a_process_whose_database_and_redis_are_gone(tmp_path)
 
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout.strip().splitlines()[-1])
-    assert answer == {"status": 503, "body": {"database": "down", "broker": "down"}}
+    assert answer["status"] == 503
+    assert (answer["body"]["database"], answer["body"]["broker"]) == ("down", "down")
+
+
+@pytest.mark.django_db
+def test_it_answers_503_when_the_private_folder_cannot_be_used(client, settings, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("the folder's place is taken by a file")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(blocker / "media")},
+        },
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["storage"] == "down"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("s3_endpoint")
+def test_it_checks_the_s3_bucket(client, settings):
+    assert client.get("/healthz").json()["storage"] == "ok"
+    default = settings.STORAGES["default"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**default, "OPTIONS": {**default["OPTIONS"], "bucket_name": "no-such-bucket"}},
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["storage"] == "down"

@@ -116,3 +116,37 @@ def test_it_refuses_a_file_over_the_size_limit(settings):
 
 def test_it_refuses_an_empty_file():
     assert error_code(b"") == "empty"
+
+
+def _one_colour_png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("1", (width, height)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_59_mp_png_is_checked_without_decoding_its_pixels(monkeypatch):
+    # The review's case: 59.98 MP in a small file, accepted, which used to mean a full decode.
+    content = _one_colour_png(7745, 7744)
+    decoded = []
+    monkeypatch.setattr(Image.Image, "load", lambda self: decoded.append(self) or None)
+    accepted = uploads.validate_receipt(upload(content, name="scan.png"))
+    assert accepted.name.endswith(".png")
+    assert decoded == []  # only chunks and checksums were read
+
+
+def test_a_png_with_a_broken_checksum_is_refused():
+    content = bytearray(image_bytes("PNG", size=(200, 100)))
+    idat = content.index(b"IDAT")
+    content[idat + 10] ^= 0xFF  # one flipped byte inside the pixel data
+    assert error_code(bytes(content), name="x.png") == "bad_image"
+
+
+@pytest.mark.parametrize(("fmt", "size"), [("WEBP", (4200, 4100)), ("HEIF", (5000, 5000))])
+def test_formats_decoded_whole_have_the_lower_cap(fmt, size):
+    with pytest.raises(ValidationError) as caught:
+        uploads.validate_receipt(upload(image_bytes(fmt, size=size)))
+    assert caught.value.code == "too_many_pixels"
+    assert (
+        caught.value.params["megapixels"]
+        == uploads.FULL_DECODE_MAX_PIXELS[uploads.sniff_kind(image_bytes(fmt)[:16])] // 1_000_000
+    )

@@ -16,10 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_fsm import TransitionNotAllowed
 
-from claims import links
+from claims import links, search
 from claims import services as claim_services
 from claims.files import private_file_response
 from claims.forms import SupplementForm
@@ -128,7 +128,7 @@ def write(view):
     return wrapper
 
 
-@require_GET
+@require_safe
 @personal
 def my_page(request, claim):
     return _render(request, claim)
@@ -216,7 +216,7 @@ def supplement(request, claim):
     return _back(claim)
 
 
-@require_GET
+@require_safe
 @personal
 def act_pdf(request, claim):
     """The customer's copy of the intake act."""
@@ -240,10 +240,10 @@ def act_pdf(request, claim):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def ask_for_link(request):
     """The same answer whether or not a claim matched: a redirect to one "sent" page."""
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "repairs/my_repair/ask_link.html", {"form": LinkRequestForm()})
     if is_limited(
         scope="my-link-address",
@@ -262,7 +262,8 @@ def ask_for_link(request):
     contact = form.cleaned_data["contact"]
     # Hashed: the cache holds no personal data. Over the limit, nothing more is sent, but
     # the answer stays the same: it must not tell whether the contact is known.
-    contact_key = hashlib.sha256(contact.lower().encode()).hexdigest()[:32]
+    identity = search.email_identity(contact) if search.is_email(contact) else contact
+    contact_key = hashlib.sha256(identity.encode()).hexdigest()[:32]
     if not is_limited(
         scope="my-link-contact",
         key=contact_key,
@@ -273,6 +274,6 @@ def ask_for_link(request):
     return redirect("my:link_sent")
 
 
-@require_GET
+@require_safe
 def link_sent(request):
     return render(request, "repairs/my_repair/link_sent.html")

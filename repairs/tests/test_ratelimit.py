@@ -1,5 +1,6 @@
 """The per-client limit: counts in the cache (locmem or the real Redis), resets, fails open."""
 
+import time
 import uuid
 
 import pytest
@@ -72,7 +73,9 @@ def test_the_redis_counter_expires_by_itself(real_redis, clock):
     cache.delete(f"rl:t-exp:203.0.113.1:{index}")
 
 
-def test_an_unreachable_store_lets_the_customer_through(settings):
+@pytest.fixture
+def dead_redis(settings):
+    """Redis configured but not answering; the limiter's own memory starts empty."""
     settings.CACHES = {
         **settings.CACHES,
         "default": {
@@ -81,8 +84,62 @@ def test_an_unreachable_store_lets_the_customer_through(settings):
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         },
     }
-    verdict = ratelimit.hit(scope="t", key="1.2.3.4", limit=0, window_seconds=60)
-    assert verdict.is_limited is False
+    ratelimit.forget_local_state()
+    yield
+    ratelimit.forget_local_state()
+
+
+def test_with_the_store_down_the_limit_holds_in_the_process(dead_redis, caplog):
+    key = f"198.51.100.9-{uuid.uuid4()}"
+    verdicts = _hits(31, scope="t-down", key=key, limit=30, window_seconds=600)
+    assert [v.is_limited for v in verdicts] == [False] * 30 + [True]
+    assert not ratelimit.is_limited(
+        scope="t-down", key="198.51.100.10", limit=30, window_seconds=600
+    )
+    # Said once, not per request.
+    warnings = [r for r in caplog.records if "unreachable" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+def test_with_the_store_down_only_the_first_hit_waits_for_it(dead_redis, monkeypatch):
+    attempts = []
+    real_count = ratelimit._count_in_cache
+
+    def counting(*args, **kwargs):
+        attempts.append(1)
+        return real_count(*args, **kwargs)
+
+    monkeypatch.setattr(ratelimit, "_count_in_cache", counting)
+    started = time.monotonic()
+    _hits(20, scope="t-down", key="203.0.113.20", limit=30, window_seconds=600)
+    # One connection attempt (0.2 s at most), then five seconds of counting locally.
+    assert len(attempts) == 1
+    assert time.monotonic() - started < 1.0
+
+
+def test_the_local_counts_start_a_new_window_like_the_store(dead_redis, clock):
+    for _ in range(3):
+        ratelimit.hit(scope="t-down", key="203.0.113.21", limit=3, window_seconds=60)
+    assert ratelimit.is_limited(scope="t-down", key="203.0.113.21", limit=3, window_seconds=60)
+    clock["t"] += 60
+    assert not ratelimit.is_limited(scope="t-down", key="203.0.113.21", limit=3, window_seconds=60)
+
+
+def test_the_local_counts_stay_bounded(monkeypatch):
+    counts = ratelimit.LocalCounts()
+    monkeypatch.setattr(ratelimit.LocalCounts, "MAX_KEYS", 100)
+    for n in range(250):
+        counts.hit(f"k{n}", window_end=2_000.0, now=1_000.0)
+    assert len(counts._counts) <= 100
+
+
+@pytest.mark.django_db
+def test_the_status_lookup_limit_holds_with_redis_down(client, dead_redis, settings):
+    settings.REPAIR_STATUS_RATE_LIMIT = 30
+    query = {"order_number": "7KQ2M-9XW4D", "intake_date": "2026-01-15"}
+    codes = [client.get(URL, query).status_code for _ in range(31)]
+    assert codes[:30] == [404] * 30
+    assert codes[30] == 429
 
 
 # --- Who the client is ------------------------------------------------------------------

@@ -10,7 +10,14 @@ from playwright.sync_api import expect
 
 from claims import services as claim_services
 from claims.tests.factories import ClaimFactory
-from conftest import CHROMIUM, assert_no_horizontal_scroll, axe_violations, require, save_screenshot
+from conftest import (
+    CHROMIUM,
+    assert_no_horizontal_scroll,
+    axe_violations,
+    require,
+    save_screenshot,
+    watch_csp,
+)
 from notifications.models import Notification
 from repairs.models import OrderStatus, QuoteConsent, RepairOrder, ServiceRating
 from repairs.tests.factories import SupportUserFactory, TechnicianFactory, advance_order, make_order
@@ -30,6 +37,7 @@ def _phone(browser, *, javascript: bool = True):
         locale="ru-RU",
         java_script_enabled=javascript,
     )
+    watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
     return context, page
