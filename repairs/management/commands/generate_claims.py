@@ -21,7 +21,14 @@ from django.utils import timezone
 
 from claims import claim_numbers, warranty
 from claims.forms import REGIONS
-from claims.models import Claim, ClaimStatus, ProductModel, StatusEvent, WarrantyPolicy
+from claims.models import (
+    ENDED_STATES,
+    Claim,
+    ClaimStatus,
+    ProductModel,
+    StatusEvent,
+    WarrantyPolicy,
+)
 from claims.reference_data import PRODUCTS
 
 BATCH = 2000
@@ -251,7 +258,12 @@ class _ClaimMaker:
             submitted_at=submitted_at,
             response_due_date=submitted_date + datetime.timedelta(days=self.policy.response_days),
             updated_at=submitted_at,
+            # Decided a little after submission (the history row says when; see _events).
+            ended_at=self._decided_at(submitted_at) if status in ENDED_STATES else None,
         )
+
+    def _decided_at(self, submitted_at: datetime.datetime) -> datetime.datetime:
+        return min(submitted_at + datetime.timedelta(days=self.rng.uniform(0.1, 2)), self.now)
 
     def _number(self) -> str:
         while (number := claim_numbers.generate(randbits=self.rng.getrandbits)) in self.taken:
@@ -284,7 +296,7 @@ class _ClaimMaker:
         }.get(claim.status)
         if step:
             transition, note, by = step
-            decided_at = claim.submitted_at + datetime.timedelta(days=self.rng.uniform(0.1, 2))
+            decided_at = claim.ended_at or self._decided_at(claim.submitted_at)
             events.append(
                 StatusEvent(
                     claim=claim,
@@ -292,7 +304,7 @@ class _ClaimMaker:
                     from_status=submitted,
                     to_status=claim.status,
                     by=by,
-                    created_at=min(decided_at, self.now),
+                    created_at=decided_at,
                     public_note=note,
                 )
             )

@@ -239,6 +239,10 @@ class _Maker:
             submitted_at=plan.submitted_at,
             response_due_date=submitted_date + datetime.timedelta(days=10),
             updated_at=plan.opened_at,
+            # A final order closed its claim at its last move: the personal link's clock.
+            ended_at=(plan.times[-1] if plan.times else plan.opened_at)
+            if plan.status in FINAL_STATES
+            else None,
         )
 
     def _serial(self) -> str:
