@@ -49,8 +49,11 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT") or 30)
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 5)
 # Recycle workers now and then, so a slow leak never grows without bound; the jitter keeps
-# them from all restarting at once.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 10_000)
+# them from all restarting at once. Rarely, though: a recycled worker's kept-alive
+# connections reconnect to the others and stay there, and the new one starts with cold
+# templates and connections. At 10,000 a worker under full load recycled every 20 seconds;
+# at 100,000 it is minutes under full load and about a day at the portal's traffic.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 100_000)
 max_requests_jitter = max_requests // 10
 # The heartbeat touches a file every second; on a disk-backed /tmp that can stall a worker.
 if os.path.isdir("/dev/shm"):

@@ -3,19 +3,22 @@
 A script, not a test. Needs PostgreSQL and Redis on 127.0.0.1 and Debian's `wrk`
 (apt-get install -y wrk). Run from the project root:
 
-    .venv/bin/python bench/bench_status.py [--seconds 10] [--rounds 3] [--redis-db 14]
+    .venv/bin/python bench/bench_status.py [--seconds 3] [--rounds 15] [--workers N] [--threads N]
 
 It makes a throw-away database `dreame_bench_status`, seeds one order through the services,
-starts gunicorn with the production settings plus a bare view (bench/status_settings.py,
-never the site's URLconf) and TRUST_PROXY_HEADERS=1, then runs wrk against three URLs in
-alternating rounds: the bare view (one primary-key query, a tiny template), the status page
-(HTML) and the JSON API. Every request carries a different X-Forwarded-For, so the rate
-limiter is paid on every lookup but never trips. Prints a Markdown table.
+starts gunicorn with the project's configuration (`-c gunicorn.conf.py`: worker class,
+workers, threads, access log as in production) and the production settings plus a bare view
+(bench/status_settings.py, never the site's URLconf) and TRUST_PROXY_HEADERS=1, then runs
+wrk against three URLs in alternating rounds: the bare view (one primary-key query, a tiny
+template), the status page (HTML) and the JSON API. Every request carries a different
+X-Forwarded-For, so the rate limiter is paid on every lookup but never trips. Prints a
+Markdown table.
 """
 
 import argparse
 import os
 import re
+import runpy
 import secrets
 import shutil
 import signal
@@ -102,8 +105,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    # Unset: gunicorn.conf.py's defaults (WEB_CONCURRENCY, GUNICORN_THREADS).
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--threads", type=int)
     parser.add_argument("--redis-db", type=int, default=14)
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -121,7 +125,12 @@ def main():
         "CONN_MAX_AGE": "600",
         "LOG_LEVEL": "ERROR",
         "PYTHONPATH": str(ROOT),
+        "GUNICORN_BIND": f"127.0.0.1:{PORT}",
     }
+    if args.workers:
+        env["WEB_CONCURRENCY"] = str(args.workers)
+    if args.threads:
+        env["GUNICORN_THREADS"] = str(args.threads)
     run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], env)
     run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], env)
     run(["redis-cli", "-n", str(args.redis_db), "flushdb"], env, stdout=subprocess.DEVNULL)
@@ -129,19 +138,14 @@ def main():
     seeded = run([PY, "manage.py", "shell", "-c", SEED], env, capture_output=True, text=True)
     number, intake_date, center_pk = re.search(r"SEED (\S+) (\S+) (\d+)", seeded.stdout).groups()
 
-    gunicorn_cmd = [
-        GUNICORN,
-        "dreame_service.wsgi:application",
-        "-b",
-        f"127.0.0.1:{PORT}",
-        "-k",
-        "gthread",
-        "-w",
-        str(args.workers),
-        "--threads",
-        str(args.threads),
-    ]
-    server = subprocess.Popen(gunicorn_cmd, env=env, cwd=ROOT, start_new_session=True)
+    config = _gunicorn_config(env)
+    server = subprocess.Popen(
+        [GUNICORN, "-c", "gunicorn.conf.py"],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,  # the access log: written as in production, not shown
+    )
     base = f"http://127.0.0.1:{PORT}"
     targets = {
         "bare view (1 pk query, tiny template)": (f"{base}/bench/bare/{center_pk}/", "text/html"),
@@ -191,7 +195,8 @@ def main():
 
     bare_name = next(iter(targets))
     print(
-        f"\ngunicorn -k gthread -w {args.workers} --threads {args.threads}; "
+        f"\ngunicorn -c gunicorn.conf.py ({config['worker_class']}, {config['workers']} workers "
+        f"x {config['threads']} threads); "
         f"wrk -t1 -c{args.connections} -d{args.seconds}s, {args.rounds} alternating rounds, "
         "a different X-Forwarded-For on every request\n"
     )
@@ -206,6 +211,17 @@ def main():
             f"| {name} | {statistics.median(values):.0f} | {min(values):.0f}–{max(values):.0f} "
             f"| {statistics.median(ratios):.0%} |"
         )
+
+
+def _gunicorn_config(env: dict) -> dict:
+    """The settings gunicorn.conf.py gives under `env`, for the report's header."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 if __name__ == "__main__":

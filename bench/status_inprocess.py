@@ -2,14 +2,19 @@
 
 A steadier companion to bench_status.py on a host whose speed drifts: no load generator
 and no scheduler between the two, just Django's WSGI handler called in a loop with the
-same middleware, PostgreSQL and Redis. Run bench_status.py first (it seeds the database
-`dreame_bench_status`), then from the project root:
+same middleware, PostgreSQL and Redis. The endpoints take turns in rounds, and each is
+compared with the bare view of its own round, as bench_status.py does. Run bench_status.py
+first (it seeds the database `dreame_bench_status`), then from the project root:
 
-    .venv/bin/python bench/status_inprocess.py [--requests 3000] [--redis-db 14]
+    .venv/bin/python bench/status_inprocess.py [--requests 300] [--rounds 15] [--redis-db 14]
+    .venv/bin/python bench/status_inprocess.py --profile      # where the time goes, per endpoint
 """
 
 import argparse
+import cProfile
 import os
+import pstats
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -19,8 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--requests", type=int, default=300, help="per endpoint and round")
+    parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--redis-db", type=int, default=14)
+    parser.add_argument(
+        "--profile", action="store_true", help="print cProfile's top functions instead"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.update(
@@ -67,19 +76,33 @@ def main():
         body = b"".join(handler(environ, lambda status, headers, *a: statuses.append(status)))
         assert statuses[0].startswith("200"), (url, statuses, body[:200])
 
-    results = {}
-    for name, url in targets.items():
-        for _ in range(200):  # warm-up: connections, templates, catalogs, the answer cache
+    for url in targets.values():  # warm-up: connections, templates, catalogs, the answer cache
+        for _ in range(200):
             call(url)
-        started = time.perf_counter()
-        for _ in range(args.requests):
-            call(url)
-        results[name] = (time.perf_counter() - started) / args.requests * 1000
+    if args.profile:
+        for name, url in targets.items():
+            profile = cProfile.Profile()
+            profile.runcall(lambda url=url: [call(url) for _ in range(args.requests * 5)])
+            print(f"\n## {name}\n")
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        return
+
+    results = {name: [] for name in targets}
+    for _round in range(args.rounds):
+        for name, url in targets.items():
+            started = time.perf_counter()
+            for _ in range(args.requests):
+                call(url)
+            results[name].append((time.perf_counter() - started) / args.requests * 1000)
     bare = results[next(iter(targets))]
-    print("| endpoint | ms per request | requests/s of one core | vs bare view |")
+    print(f"{args.rounds} alternating rounds of {args.requests} requests per endpoint\n")
+    print("| endpoint | median ms per request | requests/s of one core | vs bare view |")
     print("|---|---|---|---|")
-    for name, ms in results.items():
-        print(f"| {name} | {ms:.3f} | {1000 / ms:.0f} | {bare / ms:.0%} |")
+    for name, values in results.items():
+        ms = statistics.median(values)
+        # The bare view's time over this one's, round by round: the host's drift cancels out.
+        ratio = statistics.median(b / v for b, v in zip(bare, values, strict=True))
+        print(f"| {name} | {ms:.3f} | {1000 / ms:.0f} | {ratio:.0%} |")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ changes (`forget`, called by the repair services after commit). Misses are never
 a guesser must not be able to fill the cache. The cache failing only costs speed.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -22,13 +23,16 @@ from repairs.models import OrderStatus
 logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 300  # also bounds how stale "what happens next" or a center's phone can be
+# Part of the cache key: raised when the answer's shape changes (v2 added "expected_by"), so
+# a deploy never serves an answer cached by the code before it.
+ANSWER_VERSION = 2
 
 
 def cache_key(*, order_number: str | None, intake_date, language: str) -> str | None:
     """Where the answer is cached; None for input that can never be a hit."""
     if not (order_number and intake_date):
         return None
-    return f"repair-status:{order_number}:{intake_date.isoformat()}:{language}"
+    return f"repair-status:v{ANSWER_VERSION}:{order_number}:{intake_date.isoformat()}:{language}"
 
 
 def lookup(
@@ -78,6 +82,16 @@ def _quote_display(found: selectors.RepairStatus) -> str:
     return formats.format_kzt(found.quote_amount)
 
 
+def _expected_by(found: selectors.RepairStatus) -> datetime.date | None:
+    # The state and when it was entered change only with a move, which forgets the cached
+    # answer: the date is cached with the rest. The day is Almaty's (TIME_ZONE), as in the
+    # workbench's count of days in the state.
+    entered_on = timezone.localdate(
+        found.state_entered_at, timezone=timezone.get_default_timezone()
+    )
+    return status_text.expected_by(found.status, entered_on)
+
+
 def _timeline(found: selectors.RepairStatus) -> list[dict]:
     return [
         {
@@ -95,6 +109,7 @@ def _page_context(found: selectors.RepairStatus) -> dict:
         "result": found,
         "current_text": status_text.current_text(found.status),
         "next_text": status_text.next_text(found.status),
+        "expected_by": _expected_by(found),
         "quote": _quote_display(found),
         "timeline": _timeline(found),
     }
@@ -104,6 +119,7 @@ def _json_payload(found: selectors.RepairStatus) -> dict:
     """What the call center's phone system reads out; the same no-PII rule as the page."""
     quote = _quote_display(found)
     phone = found.service_center_phone
+    expected_by = _expected_by(found)
     return {
         "order_number": found.order_number,
         "intake_date": found.intake_date.isoformat(),
@@ -111,6 +127,7 @@ def _json_payload(found: selectors.RepairStatus) -> dict:
         "status": found.status,
         "status_text": status_text.current_text(found.status),
         "next_step": status_text.next_text(found.status),
+        "expected_by": expected_by.isoformat() if expected_by else None,
         "quote": {
             "amount": int(found.quote_amount),
             "currency": "KZT",

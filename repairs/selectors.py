@@ -31,8 +31,8 @@ NO_MATCH_DATE = datetime.date(1970, 1, 1)
 # Only what the public page shows: nothing here names or reaches the customer (no name,
 # phone, e-mail, address or serial number), no internal note, no author of an event.
 _STATUS_SQL = """
-SELECT o.order_number, o.intake_date, o.status, o.quote_amount, o.returned_at,
-       c.product_model, c.purchase_date, c.submitted_at,
+SELECT o.order_number, o.intake_date, o.status, o.state_entered_at, o.quote_amount,
+       o.returned_at, c.product_model, c.purchase_date, c.submitted_at,
        sc.name, sc.city, sc.phone,
        sh.carrier, sh.tracking_number, sh.created_at,
        (SELECT p.repair_months FROM claims_warrantypolicy p WHERE p.country = %s),
@@ -49,6 +49,7 @@ _STATUS_COLUMNS = (
     "order_number",
     "intake_date",
     "status",
+    "state_entered_at",
     "quote_amount",
     "returned_at",
     "claim__product_model",
@@ -67,6 +68,7 @@ _STATUS_COLUMNS = (
     "status_events__public_note",
 )
 _DATETIME_COLUMNS = (
+    "state_entered_at",
     "returned_at",
     "claim__submitted_at",
     "outbound__created_at",
@@ -94,6 +96,7 @@ class RepairStatus:
     order_number: str
     intake_date: datetime.date
     status: str
+    state_entered_at: datetime.datetime  # when the order entered `status`
     product_model: str
     quote_amount: Decimal | None
     service_center_name: str
@@ -147,6 +150,7 @@ def repair_status_for(
         order_number=order_numbers.display(first["order_number"]),
         intake_date=first["intake_date"],
         status=first["status"],
+        state_entered_at=first["state_entered_at"],
         product_model=first["claim__product_model"],
         quote_amount=first["quote_amount"],
         service_center_name=first["service_center__name"],
