@@ -19,6 +19,18 @@ class SupportAdminConfig(AdminConfig):
         from dreame_service.admin_site import restrict_axes_admin
 
         restrict_axes_admin()
+        _allow_long_upload_names()
+
+
+def _allow_long_upload_names() -> None:
+    """Django refuses a whole form (400, everything typed lost) when one part's headers
+    exceed 1 KB: a file name of 500 Cyrillic letters does. The module reads the limit at
+    each parse, so a larger one applies here; the name itself is then cut to 255 characters
+    by Django and replaced by a generated one on saving (claims.uploads)."""
+    from django.conf import settings
+    from django.http import multipartparser
+
+    multipartparser.MAX_TOTAL_HEADER_SIZE = settings.MULTIPART_PART_HEADERS_MAX_BYTES
 
 
 class AxesConfig(BaseAxesConfig):

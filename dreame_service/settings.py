@@ -224,6 +224,9 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # The largest request body, checked from Content-Length before anything reads it: a form
 # with one upload, plus room for its fields; the workbench's intake act carries 8 photos.
 REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=UPLOAD_MAX_BYTES + 1024 * 1024)
+# One multipart part's headers (its name and file name): Django's 1 KB refuses long file
+# names a phone's share sheet produces; 8 KB is gunicorn's limit for one HTTP header line.
+MULTIPART_PART_HEADERS_MAX_BYTES = 8 * 1024
 STAFF_REQUEST_MAX_BYTES = env.int(
     "STAFF_REQUEST_MAX_BYTES", default=8 * UPLOAD_MAX_BYTES + 2 * 1024 * 1024
 )

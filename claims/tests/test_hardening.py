@@ -113,3 +113,35 @@ def test_parallel_identical_claims_without_a_token_make_one(postgres_db):
     assert len(claims) == 1 and len(duplicates) == 2, outcomes
     assert {d.number for d in duplicates} == {claims[0].number}
     assert Claim.objects.filter(email=data["email"]).count() == 1
+
+
+def _multipart(fields: dict, *, file_field: str, file_name: str, content: bytes):
+    """A browser's multipart body, byte for byte (the test client would cut the name)."""
+    boundary = "----dreame-test-boundary"
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        )
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+        f'filename="{file_name}"\r\nContent-Type: image/jpeg\r\n\r\n'
+    )
+    body = "".join(parts).encode() + head.encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def test_a_1000_character_file_name_is_shortened_not_refused(client):
+    data = form_data(form_token="b" * 32)
+    receipt = data.pop("receipt")
+    body, content_type = _multipart(
+        {key: value for key, value in data.items() if value is not None},
+        file_field="receipt",
+        file_name="чек " * 250 + ".jpg",
+        content=receipt.read(),
+    )
+    assert len(body) > 2000
+    response = client.post(NEW, data=body, content_type=content_type)
+    assert response.status_code == 302, response.content.decode()[:500]
+    claim = Claim.objects.get()
+    assert len(claim.receipt.name) < 100  # a generated name, not the customer's
