@@ -40,8 +40,9 @@ def _locked_in(order: RepairOrder, status: str) -> RepairOrder:
 
 def hash_address(address: str) -> str:
     """The client's address as the consent keeps it: keyed, so it cannot be reversed by
-    trying every IPv4 address, yet the same address always gives the same value."""
-    return salted_hmac(ADDRESS_HASH_SALT, address).hexdigest()
+    trying every IPv4 address, yet the same address always gives the same value.
+    SHA-256 named explicitly: Django's default (SHA-1) is deprecated and will change."""
+    return salted_hmac(ADDRESS_HASH_SALT, address, algorithm="sha256").hexdigest()
 
 
 @transaction.atomic

@@ -84,6 +84,7 @@ def test_accepting_the_quote_starts_the_repair_records_consent_and_tells_the_cen
     assert consent.decision == "accepted" and consent.amount == 25000
     assert "25 000 ₸" in consent.wording and order.display_number in consent.wording
     assert consent.client_address_hash == hash_address("10.1.2.3")
+    assert len(consent.client_address_hash) == 64  # SHA-256, fits the column exactly
     assert "10.1.2.3" not in consent.client_address_hash
     assert consent.language == "ru"
     event = consent.status_event
