@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from dreame_service.bucket_origins import bucket_origins
 from dreame_service.mailers import SMTP_BACKEND, smtp_mailer
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -189,13 +190,20 @@ SUPPORT_PHONE = env.str("SUPPORT_PHONE", default="+7 727 355 00 00")
 
 # --- Files: receipts, photos, acts. Private: never a public URL. ------------------
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+# The browser loads staff's receipt and photo previews from here (the CSP's img-src).
+PRIVATE_FILE_ORIGINS = []
 if AWS_STORAGE_BUCKET_NAME:
+    _endpoint_url = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+    _region = env.str("AWS_S3_REGION_NAME", default="") or None
+    PRIVATE_FILE_ORIGINS = bucket_origins(
+        bucket=AWS_STORAGE_BUCKET_NAME, endpoint_url=_endpoint_url, region=_region
+    )
     _private_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
-            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "endpoint_url": _endpoint_url,
+            "region_name": _region,
             "access_key": env.str("AWS_ACCESS_KEY_ID", default=""),
             "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=""),
             "default_acl": "private",

@@ -40,3 +40,34 @@ def test_the_personal_page_keeps_its_own_referrer_policy(client):
     response = client.get(my_path(ClaimFactory()))
     assert response["Referrer-Policy"] == "strict-origin"
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    "endpoint_url, region",
+    [
+        ("http://127.0.0.1:9000", None),  # MinIO or moto on loopback
+        ("https://object.pscloud.io", "kz-ala-1"),  # a Kazakh provider's endpoint
+        (None, "eu-central-1"),  # AWS itself
+        (None, None),
+    ],
+)
+def test_the_csp_lets_staff_previews_load_from_the_bucket_and_nowhere_else(endpoint_url, region):
+    # The URL django-storages signs (no network: signing is local) is on an allowed origin.
+    from urllib.parse import urlsplit
+
+    from storages.backends.s3 import S3Storage
+
+    from dreame_service.bucket_origins import bucket_origins
+
+    storage = S3Storage(
+        bucket_name="dreame-private",
+        endpoint_url=endpoint_url,
+        region_name=region,
+        access_key="key",
+        secret_key="secret",
+        querystring_auth=True,
+    )
+    signed = urlsplit(storage.url("intake/2026/11/photo.jpg"))
+    origins = bucket_origins(bucket="dreame-private", endpoint_url=endpoint_url, region=region)
+    assert f"{signed.scheme}://{signed.netloc}" in origins
+    assert all("dreame-private" in origin or origin.endswith(signed.netloc) for origin in origins)
