@@ -304,7 +304,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *PRIVATE_FILE_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -366,10 +366,14 @@ OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="dreame.k
 REMINDER_NEEDS_INFO_DAYS = env.int("REMINDER_NEEDS_INFO_DAYS", default=7)
 REMINDER_AWAITING_SHIPMENT_DAYS = env.int("REMINDER_AWAITING_SHIPMENT_DAYS", default=14)
 REMINDER_AWAITING_APPROVAL_DAYS = env.int("REMINDER_AWAITING_APPROVAL_DAYS", default=7)
+# How often beat runs the sweeper and the reminders, in seconds (the end-to-end test
+# shortens both to see beat at work within seconds).
+OUTBOX_SWEEP_EVERY_SECONDS = env.float("OUTBOX_SWEEP_EVERY_SECONDS", default=60)
+REMINDERS_EVERY_SECONDS = env.float("REMINDERS_EVERY_SECONDS", default=3600)
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": 60.0},
-    "send-claim-reminders": {"task": "claims.send_reminders", "schedule": 3600.0},
-    "send-order-reminders": {"task": "repairs.send_reminders", "schedule": 3600.0},
+    "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": OUTBOX_SWEEP_EVERY_SECONDS},
+    "send-claim-reminders": {"task": "claims.send_reminders", "schedule": REMINDERS_EVERY_SECONDS},
+    "send-order-reminders": {"task": "repairs.send_reminders", "schedule": REMINDERS_EVERY_SECONDS},
 }
 
 # --- Repair status lookups ---
