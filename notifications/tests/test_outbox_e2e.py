@@ -12,11 +12,10 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from claims import services as claim_services
 from claims.models import Claim, WarrantyPolicy
@@ -28,6 +27,7 @@ from notifications.tasks import send_email_task
 from notifications.tests.smtp import SmtpSink, free_port
 from repairs import services as order_services
 from repairs.tests.factories import ServiceCenterFactory
+from tests import real_stack
 
 ROOT = Path(settings.BASE_DIR)
 pytestmark = [
@@ -36,12 +36,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 MAX_ATTEMPTS = 3
-
-
-def _test_database_url() -> str:
-    """The URL of pytest-django's test database (test_<name>), for other processes."""
-    source = urlparse(os.environ["DATABASE_URL"])
-    return urlunparse(source._replace(path="/" + connection.settings_dict["NAME"]))
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +54,7 @@ def worker(django_db_setup, django_db_blocker, smtp):
     queue = f"test-outbox-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": real_stack.test_database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "EMAIL_URL": smtp.url,
         "EMAIL_TIMEOUT": "2",
@@ -71,46 +65,24 @@ def worker(django_db_setup, django_db_blocker, smtp):
         "CONN_MAX_AGE": "0",
         "SECRET_KEY": "test-only-secret-key",
     }
-    log_path = ROOT / "var" / f"{queue}.log"
-    log_path.parent.mkdir(exist_ok=True)
-    log = open(log_path, "w+b")  # noqa: SIM115 - kept open for the worker's lifetime
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "celery"),
-            "-A",
-            "dreame_service",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=INFO",
-        ],
-        cwd=ROOT,
+    process = real_stack.celery(
+        queue,
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "-Q",
+        queue,
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--loglevel=INFO",
         env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while b"ready." not in log_path.read_bytes():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("the Celery worker did not start:\n" + log_path.read_text()[-3000:])
-        time.sleep(0.1)
+    ).wait_for_log("ready.")
     previous = celery_app.conf.task_default_queue, celery_app.conf.task_always_eager
     celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = queue, False
     yield process
     celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = previous
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
-    log_path.unlink(missing_ok=True)
+    process.stop()
 
 
 @pytest.fixture
@@ -193,7 +165,7 @@ def test_a_claim_is_saved_when_the_broker_is_down_and_the_sweeper_sends_it_once_
     )
     env = {
         **os.environ,
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": real_stack.test_database_url(),
         "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
         "SECRET_KEY": "test-only-secret-key",
         "DEBUG": "0",
