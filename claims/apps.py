@@ -16,4 +16,8 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("Claims")
 
     def ready(self):
+        from claims.emails import links_at_render
+        from notifications.services import add_render_time_context
+
         post_migrate.connect(_seed_reference_data, sender=self)
+        add_render_time_context(links_at_render)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from claims.links import my_url
+from claims.models import Claim
 from claims.signing import supplement_url
 from notifications.services import event_key, queue_email
 
@@ -28,8 +29,25 @@ def claim_context(claim) -> dict:
 
 
 def customer_context(claim) -> dict:
-    """What every e-mail to the customer shows: the claim, and their personal link."""
-    return {**claim_context(claim), "my_url": my_url(claim)}
+    """What every e-mail to the customer shows: the claim, and their personal link (made
+    when the e-mail is rendered, see `links_at_render`)."""
+    return {**claim_context(claim), "personal_link": True}
+
+
+def links_at_render(context: dict) -> dict:
+    """The claim's links an e-mail asks for, signed now: its outbox row keeps only the ask
+    (`personal_link`, `supplement_link`), so a copy of the database opens no case."""
+    if not (context.get("personal_link") or context.get("supplement_link")):
+        return {}
+    claim = Claim.objects.filter(number=context.get("claim_number")).first()
+    if claim is None:
+        return {}
+    links = {}
+    if context.get("personal_link"):
+        links["my_url"] = my_url(claim)
+    if context.get("supplement_link"):
+        links["supplement_url"] = supplement_url(claim)
+    return links
 
 
 def claim_event_key(*, claim, event: str, status_event_id: int) -> str:
@@ -44,7 +62,7 @@ def queue_claim_email(*, claim, event: str, status_event, extra_context=None) ->
     context["public_note"] = status_event.public_note
     if event in ("claim_info_requested", "claim_info_reminder"):
         context["public_note"] = status_event.public_note or claim.info_request
-        context["supplement_url"] = supplement_url(claim)
+        context["supplement_link"] = True
     if event == "claim_rejected":
         context["public_note"] = status_event.public_note or claim.rejection_reason
     context.update(extra_context or {})

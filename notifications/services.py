@@ -13,6 +13,7 @@ import logging
 import re
 import smtplib
 import socket
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -116,10 +117,29 @@ def message_id_for(notification: Notification) -> str:
     return f"<{digest[:32]}@{settings.OUTBOX_MESSAGE_ID_DOMAIN}>"
 
 
+# Functions an app registers (in its AppConfig.ready) to add what an e-mail shows but its
+# outbox row must not keep: links that open a customer's case. A copy of the database then
+# opens nothing, and an e-mail sent after a link was renewed carries the new one.
+_render_time_context: list[Callable[[dict], dict]] = []
+
+
+def add_render_time_context(function: Callable[[dict], dict]) -> None:
+    if function not in _render_time_context:
+        _render_time_context.append(function)
+
+
+def full_context(context: dict) -> dict:
+    """The stored snapshot plus what is made when the e-mail is rendered."""
+    context = dict(context)
+    for function in _render_time_context:
+        context.update(function(context))
+    return context
+
+
 def render_email(*, template: str, language: str, context: dict) -> tuple[str, str, str]:
     """Subject, plain-text body and HTML body of one e-mail, in the given language."""
     context = {
-        **context,
+        **full_context(context),
         "support_email": settings.SUPPORT_EMAIL,
         "support_phone": settings.SUPPORT_PHONE,
         "site_url": settings.SITE_URL,

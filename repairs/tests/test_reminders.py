@@ -9,6 +9,7 @@ from claims.models import StatusEvent
 from claims.reminders import queue_due_claim_reminders
 from claims.tests.factories import ClaimFactory
 from notifications.models import Notification
+from notifications.services import full_context
 from repairs import services as order_services
 from repairs.reminders import queue_due_order_reminders
 from repairs.tests.factories import ServiceCenterFactory, TechnicianFactory
@@ -48,7 +49,7 @@ def test_a_claim_waiting_for_information_for_a_week_gets_one_reminder():
     assert reminder.recipient == claim.email
     assert reminder.event_key == f"claim:{claim.number}:claim_info_reminder:{entry.pk}"
     assert reminder.context["public_note"] == "Пришлите фото чека"
-    assert reminder.context["supplement_url"].startswith("http")
+    assert full_context(reminder.context)["supplement_url"].startswith("http")
 
 
 def test_an_order_not_shipped_for_two_weeks_and_a_quote_unanswered_for_a_week_are_reminded_once():

@@ -19,6 +19,7 @@ from conftest import (
     watch_csp,
 )
 from notifications.models import Notification
+from notifications.services import full_context
 from repairs.models import OrderStatus, QuoteConsent, RepairOrder, ServiceRating
 from repairs.tests.factories import SupportUserFactory, TechnicianFactory, advance_order, make_order
 from repairs.tests.my_repair.helpers import my_path
@@ -53,7 +54,7 @@ def phone(browser, live_server):
 def _approval_link(order) -> str:
     """The personal link, as the customer finds it in the approval e-mail."""
     mail = Notification.objects.get(template="claim_approved", recipient=order.claim.email)
-    return urlsplit(mail.context["my_url"]).path
+    return urlsplit(full_context(mail.context)["my_url"]).path
 
 
 def _status(order) -> str:

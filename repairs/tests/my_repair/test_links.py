@@ -1,6 +1,7 @@
 """The personal link: unguessable, bound to one claim, revocable, expiring; one 404 for all."""
 
 import datetime
+import importlib
 
 import pytest
 from django.utils import timezone
@@ -10,6 +11,7 @@ from claims import services as claim_services
 from claims.models import Claim
 from claims.tests.factories import ClaimFactory
 from notifications.models import Notification
+from notifications.services import full_context, render_email
 from repairs.models import OrderStatus
 from repairs.tests.factories import SupportUserFactory, make_order
 from repairs.tests.my_repair.helpers import my_path, without_csrf_values
@@ -100,7 +102,7 @@ def test_support_renews_a_link_the_old_one_dies_and_the_customer_gets_the_new_on
     assert client.get(new_path).status_code == 200
     mail = Notification.objects.get(template="my_link")
     assert mail.recipient == claim.email
-    assert mail.context["my_url"].endswith(new_path)
+    assert full_context(mail.context)["my_url"].endswith(new_path)
     event = claim.status_events.get(transition="renew_link")
     assert event.by is not None and not event.by_customer
 
@@ -112,3 +114,59 @@ def test_a_rotated_secret_key_keeps_old_links_working(client, settings):
     settings.SECRET_KEY = "a-brand-new-secret-key-" + "x" * 40
     assert client.get(path).status_code == 200
     assert my_path(claim) != path  # new e-mails carry a link signed with the new key
+
+
+def test_no_outbox_row_keeps_a_link_that_opens_the_case(client, settings):
+    # A case that went through every e-mail, a supplement request among them.
+    order = make_order(status=OrderStatus.SHIPPED)
+    claim = Claim.objects.get(pk=order.claim_id)
+    info = ClaimFactory()
+    claim_services.request_claim_info(
+        claim=info, message="Пришлите фото чека", by=SupportUserFactory()
+    )
+    rows = list(Notification.objects.values_list("context", flat=True))
+    assert len(rows) >= 6
+    stored = repr(rows)
+    assert "/my/" not in stored and "/supplement/" not in stored
+    assert claim.link_key not in stored and info.link_key not in stored
+    # Signed when the e-mail is rendered, and the page it opens is the customer's own.
+    [asking] = Notification.objects.filter(template="claim_info_requested")
+    supplement = full_context(asking.context)["supplement_url"]
+    assert client.get(supplement.removeprefix(settings.SITE_URL)).status_code == 200
+
+
+def test_an_email_still_in_the_outbox_when_the_link_is_renewed_carries_the_new_link(client):
+    claim = ClaimFactory()
+    claim_services.request_claim_info(claim=claim, message="Пришлите чек", by=SupportUserFactory())
+    [queued] = Notification.objects.filter(recipient=claim.email)
+    old_path = my_path(claim)
+    claim_services.renew_link(claim=claim, by=SupportUserFactory())
+    _subject, text, html = render_email(
+        template=queued.template, language=queued.language, context=queued.context
+    )
+    new_path = my_path(Claim.objects.get(pk=claim.pk))
+    assert new_path != old_path
+    assert new_path in text and new_path in html and old_path not in text
+
+
+def test_the_migration_takes_stored_links_out_of_the_outbox():
+    from django.apps import apps
+
+    migration = importlib.import_module("claims.migrations.0009_links_out_of_the_outbox")
+    claim = ClaimFactory()
+    old = Notification.objects.create(
+        event_key="old:1",
+        recipient=claim.email,
+        template="claim_info_requested",
+        language="ru",
+        context={
+            "claim_number": claim.number,
+            "my_url": "http://x/my/secret/",
+            "supplement_url": "http://x/claims/s/",
+        },
+    )
+    migration.take_links_out(apps, None)
+    old.refresh_from_db()
+    assert "my_url" not in old.context and "supplement_url" not in old.context
+    assert old.context["personal_link"] and old.context["supplement_link"]
+    assert full_context(old.context)["my_url"].endswith(my_path(claim))
