@@ -51,6 +51,17 @@ def _fresh_rate_limiter():
 
 
 @pytest.fixture
+def eager_celery():
+    """Run published tasks in-process, for tests of the chain without a worker process."""
+    from dreame_service.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def private_media(tmp_path) -> Path:
     """Where this test's uploads, photos and acts are stored (a folder of its own)."""
     return tmp_path / "media"

@@ -1,6 +1,5 @@
 """The customer's pages: warranty, claim form, confirmation, supplement; staff receipt download."""
 
-import hashlib
 import logging
 import uuid
 
@@ -19,7 +18,13 @@ from claims import links, search, selectors, services, signing, submissions
 from claims.files import private_file_response
 from claims.forms import ClaimForm, SupplementForm
 from claims.models import Claim, ClaimAttachment, ClaimStatus
-from dreame_service.ratelimit import client_address, is_limited, limited_before_body
+from dreame_service.ratelimit import (
+    BodyGuard,
+    client_address,
+    is_limited,
+    limited_before_body,
+    private_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +35,8 @@ SUBMITS_PER_ADDRESS = 30
 # Strict per person: nobody files more than a few claims an hour.
 SUBMITS_PER_CONTACT = 5
 SUPPLEMENTS_PER_ADDRESS = 20
+CLAIM_FORM_GUARD = BodyGuard("claim-address", SUBMITS_PER_ADDRESS, HOUR)
+SUPPLEMENT_GUARD = BodyGuard("claim-supplement", SUPPLEMENTS_PER_ADDRESS, HOUR)
 
 
 @require_safe
@@ -40,7 +47,7 @@ def warranty_page(request):
 # --- The claim form ------------------------------------------------------------------
 
 
-@limited_before_body(scope="claim-address", limit=SUBMITS_PER_ADDRESS, window_seconds=HOUR)
+@limited_before_body(CLAIM_FORM_GUARD)
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def claim_new(request):
@@ -49,12 +56,7 @@ def claim_new(request):
         form = ClaimForm(products=products, initial={"form_token": uuid.uuid4().hex})
         return _form_page(request, form)
 
-    if is_limited(
-        scope="claim-address",
-        key=client_address(request),
-        limit=SUBMITS_PER_ADDRESS,
-        window_seconds=HOUR,
-    ):
+    if CLAIM_FORM_GUARD.hit(request):
         return _limited_page(request, products)
 
     form = ClaimForm(request.POST, request.FILES, products=products)
@@ -116,9 +118,9 @@ def _limited_page(request, products):
 
 
 def _contact_limited(scope: str, value: str) -> bool:
-    # Hashed: the cache holds no personal data.
-    key = hashlib.sha256(value.encode()).hexdigest()[:32]
-    return is_limited(scope=scope, key=key, limit=SUBMITS_PER_CONTACT, window_seconds=HOUR)
+    return is_limited(
+        scope=scope, key=private_key(value), limit=SUBMITS_PER_CONTACT, window_seconds=HOUR
+    )
 
 
 def _confirmation_path(number: str) -> str:
@@ -158,7 +160,7 @@ def claim_received(request):
 # --- Supplement through the e-mailed link ---------------------------------------------
 
 
-@limited_before_body(scope="claim-supplement", limit=SUPPLEMENTS_PER_ADDRESS, window_seconds=HOUR)
+@limited_before_body(SUPPLEMENT_GUARD)
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def claim_supplement(request, token):
@@ -185,12 +187,7 @@ def claim_supplement(request, token):
     if request.method != "POST":
         form = SupplementForm()
     else:
-        if is_limited(
-            scope="claim-supplement",
-            key=client_address(request),
-            limit=SUPPLEMENTS_PER_ADDRESS,
-            window_seconds=HOUR,
-        ):
+        if SUPPLEMENT_GUARD.hit(request):
             return _message(
                 request,
                 title=_("Too many attempts"),

@@ -14,8 +14,6 @@ from the headers alone:
 from django.conf import settings
 from django.shortcuts import render
 
-from dreame_service import ratelimit
-
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -49,11 +47,7 @@ class BodyGuardMiddleware:
         guard = getattr(view_func, "limit_before_body", None)
         if guard is None or request.method not in BODY_METHODS:
             return None
-        state = ratelimit.peek(
-            scope=guard.scope,
-            key=ratelimit.client_address(request),
-            window_seconds=guard.window_seconds,
-        )
+        state = guard.peek(request)
         if state.count < guard.limit:
             return None
         response = render(request, "429.html", status=429)

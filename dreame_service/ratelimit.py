@@ -8,6 +8,7 @@ per request. docs/security.md gives the arithmetic of that degraded mode.
 """
 
 import functools
+import hashlib
 import ipaddress
 import logging
 import threading
@@ -202,20 +203,43 @@ def peek(*, scope: str, key: str, window_seconds: int) -> LimitState:
 
 @dataclass(frozen=True)
 class BodyGuard:
+    """A per-client limit on a view's POSTs, declared once: the view counts each POST
+    with `hit`, the middleware refuses a client already at the limit with `peek`."""
+
     scope: str
     limit: int
     window_seconds: int
 
+    def hit(self, request) -> bool:
+        """Count this POST; True once the client is over the limit."""
+        return is_limited(
+            scope=self.scope,
+            key=client_address(request),
+            limit=self.limit,
+            window_seconds=self.window_seconds,
+        )
 
-def limited_before_body(*, scope: str, limit: int, window_seconds: int):
-    """Mark a view whose POSTs count against `scope`: a client already at the limit is
+    def peek(self, request) -> LimitState:
+        return peek(
+            scope=self.scope, key=client_address(request), window_seconds=self.window_seconds
+        )
+
+
+def limited_before_body(guard: BodyGuard):
+    """Mark a view whose POSTs count against `guard`: a client already at the limit is
     refused by dreame_service.middleware.BodyGuardMiddleware before its body is read."""
 
     def mark(view):
-        view.limit_before_body = BodyGuard(scope, limit, window_seconds)
+        view.limit_before_body = guard
         return view
 
     return mark
+
+
+def private_key(value: str) -> str:
+    """A limit's key made from personal data (an e-mail, a phone, a link key): hashed, so
+    the cache holds none of it."""
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
 def is_limited(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:

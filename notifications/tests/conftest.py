@@ -13,17 +13,6 @@ def smtp_server(settings):
     sink.stop()
 
 
-@pytest.fixture
-def eager_celery():
-    """Run published tasks in-process, for tests of the chain without a worker process."""
-    from dreame_service.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield app
-    app.conf.task_always_eager = previous
-
-
 def make_notification(**fields):
     from notifications.models import Notification
     from notifications.tests.samples import CONTEXTS

@@ -75,10 +75,14 @@ class LinkRequestForm(forms.Form):
     )
 
     def clean_contact(self) -> str:
+        """A phone in E.164 whatever its spelling, so each spelling does not get its own
+        per-contact limit; an e-mail as typed (the view counts its `email_identity`)."""
         text = search.clean(self.cleaned_data["contact"])
-        if not (search.is_email(text) or search.phone(text)):
-            raise ValidationError(
-                _("Enter the e-mail or the Kazakhstan phone number you gave in the claim."),
-                code="not_a_contact",
-            )
-        return text
+        if phone := search.phone(text):
+            return phone
+        if search.is_email(text):
+            return text
+        raise ValidationError(
+            _("Enter the e-mail or the Kazakhstan phone number you gave in the claim."),
+            code="not_a_contact",
+        )

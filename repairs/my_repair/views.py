@@ -6,7 +6,6 @@ order's current state under its lock by the services (repairs.services.customer)
 in a redirect back to the page (a reload never repeats them).
 """
 
-import hashlib
 from decimal import Decimal
 from functools import wraps
 
@@ -21,9 +20,10 @@ from django_fsm import TransitionNotAllowed
 
 from claims import links, search
 from claims import services as claim_services
+from claims import tasks as claim_tasks
 from claims.files import private_file_response
 from claims.forms import SupplementForm
-from dreame_service.ratelimit import client_address, is_limited
+from dreame_service.ratelimit import client_address, is_limited, private_key
 from repairs import documents
 from repairs.my_repair import page
 from repairs.my_repair.forms import (
@@ -107,8 +107,12 @@ def _too_many(request, claim):
 
 
 def _limited(claim) -> bool:
-    key = hashlib.sha256(claim.link_key.encode()).hexdigest()[:32]
-    return is_limited(scope="my-write", key=key, limit=WRITES_PER_LINK, window_seconds=HOUR)
+    return is_limited(
+        scope="my-write",
+        key=private_key(claim.link_key),
+        limit=WRITES_PER_LINK,
+        window_seconds=HOUR,
+    )
 
 
 def write(view):
@@ -260,17 +264,16 @@ def ask_for_link(request):
     if not form.is_valid():
         return render(request, "repairs/my_repair/ask_link.html", {"form": form}, status=400)
     contact = form.cleaned_data["contact"]
-    # Hashed: the cache holds no personal data. Over the limit, nothing more is sent, but
-    # the answer stays the same: it must not tell whether the contact is known.
+    # Over the limit, nothing more is sent, but the answer stays the same: it must not
+    # tell whether the contact is known (nor does its timing: the sending is a task).
     identity = search.email_identity(contact) if search.is_email(contact) else contact
-    contact_key = hashlib.sha256(identity.encode()).hexdigest()[:32]
     if not is_limited(
         scope="my-link-contact",
-        key=contact_key,
+        key=private_key(identity),
         limit=LINK_REQUESTS_PER_CONTACT,
         window_seconds=HOUR,
     ):
-        claim_services.send_links_again(contact=contact)
+        claim_tasks.send_links_again_later(contact=contact)
     return redirect("my:link_sent")
 
 

@@ -1,15 +1,19 @@
 """ "Get my link again": the same answer for a match and a miss, the link only to the
 claim's own address, limited per client and per contact."""
 
-import pytest
+from unittest import mock
 
+import pytest
+from kombu.exceptions import OperationalError
+
+from claims import tasks
 from claims.tests.factories import ClaimFactory
 from notifications.models import Notification
 from notifications.services import full_context
 from repairs.my_repair.views import LINK_REQUESTS_PER_ADDRESS, LINK_REQUESTS_PER_CONTACT
 from repairs.tests.my_repair.helpers import my_path
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 URL = "/my/"
 
@@ -85,3 +89,32 @@ def test_an_expired_claim_gets_no_link(client):
     )
     _answer(client, "old@example.kz")
     assert not Notification.objects.filter(template="my_link").exists()
+
+
+def test_every_spelling_of_one_phone_counts_against_the_same_limit(client):
+    ClaimFactory(email="owner@example.kz", phone="+77012345678")
+    spellings = ["8 (701) 234-56-78", "+77012345678", "87012345678", "7012345678", "8 701 2345678"]
+    for n, spelling in enumerate(spellings):
+        assert _answer(client, spelling, REMOTE_ADDR=f"10.0.2.{n}").status_code == 302
+    assert Notification.objects.filter(template="my_link").count() == LINK_REQUESTS_PER_CONTACT
+
+
+def test_the_request_only_hands_the_sending_to_the_worker(client, eager_celery, redis_url):
+    # A known contact costs the request what an unknown one costs: one published task.
+    eager_celery.conf.task_always_eager = False
+    ClaimFactory(email="aigerim@example.kz")
+    with mock.patch.object(tasks.services, "send_links_again") as sending:
+        response = _answer(client, "aigerim@example.kz")
+    assert response.status_code == 302
+    sending.assert_not_called()
+    assert not Notification.objects.filter(template="my_link").exists()
+
+
+def test_with_the_broker_down_the_link_is_sent_within_the_request(client):
+    ClaimFactory(email="aigerim@example.kz")
+    # The broker's refusal, as kombu raises it when Redis is unreachable.
+    refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with mock.patch.object(tasks.send_links_again, "apply_async", side_effect=refused):
+        response = _answer(client, "aigerim@example.kz")
+    assert response.status_code == 302 and response["Location"] == "/my/sent/"
+    assert Notification.objects.filter(template="my_link").count() == 1
