@@ -86,11 +86,24 @@ def _clean_kz_phone(number):
     return number
 
 
-def _receipt_help_text() -> str:
-    return gettext(
+def _set_receipt_limits(field: forms.FileField) -> None:
+    """Say the size limit in the help text, and hand it to static/js/claim-form.js: a body
+    over REQUEST_MAX_BYTES is refused whole (413) and everything typed is lost, so the
+    browser checks the chosen file before sending. The server checks it again regardless."""
+    megabytes = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+    field.help_text = gettext(
         "A photo or PDF of the receipt, or a screenshot of it: JPEG, PNG, HEIC, WebP or PDF, "
         "up to %(megabytes)d MB."
-    ) % {"megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+    ) % {"megabytes": megabytes}
+    field.widget.attrs.update(
+        {
+            "data-max-bytes": settings.UPLOAD_MAX_BYTES,
+            "data-request-max-bytes": settings.REQUEST_MAX_BYTES,
+            # The msgid of uploads.validate_receipt's refusal: the same words, one translation.
+            "data-too-large-message": gettext("The file is too large: at most %(megabytes)d MB.")
+            % {"megabytes": megabytes},
+        }
+    )
 
 
 def _receipt_field(*, required: bool) -> forms.FileField:
@@ -184,7 +197,7 @@ class ClaimForm(forms.Form):
             (OTHER_PRODUCT, _("Other model (type its name below)")),
         ]
         self.fields["purchase_date"].widget.attrs["max"] = timezone.localdate().isoformat()
-        self.fields["receipt"].help_text = _receipt_help_text()
+        _set_receipt_limits(self.fields["receipt"])
 
     @property
     def is_honeypot_filled(self) -> bool:
@@ -255,7 +268,7 @@ class SupplementForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["receipt"].help_text = _receipt_help_text()
+        _set_receipt_limits(self.fields["receipt"])
 
     def clean_receipt(self):
         receipt = self.cleaned_data.get("receipt")
