@@ -182,7 +182,7 @@ def test_every_state_passes_axe_and_fits_a_phone(phone, live_server):
             save_screenshot(page, f"my_repair_claim_{name}_phone")
 
 
-def test_get_my_link_again_from_the_status_page(phone, live_server):
+def test_get_my_link_again_from_the_status_page(phone, live_server, eager_celery):
     claim = ClaimFactory(email="aigerim@example.kz")
     page = phone
     page.goto(f"{live_server.url}/partners/repair-status/")
@@ -193,3 +193,25 @@ def test_get_my_link_again_from_the_status_page(phone, live_server):
     expect(page.get_by_role("heading", name="Проверьте почту")).to_be_visible()
     _check(page, "my_repair_link_sent_phone")
     assert Notification.objects.filter(template="my_link", recipient=claim.email).exists()
+
+
+def test_a_too_big_file_for_support_is_caught_before_sending(phone, live_server, tmp_path):
+    support = SupportUserFactory()
+    claim = claim_services.request_claim_info(
+        claim=ClaimFactory(), message="Пришлите фото чека", by=support
+    )
+    big = tmp_path / "IMG_2042.jpg"
+    big.write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * (11 * 1024 * 1024))
+    page = phone
+    page.goto(f"{live_server.url}{my_path(claim)}")
+    sent = []
+    page.on("request", lambda request: sent.append(request) if request.method == "POST" else None)
+    page.get_by_label("Ваш ответ").fill("Чек во вложении")
+    page.locator("#id_receipt").set_input_files(str(big))
+    page.get_by_role("button", name="Отправить", exact=True).click()
+    expect(page.locator("#id_receipt_size_error")).to_have_text(
+        "Файл слишком большой: допускается не более 10 МБ."
+    )
+    assert sent == []
+    expect(page.get_by_label("Ваш ответ")).to_have_value("Чек во вложении")
+    assert axe_violations(page) == []
