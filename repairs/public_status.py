@@ -84,12 +84,8 @@ def _quote_display(found: selectors.RepairStatus) -> str:
 
 def _expected_by(found: selectors.RepairStatus) -> datetime.date | None:
     # The state and when it was entered change only with a move, which forgets the cached
-    # answer: the date is cached with the rest. The day is Almaty's (TIME_ZONE), as in the
-    # workbench's count of days in the state.
-    entered_on = timezone.localdate(
-        found.state_entered_at, timezone=timezone.get_default_timezone()
-    )
-    return status_text.expected_by(found.status, entered_on)
+    # answer: the date is cached with the rest.
+    return status_text.expected_by_after(found.status, found.state_entered_at)
 
 
 def _timeline(found: selectors.RepairStatus) -> list[dict]:

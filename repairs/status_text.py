@@ -7,6 +7,7 @@ timeline. Periods are what our centers usually manage, not promises, hence "usua
 
 import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -127,3 +128,10 @@ def expected_by(status: str, entered_on: datetime.date) -> datetime.date | None:
     if days is None:
         return None
     return entered_on + datetime.timedelta(days=days)
+
+
+def expected_by_after(status: str, entered_at: datetime.datetime) -> datetime.date | None:
+    """`expected_by` for the moment the order entered `status`, counted in Almaty's days
+    (TIME_ZONE), as the workbench counts the days in a state."""
+    entered_on = timezone.localdate(entered_at, timezone=timezone.get_default_timezone())
+    return expected_by(status, entered_on)

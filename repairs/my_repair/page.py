@@ -180,10 +180,7 @@ def build(claim: Claim) -> MyRepairPage:
         state=order.status,
         current_text=status_text.current_text(order.status),
         next_text=str(NEXT_HERE.get(order.status, "")) or status_text.next_text(order.status),
-        expected_by=status_text.expected_by(
-            order.status,
-            timezone.localdate(order.state_entered_at, timezone=timezone.get_default_timezone()),
-        ),
+        expected_by=status_text.expected_by_after(order.status, order.state_entered_at),
         inbound=_parcel(order, Shipment.Direction.INBOUND),
         outbound=outbound,
         warranty_end=_warranty_end(order, outbound),
