@@ -81,28 +81,19 @@ def queue_approval_email(*, order, status_event) -> None:
 
 def queue_center_email(*, order, status_event) -> None:
     """The claim is approved: the service center learns a product is coming, whose, and
-    what to do when it arrives. In the site's language (Russian), like support's e-mails."""
+    what to do when it arrives."""
     claim = order.claim
-    context = claim_context(claim)
-    context.update(
-        {
-            "order_number": order.display_number,
+    _queue_to_center(
+        order=order,
+        template="center_new_order",
+        status_event_id=status_event.pk,
+        context={
             "phone": str(claim.phone),
             "city": claim.city,
             "serial_number": claim.serial_number,
             "fault_description": claim.fault_description,
             "service_center": center_context(order.service_center),
-            "workbench_url": settings.SITE_URL + reverse("workbench:order", args=[order.pk]),
-        }
-    )
-    queue_email(
-        event_key=order_event_key(
-            order=order, event="center_new_order", status_event_id=status_event.pk
-        ),
-        recipient=order.service_center.email,
-        template="center_new_order",
-        language=settings.LANGUAGE_CODE,
-        context=context,
+        },
     )
 
 
@@ -135,24 +126,32 @@ def queue_order_email(*, order, event: str, status_event, attachments=None) -> N
 
 def queue_center_quote_email(*, order, consent) -> None:
     """The customer answered the quote online: the center starts the repair or ships back."""
-    context = claim_context(order.claim)
-    context.update(
-        {
-            "order_number": order.display_number,
+    _queue_to_center(
+        order=order,
+        template="center_quote_decided",
+        status_event_id=consent.status_event_id,
+        context={
             "service_center_name": order.service_center.name,
             "accepted": consent.decision == "accepted",
             "quote_display": formats.format_kzt(consent.amount),
             "wording": consent.wording,
             "decided_at": formats.format_datetime(consent.decided_at),
-            "workbench_url": settings.SITE_URL + reverse("workbench:order", args=[order.pk]),
-        }
+        },
     )
+
+
+def _queue_to_center(*, order, template: str, status_event_id: int, context: dict) -> None:
+    """An e-mail to the order's service center, in the site's language (Russian) like
+    support's, with a link to the order on the workbench."""
     queue_email(
-        event_key=order_event_key(
-            order=order, event="center_quote_decided", status_event_id=consent.status_event_id
-        ),
+        event_key=order_event_key(order=order, event=template, status_event_id=status_event_id),
         recipient=order.service_center.email,
-        template="center_quote_decided",
+        template=template,
         language=settings.LANGUAGE_CODE,
-        context=context,
+        context={
+            **claim_context(order.claim),
+            "order_number": order.display_number,
+            "workbench_url": settings.SITE_URL + reverse("workbench:order", args=[order.pk]),
+            **context,
+        },
     )
