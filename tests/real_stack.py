@@ -73,6 +73,24 @@ def celery(name: str, *arguments: str, env: dict[str, str]) -> Process:
     return Process(name, [str(VENV_BIN / "celery"), "-A", "dreame_service", *arguments], env)
 
 
+def celery_worker(name: str, *, queue: str, env: dict[str, str]) -> Process:
+    """One worker process on its own queue: parallel runs sharing a Redis never take each
+    other's tasks."""
+    return celery(
+        name,
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "-Q",
+        queue,
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--loglevel=INFO",
+        env=env,
+    ).wait_for_log("ready.")
+
+
 def answers(url: str) -> bool:
     """Whether anything answers HTTP at `url` (any status)."""
     try:

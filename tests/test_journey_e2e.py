@@ -43,6 +43,7 @@ from repairs.models import OrderStatus, RepairOrder
 from repairs.tests.admin.test_browser_triage import log_in as admin_log_in
 from repairs.tests.factories import ServiceCenterFactory, SupportUserFactory, TechnicianFactory
 from repairs.tests.workbench.browser import log_in as workbench_log_in
+from repairs.tests.workbench.test_browser_order import step
 from tests import real_stack
 
 pytestmark = [
@@ -128,20 +129,7 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory):
     beat_schedule = tmp_path_factory.mktemp("beat") / "schedule"
     processes = []
     try:
-        processes.append(
-            real_stack.celery(
-                f"{queue}-worker",
-                "worker",
-                "--pool=solo",
-                "-Q",
-                queue,
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel=INFO",
-                env=env,
-            ).wait_for_log("ready.")
-        )
+        processes.append(real_stack.celery_worker(f"{queue}-worker", queue=queue, env=env))
         processes.append(
             real_stack.celery(
                 f"{queue}-beat",
@@ -356,8 +344,8 @@ def test_a_repair_from_the_claim_form_to_the_parcel_home(stack, people, tmp_path
 
     # 7. Diagnostics finds a paid repair: the technician sends the price.
     desk.goto(f"{stack.url}/service/orders/{order.pk}/")
-    workbench_step(desk, "start_diagnostics", "Начать диагностику", done="«Диагностика»")
-    workbench_step(
+    step(desk, "start_diagnostics", "Начать диагностику", done="«Диагностика»")
+    step(
         desk,
         "send_quote",
         "Отправить стоимость ремонта",
@@ -385,14 +373,14 @@ def test_a_repair_from_the_claim_form_to_the_parcel_home(stack, people, tmp_path
 
     # 9. The technician completes the repair and ships the product back.
     desk.reload()
-    workbench_step(
+    step(
         desk,
         "complete",
         "Ремонт завершён",
         fields={"Выполненные работы": "Заменена плата зарядки"},
         done="Клиент получит об этом письмо.",
     )
-    workbench_step(
+    step(
         desk,
         "ship_back",
         "Отправить клиенту",
@@ -437,11 +425,3 @@ def test_a_repair_from_the_claim_form_to_the_parcel_home(stack, people, tmp_path
     worker = stack.processes[0].log()
     assert "notifications.sweep_outbox" in worker and "repairs.send_reminders" in worker
     assert "ERROR" not in worker and "Traceback" not in stack.processes[2].log()
-
-
-def workbench_step(page, name: str, button: str, *, fields=None, done: str) -> None:
-    form = page.locator(f'form[data-step="{name}"]')
-    for label, value in (fields or {}).items():
-        form.get_by_label(label).fill(value)
-    form.get_by_role("button", name=button).click()
-    expect(page.locator(".notice-ok")).to_contain_text(done)

@@ -65,19 +65,7 @@ def worker(django_db_setup, django_db_blocker, smtp):
         "CONN_MAX_AGE": "0",
         "SECRET_KEY": "test-only-secret-key",
     }
-    process = real_stack.celery(
-        queue,
-        "worker",
-        "--pool=solo",
-        "--concurrency=1",
-        "-Q",
-        queue,
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-        "--loglevel=INFO",
-        env=env,
-    ).wait_for_log("ready.")
+    process = real_stack.celery_worker(queue, queue=queue, env=env)
     previous = celery_app.conf.task_default_queue, celery_app.conf.task_always_eager
     celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = queue, False
     yield process
