@@ -16,29 +16,15 @@ found the claim it looked for. A URL that does not answer 200 is listed, not mea
 """
 
 import argparse
-import os
-import secrets
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = str(ROOT / ".venv" / "bin" / "python")
+from _common import PY, bench_env, fresh_database, percentile, run, setup_django, vacuum_analyze
+
 DB_NAME = "dreame_bench_admin"
 CLAIMS = "/admin/claims/claim/"
 ORDERS = "/admin/repairs/repairorder/"
-
-
-def run(cmd, env, **kwargs):
-    return subprocess.run(cmd, env=env, check=True, cwd=ROOT, **kwargs)
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def typed_phone(e164: str) -> str:
@@ -54,22 +40,10 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="keep the data of a last run")
     args = parser.parse_args()
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.status_settings",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-        "REDIS_URL": "",  # the admin reads no cache: PostgreSQL is what is measured
-        "SECRET_KEY": "bench-only-" + secrets.token_hex(20),
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "testserver",
-        "CONN_MAX_AGE": "600",
-        "LOG_LEVEL": "ERROR",
-        "PYTHONPATH": str(ROOT),
-    }
+    env = bench_env(DB_NAME)  # the admin reads no cache: PostgreSQL is what is measured
     generated_in = None
     if not args.reuse:
-        run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], env)
-        run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], env)
+        fresh_database(DB_NAME, env)
     started = time.perf_counter()
     run([PY, "manage.py", "migrate", "-v0"], env)
     migrated_in = time.perf_counter() - started
@@ -77,14 +51,9 @@ def main():
         started = time.perf_counter()
         run([PY, "manage.py", "generate_claims", f"--count={args.count}", "--seed=1"], env)
         generated_in = time.perf_counter() - started
-    analyze = "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')"
-    run([PY, "manage.py", "shell", "-c", analyze], env)
+    vacuum_analyze(env)
 
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django(env)
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client

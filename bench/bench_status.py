@@ -19,7 +19,6 @@ import argparse
 import os
 import re
 import runpy
-import secrets
 import shutil
 import signal
 import statistics
@@ -27,10 +26,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = str(ROOT / ".venv" / "bin" / "python")
+from _common import PY, ROOT, bench_env, fresh_database, run
+
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 DB_NAME = "dreame_bench_status"
 PORT = 8765
@@ -66,10 +64,6 @@ order = services.start_diagnostics(order=order, by=by, note="Проверяем 
 order = services.start_repair(order=order, by=by)
 print(f"SEED {order.order_number} {order.intake_date.isoformat()} {center.pk}")
 """
-
-
-def run(cmd, env, **kwargs):
-    return subprocess.run(cmd, env=env, check=True, cwd=ROOT, **kwargs)
 
 
 def wrk(url, *, seconds, connections, offset, accept="text/html"):
@@ -113,26 +107,18 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("needs wrk: apt-get install -y wrk")
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.status_settings",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-        "REDIS_URL": f"redis://127.0.0.1:6379/{args.redis_db}",
-        "SECRET_KEY": secrets.token_hex(32),
-        "DEBUG": "0",
-        "TRUST_PROXY_HEADERS": "1",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "CONN_MAX_AGE": "600",
-        "LOG_LEVEL": "ERROR",
-        "PYTHONPATH": str(ROOT),
-        "GUNICORN_BIND": f"127.0.0.1:{PORT}",
-    }
+    env = bench_env(
+        DB_NAME,
+        REDIS_URL=f"redis://127.0.0.1:6379/{args.redis_db}",
+        TRUST_PROXY_HEADERS="1",
+        ALLOWED_HOSTS="127.0.0.1",
+        GUNICORN_BIND=f"127.0.0.1:{PORT}",
+    )
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
     if args.threads:
         env["GUNICORN_THREADS"] = str(args.threads)
-    run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], env)
-    run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], env)
+    fresh_database(DB_NAME, env)
     run(["redis-cli", "-n", str(args.redis_db), "flushdb"], env, stdout=subprocess.DEVNULL)
     run([PY, "manage.py", "migrate", "-v0"], env)
     seeded = run([PY, "manage.py", "shell", "-c", SEED], env, capture_output=True, text=True)

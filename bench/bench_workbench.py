@@ -14,18 +14,13 @@ the SQL queries each request ran.
 """
 
 import argparse
-import os
 import re
-import secrets
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = str(ROOT / ".venv" / "bin" / "python")
+from _common import PY, bench_env, fresh_database, percentile, run, setup_django, vacuum_analyze
+
 DB_NAME = "dreame_bench_workbench"
 
 SETUP = """
@@ -43,15 +38,6 @@ print(f"SETUP {center.pk}")
 """
 
 
-def run(cmd, env, **kwargs):
-    return subprocess.run(cmd, env=env, check=True, cwd=ROOT, **kwargs)
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
@@ -60,22 +46,10 @@ def main():
     parser.add_argument("--reuse", action="store_true", help="keep the database of a last run")
     args = parser.parse_args()
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.status_settings",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-        "REDIS_URL": "",  # the workbench reads no cache: PostgreSQL is what is measured
-        "SECRET_KEY": "bench-only-" + secrets.token_hex(20),
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "testserver",
-        "CONN_MAX_AGE": "600",
-        "LOG_LEVEL": "ERROR",
-        "PYTHONPATH": str(ROOT),
-    }
+    env = bench_env(DB_NAME)  # the workbench reads no cache: PostgreSQL is what is measured
     generated_in = None
     if not args.reuse:
-        run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], env)
-        run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], env)
+        fresh_database(DB_NAME, env)
         run([PY, "manage.py", "migrate", "-v0"], env)
         out = run([PY, "manage.py", "shell", "-c", SETUP], env, capture_output=True, text=True)
         center_id = re.search(r"SETUP (\d+)", out.stdout).group(1)
@@ -83,14 +57,9 @@ def main():
         generate = [PY, "manage.py", "generate_orders", f"--center-id={center_id}"]
         run([*generate, f"--count={args.count}", "--seed=1"], env)
         generated_in = time.perf_counter() - started
-        analyze = "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')"
-        run([PY, "manage.py", "shell", "-c", analyze], env)
+        vacuum_analyze(env)
 
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django(env)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

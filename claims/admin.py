@@ -1,4 +1,5 @@
 import datetime
+from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,18 +13,18 @@ from django_fsm import TransitionNotAllowed
 from claims import search
 from claims.forms import REGIONS
 from claims.models import (
+    OPEN_STATES,
     Claim,
-    ClaimStatus,
     ProductModel,
     Verdict,
     WarrantyPolicy,
 )
+from dreame_service.admin_lists import DeskListMixin
 from dreame_service.formats import format_date
 
 # --- The claim list's rules: the reply clock, the urgent order, the search ----------------
 
-# The 10-day answer runs while support has a claim to decide (Claim.is_overdue agrees).
-OPEN_STATES = [ClaimStatus.SUBMITTED, ClaimStatus.NEEDS_INFO]
+# The 10-day answer runs while support has the claim to decide: claims.models.OPEN_STATES.
 SOON_DAYS = 3  # this many days left or fewer: amber
 _IS_OPEN = Q(status__in=OPEN_STATES)
 # Open claims by their deadline, then the rest newest first. Migration 0006 indexes exactly
@@ -49,22 +50,26 @@ def days_left(claim: Claim, *, today: datetime.date | None = None) -> int | None
     return (claim.response_due_date - (today or timezone.localdate())).days
 
 
-def reply_clock(claim: Claim):
-    """The clock as the list shows it: days left, amber at 3 or fewer, red when overdue."""
+@dataclass(frozen=True)
+class ReplyClock:
+    due_date: datetime.date
+    days_left: int  # negative: overdue
+    level: str  # "later", "soon" (amber: 3 days or fewer) or "overdue" (red)
+    text: str  # "5 d.", "due today" or "overdue by 2 d."
+
+
+def reply_clock(claim: Claim) -> ReplyClock | None:
+    """The 10-day answer's clock, for the list and the claim's page; None once answered."""
     left = days_left(claim)
     if left is None:
-        return "—"
-    due = _("Answer due by %(date)s") % {"date": format_date(claim.response_due_date)}
+        return None
     if left < 0:
         level, text = "overdue", _("overdue by %(days)d d.") % {"days": -left}
     elif left == 0:
         level, text = "soon", _("due today")
     else:
         level, text = ("soon" if left <= SOON_DAYS else "later"), _("%(days)d d.") % {"days": left}
-    # Coloured by static/css/admin-lists.css (no inline style: a strict CSP forbids it).
-    return format_html(
-        '<span class="reply-clock reply-clock--{}" title="{}">{}</span>', level, due, text
-    )
+    return ReplyClock(due_date=claim.response_due_date, days_left=left, level=level, text=text)
 
 
 def reply_clock_filter(kind: str, *, today: datetime.date | None = None) -> Q | None:
@@ -158,7 +163,7 @@ class ReplyClockFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(DeskListMixin, admin.ModelAdmin):
     """Claims as support triages them; `repairs.admin` adds the approval (it opens an order)."""
 
     # The list: few, short columns (it fits 1280 px beside the filters), no per-row query,
@@ -179,14 +184,9 @@ class ClaimAdmin(admin.ModelAdmin):
         ReplyClockFilter,
         SubmittedFilter,
     ]
-    ordering = MOST_URGENT_FIRST
-    # One order, read off an index; sorting 100,000 claims by another column costs ~200 ms.
-    sortable_by = []
-    search_fields = ["number"]  # shows the box; get_search_results reads every field itself
+    ordering = MOST_URGENT_FIRST  # sortable_by, paging, counts: DeskListMixin's
+    search_fields = ["number"]  # shows the box; matching_ids reads every field itself
     search_help_text = _("Claim or order number, phone, e-mail, serial number or name.")
-    show_full_result_count = False  # no second COUNT of the whole table on every page
-    show_facets = admin.ShowFacets.NEVER  # a COUNT per filter choice: too dear at 100,000
-    list_per_page = 50
     # The claim page and its steps are repairs' TriageClaimAdmin (approval opens an order).
     actions = []
 
@@ -229,27 +229,19 @@ class ClaimAdmin(admin.ModelAdmin):
 
     @admin.display(description=pgettext_lazy("admin", "Reply due"))
     def reply(self, claim):
-        return reply_clock(claim)
+        clock = reply_clock(claim)
+        if clock is None:
+            return "—"
+        due = _("Answer due by %(date)s") % {"date": format_date(clock.due_date)}
+        # Coloured by static/css/admin-lists.css (no inline style: a strict CSP forbids it).
+        return format_html(
+            '<span class="reply-clock reply-clock--{}" title="{}">{}</span>',
+            clock.level,
+            due,
+            clock.text,
+        )
 
-    class Media:
-        css = {"all": ["css/admin-lists.css"]}
-
-    def changelist_view(self, request, extra_context=None):
-        # The list is the agent's desk: its columns get the width of the navigation sidebar
-        # (the breadcrumbs still lead home), so the list fits 1280 px beside its filters.
-        context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
-        return super().changelist_view(request, context)
-
-    def get_search_results(self, request, queryset, search_term):
-        if not search_term.strip():
-            return queryset, False
-        ids = self.matching_claim_ids(search_term)
-        if ids is None:
-            return queryset.none(), False
-        # Ids of the matches, each reading found through its own index; no duplicates.
-        return queryset.filter(pk__in=ids), False
-
-    def matching_claim_ids(self, term: str):
+    def matching_ids(self, term: str):
         """The ids of the claims `term` names, as a subquery; None if it names nothing."""
         readings = search.parse(term)
         if readings is None:

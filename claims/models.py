@@ -65,6 +65,8 @@ class ClaimStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# Support has the claim to decide: its 10-day answer runs, and the customer may withdraw it.
+OPEN_STATES = (ClaimStatus.SUBMITTED, ClaimStatus.NEEDS_INFO)
 ENDED_STATES = (ClaimStatus.REJECTED, ClaimStatus.CLOSED)
 
 
@@ -153,11 +155,6 @@ class Claim(ConcurrentTransitionMixin, models.Model):
         return self.ended_at is None or timezone.now() < self.ended_at + LINK_DAYS_AFTER_END
 
     @property
-    def is_overdue(self) -> bool:
-        open_states = {ClaimStatus.SUBMITTED, ClaimStatus.NEEDS_INFO}
-        return self.status in open_states and timezone.localdate() > self.response_due_date
-
-    @property
     def submitted_date(self) -> datetime.date:
         return timezone.localdate(self.submitted_at)
 
@@ -197,11 +194,7 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     def close(self):
         pass
 
-    @transition(
-        field=status,
-        source=[ClaimStatus.SUBMITTED, ClaimStatus.NEEDS_INFO],
-        target=ClaimStatus.CLOSED,
-    )
+    @transition(field=status, source=OPEN_STATES, target=ClaimStatus.CLOSED)
     def withdraw(self):
         pass
 

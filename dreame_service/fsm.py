@@ -1,4 +1,5 @@
-"""The part of every state change both state machines share: check, transition, save.
+"""The part of every state change both state machines share: the lock against a stale page,
+the permission check, the transition and the save.
 
 Each app keeps its own move path (its lock, its history row, its e-mails); this module
 holds only what does not know which machine it drives, so `claims` and `repairs` can both
@@ -36,3 +37,17 @@ def apply_transition(*, instance, transition: str, by, status_field: str = "stat
     method(**kwargs)
     instance.save()
     return from_status
+
+
+def lock_in_state(model, *, pk, expected: str, changed: type[Exception], field: str = "status"):
+    """Lock row `pk` of `model` and return it, if its `field` still holds `expected` (the
+    state the caller's page showed); else raise `changed`. Call it inside a transaction.
+
+    A step is chosen for the state a page showed: another user (or a double click) may have
+    moved the row since, even away and back, and the step must not be applied to the new
+    state just because the transition is legal from there too (cancel is, from most).
+    """
+    row = model._default_manager.select_for_update().get(pk=pk)
+    if getattr(row, field) != expected:
+        raise changed
+    return row

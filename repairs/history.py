@@ -1,18 +1,22 @@
-"""The case's history in words: every StatusEvent of a claim and its order, for staff.
+"""The case in words for staff: every StatusEvent of a claim and its order, and what the
+intake act found beside what the claim said.
 
 The workbench's order page and support's admin pages show the same timeline: when, who,
-the step and the states as labels (never a raw code), public and internal notes apart.
+the step and the states as labels (never a raw code), public and internal notes apart;
+and the same facts of the act: its damage marks as labels, a serial that differs.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import ClaimStatus, StatusEvent
 from claims.transitions import CLAIM_TRANSITIONS
-from repairs.models import OrderStatus
+from repairs.models import IntakeAct, OrderStatus
 from repairs.transitions import ORDER_TRANSITIONS
 
 # History rows that are not transitions of either table.
@@ -64,15 +68,24 @@ def _who(event: StatusEvent) -> str:
     return str(_("Customer") if event.by_customer else _("System"))
 
 
+def _newest_first(events):
+    return events.select_related("by").order_by("-created_at", "-pk")
+
+
+def history_prefetch(path: str) -> Prefetch:
+    """Prefetch the claim's history at `path` ("status_events" from a claim,
+    "claim__status_events" from an order) as `case_history` reads it: one query."""
+    return Prefetch(path, queryset=_newest_first(StatusEvent.objects), to_attr="history")
+
+
 def case_history(claim) -> list[HistoryRow]:
     """The claim's and its order's history, newest first, in words (never raw codes).
 
-    Uses `claim.history` when the caller prefetched it (newest first, with authors), else
-    one query.
+    Uses `claim.history` when the caller prefetched it (`history_prefetch`), else one query.
     """
     events = getattr(claim, "history", None)
     if events is None:
-        events = claim.status_events.select_related("by").order_by("-created_at", "-pk")
+        events = _newest_first(claim.status_events)
     local = timezone.get_default_timezone()  # Asia/Almaty, whatever a request activated
     rows = []
     for event in events:
@@ -93,3 +106,27 @@ def case_history(claim) -> list[HistoryRow]:
             )
         )
     return rows
+
+
+# --- The intake act beside the claim ------------------------------------------------------
+
+
+def same_serial(first: str, second: str) -> bool:
+    """Serials match whatever their case, spaces and dashes (stickers and typists differ)."""
+
+    def canonical(value: str) -> str:
+        return re.sub(r"[\s\-]", "", value or "").upper()
+
+    return canonical(first) == canonical(second)
+
+
+def act_facts(act: IntakeAct | None, *, declared_serial: str) -> dict:
+    """What the order pages say of the act: its damage marks as labels, and whether the
+    serial found on the product is not the one the customer declared."""
+    if act is None:
+        return {"condition_marks": [], "serial_differs": False}
+    labels = dict(IntakeAct.ConditionMark.choices)
+    return {
+        "condition_marks": [str(labels[mark]) for mark in act.condition_marks if mark in labels],
+        "serial_differs": not same_serial(act.serial_number, declared_serial),
+    }

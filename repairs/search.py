@@ -30,7 +30,8 @@ def parse_query(raw: str) -> Query:
     # Measured before the per-character cleaning, so a huge paste costs one fast pass.
     if len(stripped) > MAX_LENGTH:
         return Query()
-    text = _clean(stripped)
+    # Scanners end with Enter or Tab; pastes bring no-break spaces and zero-width marks.
+    text = claims_search.clean(stripped)
     if not text:
         return Query()
     return Query(
@@ -39,9 +40,3 @@ def parse_query(raw: str) -> Query:
         claim_number=claims_search.claim_number(text),
         phone=claims_search.phone(text),
     )
-
-
-def _clean(text: str) -> str:
-    # Scanners end with Enter or Tab; pastes bring no-break spaces and zero-width marks.
-    visible = "".join(char if char.isprintable() else " " for char in text)
-    return " ".join(visible.split())

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.transitions import CLAIM_TRANSITIONS, ClaimTransition
+from dreame_service.fsm import lock_in_state
 from repairs import services
 from repairs.models import OrderStatus, RepairOrder
 
@@ -139,6 +141,40 @@ def _path(status: str, *, start: str, seen: frozenset) -> list[str]:
     raise ValueError(f"No transition enters {status}")
 
 
+# --- What the person who made a step reads ---------------------------------------------
+
+
+def order_done_message(*, row: OrderTransition, order: RepairOrder) -> str:
+    text = gettext("“%(step)s”: done. The order is now “%(status)s”.") % {
+        "step": row.label,
+        "status": order.get_status_display(),
+    }
+    return _with_email_note(text, emails_customer=row.emails_customer)
+
+
+def claim_done_message(*, row: ClaimTransition, claim) -> str:
+    text = gettext("“%(step)s”: done. The claim is now “%(status)s”.") % {
+        "step": row.label,
+        "status": claim.get_status_display(),
+    }
+    return _with_email_note(text, emails_customer=row.emails_customer)
+
+
+def _with_email_note(text: str, *, emails_customer: bool) -> str:
+    if not emails_customer:
+        return text
+    emailed = gettext("The customer gets an e-mail about it.")  # where makemessages sees it
+    return f"{text} {emailed}"
+
+
+def stale_order_message(order: RepairOrder) -> str:
+    """For a step chosen on a page that showed another state (`OrderChanged`)."""
+    return gettext(
+        "The order has changed meanwhile: it is now “%(status)s”. Nothing was saved; "
+        "check the page and choose again."
+    ) % {"status": order.get_status_display()}
+
+
 class OrderChanged(Exception):  # noqa: N818 - a state of the world, not a bug
     """The order is no longer in the state the caller showed its user."""
 
@@ -162,8 +198,6 @@ def run(
     """
     transition = ORDER_TRANSITIONS[name]
     if expected_status is not None:
-        locked = RepairOrder.objects.select_for_update().filter(pk=order.pk)
-        if locked.values_list("status", flat=True).get() != expected_status:
-            raise OrderChanged
+        lock_in_state(RepairOrder, pk=order.pk, expected=expected_status, changed=OrderChanged)
     given = {field: values[field] for field in transition.fields if field in values}
     return transition.service(order=order, by=by, **given)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from claims.models import Claim, ClaimStatus, Verdict
 from claims.tests.factories import ClaimFactory
-from conftest import assert_no_horizontal_scroll, save_screenshot
+from conftest import AXE_JS, assert_no_horizontal_scroll, require, save_screenshot, watch_csp
 from repairs import order_numbers
 from repairs.models import RepairOrder
 from repairs.tests.factories import (
@@ -394,4 +394,50 @@ def test_the_claim_list_fits_a_1280_px_screen_without_sideways_scrolling(browser
         " return box.scrollWidth - box.clientWidth; })()"
     )
     assert table <= 0, f"the table scrolls sideways by {table}px"
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_badges_and_the_reply_clock_read_well_in_the_light_and_the_dark_theme(
+    browser, live_server, scheme
+):
+    for status in ClaimStatus.values:  # overdue, due today, within 3 days, later
+        for verdict, days in zip(Verdict.values, [-2, 0, 2, 7], strict=True):
+            ClaimFactory(status=status, verdict=verdict, response_due_date=due_in(days))
+    client = Client()
+    client.force_login(SupportUserFactory())
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="ru-RU", color_scheme=scheme
+    )
+    watch_csp(context)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+
+    page.goto(f"{live_server.url}{CHANGELIST}")
+
+    # Every status and verdict has its colour (admin-lists.css), the same in both themes.
+    badge = page.locator(".status-badge--needs_info").first
+    assert badge.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 241, 204)"
+    for code in [*ClaimStatus.values, *Verdict.values]:
+        kind = "status" if code in ClaimStatus.values else "verdict"
+        colour = page.locator(f".{kind}-badge--{code}").first.evaluate(
+            "e => getComputedStyle(e).backgroundColor"
+        )
+        assert colour != "rgba(0, 0, 0, 0)", f"{kind}-badge--{code} has no colour"
+    assert page.locator(".reply-clock--overdue").count() > 0
+    assert page.locator(".reply-clock--soon").count() > 0
+    require(AXE_JS.exists(), "needs axe-core: npm ci")
+    page.evaluate(AXE_JS.read_text())  # not a <script>: the CSP refuses inline ones
+    violations = page.evaluate(
+        """async () => (await axe.run(
+            {include: [['.field-status_badge'], ['.field-verdict_badge'], ['.field-reply']]},
+            {runOnly: {type: 'rule', values: ['color-contrast']}})).violations
+            .map(v => v.nodes.map(n => n.target[0] + ': ' + n.failureSummary))"""
+    )
+    assert violations == []
+    assert page.evaluate("window.__cspBlocked") == []
     context.close()

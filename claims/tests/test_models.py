@@ -5,10 +5,9 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
-from claims.models import Claim, ClaimStatus, ProductModel, WarrantyPolicy
+from claims.models import OPEN_STATES, Claim, ClaimStatus, ProductModel, WarrantyPolicy
 from claims.tests.factories import ClaimFactory
 from repairs.models import OrderStatus, RepairOrder
 from repairs.tests.factories import make_order
@@ -103,25 +102,11 @@ def test_saving_a_stale_order_after_another_move_is_refused():
     assert RepairOrder.objects.get(pk=order.pk).status == OrderStatus.IN_TRANSIT
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("status_move", "due_in_days", "overdue"),
-    [
-        (None, -1, True),
-        (None, 0, False),
-        (None, 1, False),
-        ("withdraw", -1, False),
-    ],
-)
-def test_an_open_claim_past_its_answer_date_is_overdue(status_move, due_in_days, overdue):
-    claim = ClaimFactory(
-        response_due_date=timezone.localdate() + datetime.timedelta(days=due_in_days)
-    )
-    if status_move:
-        getattr(claim, status_move)()
-        claim.save()
+def test_a_claim_is_withdrawn_exactly_from_the_open_states_whose_reply_clock_runs():
+    field = Claim._meta.get_field("status")
+    sources = {t.source for t in field.get_all_transitions(Claim) if t.name == "withdraw"}
 
-    assert Claim.objects.get(pk=claim.pk).is_overdue is overdue
+    assert sources == set(OPEN_STATES) == {C.SUBMITTED, C.NEEDS_INFO}
 
 
 @pytest.mark.django_db

@@ -54,8 +54,8 @@ class ClaimListMixin:
         related = list(related) if isinstance(related, list | tuple) else []
         return [*related, "repair_order__service_center"]
 
-    def matching_claim_ids(self, term: str):
-        ids = super().matching_claim_ids(term)
+    def matching_ids(self, term: str):
+        ids = super().matching_ids(term)
         by_order = order_claim_ids(term)
         if by_order is None:
             return ids

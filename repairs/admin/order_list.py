@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from claims import search
 from claims.admin import claims_matching, titled_filter
+from dreame_service.admin_lists import DeskListMixin
 from dreame_service.formats import format_date
 from repairs import order_numbers
 from repairs.admin.claim_list import CenterFilter
@@ -57,11 +58,8 @@ def matching_order_ids(term: str):
     return ids
 
 
-class OrderListMixin:
+class OrderListMixin(DeskListMixin):
     """Mixed into the repair-order admin (whose class sets nothing of the list)."""
-
-    class Media:
-        css = {"all": ["css/admin-lists.css"]}
 
     list_display = ["number", "status_badge", "center", "claim_number", "intake", "age"]
     list_display_links = ["number"]
@@ -76,26 +74,12 @@ class OrderListMixin:
     list_select_related = ["claim", "service_center"]
     # Newest first: the primary key grows with every new order and its index serves the sort;
     # sorting 90,000 orders by an unindexed column (intake date, age) costs ~170 ms.
-    ordering = ["-pk"]
-    sortable_by = []
-    search_fields = ["order_number"]  # shows the box; get_search_results reads every field
+    ordering = ["-pk"]  # sortable_by, paging, counts: DeskListMixin's
+    search_fields = ["order_number"]  # shows the box; matching_ids reads every field
     search_help_text = _("Order or claim number, phone, e-mail, serial number or name.")
-    show_full_result_count = False  # no second COUNT of the whole table on every page
-    show_facets = admin.ShowFacets.NEVER  # a COUNT per filter choice: too dear at 100,000
-    list_per_page = 50
 
-    def changelist_view(self, request, extra_context=None):
-        # As on the claim list: the sidebar's width goes to the columns.
-        context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
-        return super().changelist_view(request, context)
-
-    def get_search_results(self, request, queryset, search_term):
-        if not search_term.strip():
-            return queryset, False
-        ids = matching_order_ids(search_term)
-        if ids is None:
-            return queryset.none(), False
-        return queryset.filter(pk__in=ids), False
+    def matching_ids(self, term: str):
+        return matching_order_ids(term)
 
     @admin.display(description=_("Order number"))
     def number(self, order):

@@ -16,10 +16,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import MaxLengthValidator
-from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -27,11 +25,10 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from claims.files import private_file_response
-from claims.models import StatusEvent
-from repairs import documents, services, transitions
+from repairs import services, transitions
 from repairs.admin.common import active_centers
 from repairs.admin.order_list import OrderListMixin
-from repairs.history import case_history
+from repairs.history import act_facts, case_history
 from repairs.models import (
     REASSIGN_PERMISSION,
     IntakeAct,
@@ -39,9 +36,12 @@ from repairs.models import (
     OrderStatus,
     RepairOrder,
 )
-from repairs.workbench.forms import CancelForm, ShipmentForm
+from repairs.workbench.forms import CancelForm, ShipmentForm, text_field
+from repairs.workbench.intake import act_sheet_context
+from repairs.workbench.order_selectors import orders_with_case
 
-REASON_MAX = 500  # a sentence or two for the history and the e-mail, not a letter
+REASON_MAX = 500  # why an order moves: a sentence or two for the history, not a letter
+ACT_TEMPLATE = "admin/repairs/repairorder/act_page.html"
 # Django 6.1's default "- Select an option -" has no Russian or Kazakh translation yet.
 CHOOSE_CENTER = gettext_lazy("Choose a service center")
 S = OrderStatus
@@ -59,16 +59,12 @@ STATE_TONES = {
 
 
 class _PageForm(forms.Form):
-    """What every action's form adds: the state the page showed, a reason of ≤ 500."""
+    """What every action's form adds: the state the page showed."""
 
     from_status = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, order: RepairOrder, **kwargs):
         super().__init__(*args, **kwargs)
-        if reason := self.fields.get("reason"):
-            reason.max_length = REASON_MAX
-            reason.validators.append(MaxLengthValidator(REASON_MAX))
-            reason.widget.attrs["maxlength"] = str(REASON_MAX)
 
 
 class ParcelForm(_PageForm, ShipmentForm):
@@ -76,10 +72,11 @@ class ParcelForm(_PageForm, ShipmentForm):
 
 
 class CancelOrderForm(_PageForm, CancelForm):
-    """Why, for the customer (status page, e-mail), and a note for staff."""
+    """Why, for the customer (status page, e-mail), and a note for staff: the technician's
+    form, with its limits."""
 
 
-class MoveForm(_PageForm, CancelForm):
+class MoveForm(_PageForm):
     """Another active center and why; the reason goes into the history only."""
 
     service_center = forms.ModelChoiceField(
@@ -87,15 +84,18 @@ class MoveForm(_PageForm, CancelForm):
         queryset=active_centers(),
         empty_label=CHOOSE_CENTER,
     )
-    internal_note = None
+    reason = text_field(
+        label=gettext_lazy("Reason"),
+        help_text=gettext_lazy("Staff only: it goes into the history."),
+        max_length=REASON_MAX,
+        rows=2,
+    )
     from_center = forms.IntegerField(widget=forms.HiddenInput)
-    field_order = ["service_center", "reason"]
 
     def __init__(self, *args, order: RepairOrder, **kwargs):
         super().__init__(*args, order=order, **kwargs)
         centers = active_centers().exclude(pk=order.service_center_id)
         self.fields["service_center"].queryset = centers
-        self.fields["reason"].help_text = gettext_lazy("Staff only: it goes into the history.")
 
 
 class ReassignActionForm(admin.helpers.ActionForm):
@@ -166,13 +166,7 @@ def _carry_out(action: SupportAction, *, order: RepairOrder, data: dict, by) -> 
     order = transitions.run(
         order=order, name=row.name, by=by, values=data, expected_status=data["from_status"]
     )
-    text = _("“%(step)s”: done. The order is now “%(status)s”.") % {
-        "step": row.label,
-        "status": order.get_status_display(),
-    }
-    if row.emails_customer:
-        text = f"{text} {_('The customer gets an e-mail about it.')}"
-    return text
+    return transitions.order_done_message(row=row, order=order)
 
 
 def _blank(action: SupportAction, order: RepairOrder) -> forms.Form:
@@ -181,22 +175,8 @@ def _blank(action: SupportAction, order: RepairOrder) -> forms.Form:
 
 
 def _stale_message(order: RepairOrder) -> str:
-    return _(
-        "The order has changed meanwhile: it is now “%(status)s”. Nothing was saved; "
-        "check the page and choose again."
-    ) % {"status": order.get_status_display()}
-
-
-def _act_facts(act: IntakeAct | None, *, declared_serial: str) -> dict:
-    if act is None:
-        return {"condition_marks": [], "serial_differs": False}
-    marks = IntakeAct.ConditionMark
-    return {
-        "condition_marks": [marks(mark).label for mark in act.condition_marks if mark in marks],
-        # spaces and case aside: "r2216 0042" is the serial the customer typed as R22160042
-        "serial_differs": "".join(act.serial_number.split()).upper()
-        != "".join(declared_serial.split()).upper(),
-    }
+    """The refusal, naming the state the order is in now (not the one the page showed)."""
+    return transitions.stale_order_message(RepairOrder.objects.get(pk=order.pk))
 
 
 @admin.register(RepairOrder)
@@ -231,19 +211,10 @@ class RepairOrderAdmin(OrderListMixin, admin.ModelAdmin):
 
     @staticmethod
     def page_queryset():
-        """Order, claim, center, act and its author in one query; then one each for the act's
-        photos, the case's history (with authors) and the shipments."""
-        return RepairOrder.objects.select_related(
-            "claim", "service_center", "intake_act", "intake_act__received_by"
-        ).prefetch_related(
-            "intake_act__photos",
-            Prefetch(
-                "claim__status_events",
-                queryset=StatusEvent.objects.select_related("by").order_by("-created_at", "-pk"),
-                to_attr="history",
-            ),
-            "shipments",
-        )
+        """The workbench's order page's reads, without the claim's attachments (this page
+        does not list them): order, claim, center, act and its author in one query; then one
+        each for the act's photos, the case's history (with authors) and the shipments."""
+        return orders_with_case(RepairOrder.objects)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -271,7 +242,7 @@ class RepairOrderAdmin(OrderListMixin, admin.ModelAdmin):
             "claim_url": reverse("admin:claims_claim_change", args=[claim.pk]),
             "state_tone": STATE_TONES.get(order.status, "work"),
             "act": act,
-            **_act_facts(act, declared_serial=claim.serial_number),
+            **act_facts(act, declared_serial=claim.serial_number),
             "photos": [
                 (photo, reverse(f"admin:{self.url_name('photo')}", args=[order.pk, photo.pk]))
                 for photo in (act.photos.all() if act else [])
@@ -336,11 +307,7 @@ class RepairOrderAdmin(OrderListMixin, admin.ModelAdmin):
         )
         if getattr(order, "intake_act", None) is None:
             raise Http404
-        language = request.GET.get("lang", "")
-        if language not in dict(settings.LANGUAGES):
-            language = settings.LANGUAGE_CODE
-        html = documents.render_act_html(order=order, language=language, for_pdf=True)
-        return HttpResponse(html)
+        return render(request, ACT_TEMPLATE, act_sheet_context(request, order))
 
     def action_view(self, request, pk, *, action: SupportAction):
         if request.method != "POST":
@@ -354,12 +321,12 @@ class RepairOrderAdmin(OrderListMixin, admin.ModelAdmin):
         try:
             done = _carry_out(action, order=order, data=form.cleaned_data, by=request.user)
         except (transitions.OrderChanged, TransitionNotAllowed, ConcurrentTransition):
-            messages.error(request, _stale_message(RepairOrder.objects.get(pk=order.pk)))
+            messages.error(request, _stale_message(order))
         except PermissionDenied:
             messages.error(request, _("You may not make this step on this order."))
         except ValidationError as error:
             if getattr(error, "code", None) == "order_changed":
-                messages.error(request, _stale_message(RepairOrder.objects.get(pk=order.pk)))
+                messages.error(request, _stale_message(order))
             else:
                 messages.error(request, " ".join(error.messages))
         else:

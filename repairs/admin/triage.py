@@ -10,7 +10,6 @@ posts to its own admin URL, which calls the table's service, like every other ca
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,7 +19,8 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from claims import services as claim_services
 from claims.admin import ClaimAdmin
-from claims.models import Claim, StatusEvent
+from claims.models import Claim
+from dreame_service.fsm import lock_in_state
 from repairs import services
 from repairs.admin.claim_list import ClaimListMixin
 from repairs.admin.common import active_centers
@@ -32,7 +32,8 @@ from repairs.admin.triage_forms import (
     VerdictForm,
 )
 from repairs.admin.triage_page import steps_allowed, workspace
-from repairs.transitions import TRIAGE_TRANSITIONS
+from repairs.history import history_prefetch
+from repairs.transitions import TRIAGE_TRANSITIONS, claim_done_message
 
 
 class ClaimChanged(Exception):  # noqa: N818 - a state of the world, not a bug
@@ -64,16 +65,7 @@ class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
         queryset = (
             self.get_queryset(request)
             .select_related("repair_order__service_center")
-            .prefetch_related(
-                Prefetch(
-                    "status_events",
-                    queryset=StatusEvent.objects.select_related("by").order_by(
-                        "-created_at", "-pk"
-                    ),
-                    to_attr="history",
-                ),
-                "attachments",
-            )
+            .prefetch_related(history_prefetch("status_events"), "attachments")
         )
         field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
         try:
@@ -178,11 +170,10 @@ class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
     @staticmethod
     @transaction.atomic
     def _run_step(claim, *, row, by, values, form):
-        # Lock, then compare with what the page showed: another agent may have moved the
-        # claim (and maybe back) since; the table's service then locks again and moves it.
-        locked = Claim.objects.select_for_update().filter(pk=claim.pk)
-        if locked.values_list("status", flat=True).get() != form.cleaned_data["from_status"]:
-            raise ClaimChanged
+        # Another agent may have moved the claim (and maybe back) since the page was drawn;
+        # the table's service then locks again and moves it.
+        expected = form.cleaned_data["from_status"]
+        lock_in_state(Claim, pk=claim.pk, expected=expected, changed=ClaimChanged)
         return row.service(claim=claim, by=by, **values)
 
     def verdict_view(self, request, pk):
@@ -267,13 +258,7 @@ class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
                 "order": result.display_number,
                 "center": result.service_center.name,
             }
-        text = _("“%(step)s”: done. The claim is now “%(status)s”.") % {
-            "step": row.label,
-            "status": result.get_status_display(),
-        }
-        if row.emails_customer:
-            text = f"{text} {_('The customer gets an e-mail about it.')}"
-        return text
+        return claim_done_message(row=row, claim=result)
 
     # --- The list: approve a batch with one center -----------------------------------
 

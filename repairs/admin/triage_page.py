@@ -1,7 +1,6 @@
 """What support's claim page shows: the steps allowed now, the e-mails, the reply clock."""
 
-import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.template import Context, TemplateDoesNotExist
@@ -9,7 +8,7 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from claims.admin import SOON_DAYS, days_left
+from claims.admin import ReplyClock, reply_clock
 from claims.models import Verdict
 from claims.transitions import ClaimTransition
 from repairs import selectors
@@ -74,26 +73,12 @@ def _order_of(claim):
         return None
 
 
-@dataclass(frozen=True)
-class ReplyClock:
-    due_date: datetime.date
-    level: str  # "ok", "soon" (amber) or "overdue" (red)
-    text: str
-
-
 def _reply_clock(claim) -> ReplyClock | None:
-    """The 10-day answer deadline as the list counts it; None once answered or closed."""
-    left = days_left(claim)
-    if left is None:
-        return None
-    if left < 0:
-        level, text = "overdue", _("overdue by %(days)d d.") % {"days": -left}
-    elif left == 0:
-        level, text = "soon", _("due today")
-    else:
-        level = "soon" if left <= SOON_DAYS else "ok"
-        text = _("%(days)d d. left") % {"days": left}
-    return ReplyClock(due_date=claim.response_due_date, level=level, text=text)
+    """The list's clock; the page has room to say "5 d. left" where the column says "5 d."."""
+    clock = reply_clock(claim)
+    if clock is None or clock.days_left <= 0:
+        return clock
+    return replace(clock, text=_("%(days)d d. left") % {"days": clock.days_left})
 
 
 def workspace(claim, *, steps: list[Step], verdict_form, outbox_links: bool) -> dict:

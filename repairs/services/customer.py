@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from claims import services as claim_services
 from claims.models import StatusEvent
 from dreame_service.formats import format_kzt
+from dreame_service.fsm import lock_in_state
 from repairs import emails
 from repairs.models import OrderStatus, QuoteConsent, RepairOrder, ServiceRating
 from repairs.services import steps
@@ -32,10 +33,7 @@ class NotNow(Exception):  # noqa: N818 - a state of the world, not a bug
 
 
 def _locked_in(order: RepairOrder, status: str) -> RepairOrder:
-    locked = RepairOrder.objects.select_for_update().get(pk=order.pk)
-    if locked.status != status:
-        raise NotNow
-    return locked
+    return lock_in_state(RepairOrder, pk=order.pk, expected=status, changed=NotNow)
 
 
 def hash_address(address: str) -> str:

@@ -21,7 +21,7 @@ NOTE_FIELDS = ("note", "internal_note")
 PRICE_RANGE = _("Enter a price between 1 and 5 000 000 ₸.")
 
 
-def _text(*, label, max_length: int, required: bool = True, help_text="", rows: int = 0):
+def text_field(*, label, max_length: int, required: bool = True, help_text="", rows: int = 0):
     """A stripped text field; a textarea when `rows` is given."""
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
     return forms.CharField(
@@ -35,7 +35,7 @@ def _text(*, label, max_length: int, required: bool = True, help_text="", rows: 
 
 
 def _note():
-    return _text(
+    return text_field(
         label=_("Note for the customer"),
         help_text=_("The customer sees it on the status page."),
         max_length=NOTE_MAX,
@@ -45,7 +45,7 @@ def _note():
 
 
 def _internal_note():
-    return _text(
+    return text_field(
         label=_("Internal note"),
         help_text=_("Only the service center and support see it."),
         max_length=NOTE_MAX,
@@ -102,13 +102,13 @@ class QuoteForm(StepForm):
         },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    description = _text(label=_("What the price covers"), max_length=NOTE_MAX, rows=2)
+    description = text_field(label=_("What the price covers"), max_length=NOTE_MAX, rows=2)
     note = _note()
     internal_note = _internal_note()
 
 
 class PartsForm(StepForm):
-    part = _text(
+    part = text_field(
         label=_("Spare part awaited"),
         max_length=RepairOrder._meta.get_field("awaiting_part").max_length,
     )
@@ -131,13 +131,13 @@ class PartsForm(StepForm):
 
 
 class CompleteForm(StepForm):
-    work_done = _text(label=_("Work done"), max_length=LONG_TEXT_MAX, rows=3)
+    work_done = text_field(label=_("Work done"), max_length=LONG_TEXT_MAX, rows=3)
     note = _note()
     internal_note = _internal_note()
 
 
 class ReplacementForm(StepForm):
-    new_serial = _text(
+    new_serial = text_field(
         label=_("Serial number of the new unit"),
         max_length=RepairOrder._meta.get_field("replacement_serial").max_length,
     )
@@ -146,7 +146,7 @@ class ReplacementForm(StepForm):
 
 
 class CancelForm(StepForm):
-    reason = _text(
+    reason = text_field(
         label=_("Reason"),
         help_text=_("The customer sees it on the status page and in the e-mail."),
         max_length=NOTE_MAX,

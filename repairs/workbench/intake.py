@@ -125,7 +125,7 @@ def act_pdf(request, pk):
         return _no_act_yet(request, order)
     if reason := documents.pdf_unavailable_reason():
         return _act_page(request, order, pdf_problem=reason, status=503)
-    language = _act_language(request)
+    language = act_language(request)
     pdf = documents.act_pdf(order=order, language=language)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"act-{order.display_number}-{language}.pdf"
@@ -141,10 +141,8 @@ def _no_act_yet(request, order):
 
 
 def _act_page(request, order, *, pdf_problem: str = "", status: int = 200):
-    language = _act_language(request)
     context = {
-        **documents.act_context(order=order),
-        "act_language": language,
+        **act_sheet_context(request, order),
         "act_languages": ACT_LANGUAGES,
         "photos": list(order.intake_act.photos.all()),
         "pdf_problem": pdf_problem,
@@ -152,7 +150,14 @@ def _act_page(request, order, *, pdf_problem: str = "", status: int = 200):
     return render(request, "repairs/workbench/act_page.html", context, status=status)
 
 
-def _act_language(request) -> str:
+def act_sheet_context(request, order) -> dict:
+    """What a page printing the act shows (support's admin prints it too): the act and its
+    stub, in the language `?lang=` asks for. Its stylesheets are linked, never inlined: the
+    site's Content-Security-Policy refuses inline styles (only the PDF carries them)."""
+    return {**documents.act_context(order=order), "act_language": act_language(request)}
+
+
+def act_language(request) -> str:
     """The act's language from `?lang=`: Russian unless the customer asks for another."""
     language = request.GET.get("lang", "")
     return language if language in ACT_LANGUAGES else settings.LANGUAGE_CODE

@@ -5,8 +5,6 @@ There is no intake date here on purpose: the service sets it (today in Asia/Alma
 a posted one is ignored.
 """
 
-import re
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims import uploads
 from claims.models import Verdict
+from repairs.history import same_serial
 from repairs.models import AccessoryChecklist, IntakeAct, IntakePhoto
 
 TEXT_MAX = 2000
@@ -32,15 +31,6 @@ def checklist_items(*, category: str) -> list[str]:
     }
     row = rows.get(category) or rows.get("")
     return row.item_list if row else []
-
-
-def same_serial(first: str, second: str) -> bool:
-    """Serials match whatever their case, spaces and dashes (stickers and typists differ)."""
-
-    def canonical(value: str) -> str:
-        return re.sub(r"[\s\-]", "", value or "").upper()
-
-    return canonical(first) == canonical(second)
 
 
 def _text(label, *, max_length=TEXT_MAX, rows=3, help_text="", required=False):

@@ -19,8 +19,8 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from claims.files import private_file_response
 from repairs import transitions
-from repairs.history import case_history
-from repairs.models import IntakeAct, OrderStatus, RepairOrder
+from repairs.history import act_facts, case_history
+from repairs.models import OrderStatus, RepairOrder
 from repairs.selectors import warranty_end_for
 from repairs.transitions import OrderTransition
 from repairs.workbench import order_selectors as selectors
@@ -58,8 +58,7 @@ def _page(request, pk, *, bound: StepForm | None = None, bound_name: str = "", s
         "order": order,
         "claim": order.claim,
         "act": act,
-        "condition_marks": _condition_labels(act),
-        "serial_differs": _serial_differs(act, order.claim.serial_number),
+        **act_facts(act, declared_serial=order.claim.serial_number),
         "steps": steps,
         "can_receive": selectors.RECEIVE in allowed and order.status in AWAITING_INTAKE,
         "history": case_history(order.claim),
@@ -77,24 +76,6 @@ def _blank_form(name: str) -> StepForm:
     return STEP_FORMS[name](prefix=name)  # prefixed: many forms on one page, unique ids
 
 
-def _condition_labels(act: IntakeAct | None) -> list[str]:
-    if act is None:
-        return []
-    labels = dict(IntakeAct.ConditionMark.choices)
-    return [str(labels[mark]) for mark in act.condition_marks if mark in labels]
-
-
-def _serial_differs(act: IntakeAct | None, declared: str) -> bool:
-    """The serial found at intake is not the one the customer typed (spaces, case aside)."""
-    if act is None:
-        return False
-
-    def canonical(serial: str) -> str:
-        return "".join(serial.split()).upper()
-
-    return canonical(act.serial_number) != canonical(declared)
-
-
 def _post_step(request, pk):
     order = get_order(request, pk)
     name = request.POST.get("transition", "")
@@ -104,7 +85,7 @@ def _post_step(request, pk):
         messages.error(request, _("This step does not exist. Choose one of the buttons below."))
         return back
     if request.POST.get("from_status") != order.status:
-        messages.error(request, _stale_message(order))
+        messages.error(request, transitions.stale_order_message(order))
         return back
     row = transitions.ORDER_TRANSITIONS[name]
     if name not in selectors.allowed_transition_names(order=order, user=request.user):
@@ -126,7 +107,8 @@ def _post_step(request, pk):
                 expected_status=order.status,
             )
         except (transitions.OrderChanged, TransitionNotAllowed, ConcurrentTransition):
-            messages.error(request, _stale_message(RepairOrder.objects.get(pk=order.pk)))
+            changed = RepairOrder.objects.get(pk=order.pk)
+            messages.error(request, transitions.stale_order_message(changed))
             return back
         except PermissionDenied:
             messages.error(request, _("You may not make this step on this order."))
@@ -134,28 +116,10 @@ def _post_step(request, pk):
         except ValidationError as error:
             form.add_error(None, error)  # the service's own check, e.g. the quote's range
         else:
-            messages.success(request, _done_message(row=row, order=order))
+            messages.success(request, transitions.order_done_message(row=row, order=order))
             return back
     messages.error(request, _("Check the fields of “%(step)s”.") % {"step": row.label})
     return _page(request, order.pk, bound=form, bound_name=name, status=400)
-
-
-def _stale_message(order: RepairOrder) -> str:
-    return _(
-        "The order has changed meanwhile: it is now “%(status)s”. Nothing was saved; "
-        "check the page and choose again."
-    ) % {"status": order.get_status_display()}
-
-
-def _done_message(*, row: OrderTransition, order: RepairOrder) -> str:
-    text = _("“%(step)s”: done. The order is now “%(status)s”.") % {
-        "step": row.label,
-        "status": order.get_status_display(),
-    }
-    if row.emails_customer:
-        emailed = _("The customer gets an e-mail about it.")
-        text = f"{text} {emailed}"
-    return text
 
 
 # The read-only views check the order before the method: another center's order answers

@@ -7,10 +7,10 @@ the page costs the same number of SQL queries with 3 history rows or 300.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
-from claims.models import ClaimAttachment, StatusEvent
+from claims.models import ClaimAttachment
+from repairs.history import history_prefetch
 from repairs.models import OrderStatus, RepairOrder, Shipment
 from repairs.selectors import warranty_end_for
 from repairs.transitions import ORDER_TRANSITIONS, OrderTransition
@@ -19,22 +19,19 @@ RECEIVE = "receive"  # a page of its own (the intake act), not a button here
 RETURNED_STATES = (OrderStatus.SHIPPED, OrderStatus.DELIVERED)
 
 
-def orders_for_page(orders):
-    """`orders` (already scoped to a center) with all the order page shows, joined or
+def orders_with_case(orders):
+    """`orders` with what both order pages (the workbench's, support's) show, joined or
     prefetched: order+claim+center+act+act author in one query, then one query each for
-    the claim's attachments, the act's photos, the history (with authors) and shipments."""
+    the act's photos, the history (with authors) and the shipments."""
     return orders.select_related(
         "claim", "service_center", "intake_act", "intake_act__received_by"
-    ).prefetch_related(
-        "claim__attachments",
-        "intake_act__photos",
-        Prefetch(
-            "claim__status_events",
-            queryset=StatusEvent.objects.select_related("by").order_by("-created_at", "-pk"),
-            to_attr="history",
-        ),
-        "shipments",
-    )
+    ).prefetch_related("intake_act__photos", history_prefetch("claim__status_events"), "shipments")
+
+
+def orders_for_page(orders):
+    """`orders` (already scoped to a center) as the workbench's order page shows them: the
+    case (`orders_with_case`), and one more query for the claim's attachments it links."""
+    return orders_with_case(orders).prefetch_related("claim__attachments")
 
 
 def orders_for_slip(orders):

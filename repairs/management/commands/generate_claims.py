@@ -10,7 +10,6 @@ with bulk_create, not through the services: no locks, no checks, no e-mails, no 
 import datetime
 import random
 from collections import Counter
-from contextlib import contextmanager
 
 from django.apps import apps
 from django.contrib.auth.models import Group, User
@@ -30,6 +29,7 @@ from claims.models import (
     WarrantyPolicy,
 )
 from claims.reference_data import PRODUCTS
+from repairs.management.commands._bulk import times_as_given
 
 BATCH = 2000
 ORDERS_SHARE = 0.9  # approved, with a repair order in some state
@@ -177,29 +177,10 @@ def _write_claims(count: int, *, rng: random.Random) -> Counter:
         taken=set(Claim.objects.values_list("number", flat=True)),
     )
     made = Counter()
-    with transaction.atomic(), _times_as_given():
+    with transaction.atomic(), times_as_given(Claim, StatusEvent):
         for start in range(0, count, BATCH):
             made.update(maker.batch(min(BATCH, count - start)))
     return made
-
-
-@contextmanager
-def _times_as_given():
-    # Bench rows carry a history of days and weeks; auto_now would stamp them all "now".
-    fields = [
-        field
-        for model in (Claim, StatusEvent)
-        for field in model._meta.concrete_fields
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    ]
-    saved = [(field, field.auto_now, field.auto_now_add) for field in fields]
-    for field in fields:
-        field.auto_now = field.auto_now_add = False
-    try:
-        yield
-    finally:
-        for field, auto_now, auto_now_add in saved:
-            field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
 class _ClaimMaker:

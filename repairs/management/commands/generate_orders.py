@@ -9,7 +9,6 @@ not through the services: no locks, no permission checks, no e-mails, no outbox.
 import datetime
 import random
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,6 +20,7 @@ from claims import claim_numbers, warranty
 from claims.models import Claim, ClaimStatus, ProductModel, StatusEvent, WarrantyPolicy
 from claims.reference_data import PRODUCTS
 from repairs import order_numbers, transitions
+from repairs.management.commands._bulk import times_as_given
 from repairs.models import (
     FINAL_STATES,
     IntakeAct,
@@ -116,30 +116,12 @@ class Command(BaseCommand):
             policy=WarrantyPolicy.objects.get(country="KZ"),
         )
         made = Counter()
-        with transaction.atomic(), _times_as_given():
+        dated = (Claim, RepairOrder, StatusEvent, IntakeAct, Shipment)
+        with transaction.atomic(), times_as_given(*dated):
             for start in range(0, count, BATCH):
                 made.update(maker.batch(min(BATCH, count - start)))
         summary = ", ".join(f"{status} {made[status]}" for status in STATE_WEIGHTS)
         self.stdout.write(f"{sum(made.values())} orders at {center}: {summary}")
-
-
-@contextmanager
-def _times_as_given():
-    # Bench rows carry a history of days and weeks; auto_now would stamp them all "now".
-    fields = [
-        field
-        for model in (Claim, RepairOrder, StatusEvent, IntakeAct, Shipment)
-        for field in model._meta.concrete_fields
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    ]
-    saved = [(field, field.auto_now, field.auto_now_add) for field in fields]
-    for field in fields:
-        field.auto_now = field.auto_now_add = False
-    try:
-        yield
-    finally:
-        for field, auto_now, auto_now_add in saved:
-            field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
 @cache

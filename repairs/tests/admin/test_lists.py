@@ -3,11 +3,14 @@ claim list (the order number in its search, the assigned center)."""
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.test import Client
 from django.utils import timezone
 
+from claims.models import ClaimStatus, Verdict
 from claims.tests.factories import ClaimFactory
 from conftest import assert_no_horizontal_scroll, save_screenshot
 from repairs import order_numbers
@@ -236,6 +239,18 @@ def test_a_technician_cannot_reach_the_lists(url):
 
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_every_badge_the_lists_show_has_its_colour():
+    stylesheet = Path(finders.find("css/admin-lists.css")).read_text(encoding="utf-8")
+    codes = [
+        *(f"status-badge--{code}" for code in [*OrderStatus.values, *ClaimStatus.values]),
+        *(f"verdict-badge--{code}" for code in Verdict.values),
+    ]
+
+    missing = [code for code in codes if not re.search(rf"\.{code}\b", stylesheet)]
+
+    assert missing == []
 
 
 @pytest.mark.browser

@@ -236,9 +236,41 @@ def test_support_prints_the_act_in_the_chosen_language(support, technician):
 
     html = support.get(page_url(order, "act/") + "?lang=kk").content.decode()
 
+    assert '<html lang="kk">' in html
     assert "Қабылдау актісі" in html
     assert order.display_number in html
     assert support.get(page_url(make_order(), "act/")).status_code == 404
+
+
+def test_the_act_links_its_stylesheet_the_csp_refuses_inline_styles(support, technician):
+    order = received(technician)
+
+    response = support.get(page_url(order, "act/"))
+
+    html = response.content.decode()
+    assert "style-src 'self'" in response["Content-Security-Policy"]
+    assert "<style" not in html
+    assert ' style="' not in html
+    assert '<link rel="stylesheet" href="/static/css/act.css">' in html
+    assert 'class="act-sheet"' in html
+
+
+@pytest.mark.parametrize(("found", "differs"), [("R22160042", False), ("R2216-0043", True)])
+def test_a_serial_differs_only_by_more_than_dashes_spaces_and_case(
+    support, technician, found, differs
+):
+    order = make_order(status=S.IN_TRANSIT, technician=technician, serial_number="R2216-0042")
+    act = {"serial_number": found, "completeness": "Полный", "condition": "Без повреждений"}
+    order = services.receive_order(
+        order=order, act_data={**act, "final_verdict": "free_repair"}, by=technician.user
+    )
+    tech = Client()
+    tech.force_login(technician.user)
+
+    for client, url in [(support, page_url(order)), (tech, f"/service/orders/{order.pk}/")]:
+        text = visible_text(client.get(url).content.decode())
+        assert found in text
+        assert ("отличается от заявки" in text) is differs
 
 
 # --- The three actions ----------------------------------------------------------------
@@ -288,6 +320,19 @@ def test_support_cancels_with_a_reason_and_the_customer_is_told(support, support
     assert notification.recipient == order.claim.email
     text = visible_text(with_email.content.decode())
     assert "Заказ теперь в статусе «Отменено». Клиент получит об этом письмо." in text
+
+
+def test_supports_cancel_reason_may_be_as_long_as_the_technicians(support):
+    order = make_order(status=S.RECEIVED)
+    reason = "Клиент передумал и забирает изделие. " * 50  # ~1,900 characters
+
+    html = support.get(page_url(order)).content.decode()
+    post(support, order, "cancel", from_status=order.status, reason=reason)
+
+    assert 'name="cancel-reason" cols="40" rows="2" maxlength="2000"' in html
+    order.refresh_from_db()
+    assert order.status == S.CANCELLED
+    assert order.cancel_reason == reason.strip()
 
 
 def test_support_moves_the_order_to_another_center_from_the_page(support, support_user):
@@ -343,8 +388,9 @@ def test_a_refused_form_keeps_what_was_typed_and_changes_nothing(support):
     ("action", "fields"),
     [
         ("cancel", {"reason": "   "}),
-        ("cancel", {"reason": "я" * 501}),
+        ("cancel", {"reason": "я" * 2001}),
         ("move", {"reason": ""}),
+        ("move", {"reason": "я" * 501}),
         ("register-parcel", {"carrier": "Kazpost", "tracking_number": "R" * 65}),
         ("register-parcel", {"carrier": "Kaz\x00post", "tracking_number": "RR1KZ"}),
     ],

@@ -91,8 +91,8 @@ def test_it_shows_the_status_and_verdict_as_labels_with_the_policys_dates(suppor
 @pytest.mark.parametrize(
     ("days_left", "css", "shown"),
     [
-        (10, "triage-clock-ok", "осталось 10 дн."),
-        (4, "triage-clock-ok", "осталось 4 дн."),
+        (10, "triage-clock-later", "осталось 10 дн."),
+        (4, "triage-clock-later", "осталось 4 дн."),
         (3, "triage-clock-soon", "осталось 3 дн."),
         (0, "triage-clock-soon", "срок сегодня"),
         (-2, "triage-clock-overdue", "просрочено на 2 дн."),

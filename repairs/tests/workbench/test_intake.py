@@ -9,9 +9,9 @@ from django.utils import timezone
 from claims.models import ProductModel, StatusEvent
 from notifications.models import Notification
 from repairs import documents, services
+from repairs.history import same_serial
 from repairs.models import IntakeAct, IntakePhoto, OrderStatus, RepairOrder
 from repairs.tests.factories import make_order
-from repairs.workbench.intake_forms import same_serial
 from tests.pages import jpeg
 
 pytestmark = pytest.mark.django_db
