@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims import services as claim_services
 from claims import status_text as claim_text
-from claims.models import Claim, ClaimStatus, StatusEvent
+from claims.models import OPEN_STATES, Claim, ClaimStatus, StatusEvent
 from dreame_service import privacy
 from dreame_service.formats import format_kzt
 from repairs import selectors, status_text
@@ -138,7 +138,7 @@ class MyRepairPage:
     can_send_parcel: bool = False
     can_decide_quote: bool = False
     can_rate: bool = False
-    can_withdraw: bool = False
+    claim_open: bool = False  # support has not decided yet: the customer may withdraw
     can_supplement: bool = False
 
     @property
@@ -170,7 +170,7 @@ def build(claim: Claim) -> MyRepairPage:
             policy=claim_services.get_policy(),
             current_text=claim_text.current_text(claim.status),
             next_text=claim_text.next_text(claim.status),
-            can_withdraw=claim.status in (ClaimStatus.SUBMITTED, ClaimStatus.NEEDS_INFO),
+            claim_open=claim.status in OPEN_STATES,
             can_supplement=claim.status == ClaimStatus.NEEDS_INFO,
             **common,
         )
