@@ -74,9 +74,8 @@ def run(cmd, env, **kwargs):
     return subprocess.run(cmd, env=env, check=True, cwd=ROOT, **kwargs)
 
 
-def mix_file(found: dict, folder: Path) -> Path:
-    """One path per line, each kind repeated to its share of 1,000 lines."""
-    kinds = {
+def paths_of(found: dict) -> dict[str, list[str]]:
+    return {
         "home": ["/"],
         "warranty": ["/warranty/"],
         "claim form (GET)": ["/claims/new/"],
@@ -84,16 +83,21 @@ def mix_file(found: dict, folder: Path) -> Path:
         "status lookup, not found": found["misses"],
         "«Мой ремонт»": found["mine"],
     }
+
+
+def mix_file(kinds: dict[str, list[str]], shares: dict[str, int], path: Path) -> Path:
+    """One path per line, each kind repeated to its share of 1,000 lines."""
     lines = []
-    for kind, share in MIX.items():
+    for kind, share in shares.items():
         paths = kinds[kind]
         lines += [paths[i % len(paths)] for i in range(share * 10)]
-    path = folder / "mix.txt"
     path.write_text("\n".join(lines) + "\n")
     return path
 
 
-def wrk(base: str, paths: Path, *, seconds: int, connections: int, offset: int) -> dict:
+def wrk(
+    base: str, paths: Path, *, seconds: int, connections: int, offset: int, misses: float
+) -> dict:
     out = subprocess.run(
         [
             "wrk",
@@ -120,7 +124,7 @@ def wrk(base: str, paths: Path, *, seconds: int, connections: int, offset: int) 
     total = int(re.search(r"(\d+) requests in", out).group(1))
     not_ok = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     share = int(not_ok.group(1)) / total if not_ok else 0
-    if abs(share - MIX["status lookup, not found"] / 100) > 0.03:
+    if abs(share - misses) > 0.03:
         sys.exit(f"{share:.1%} non-2xx answers, expected the misses' share only:\n{out}")
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
@@ -184,6 +188,9 @@ def main():
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--redis-db", type=int, default=14)
+    parser.add_argument(
+        "--each-page", action="store_true", help="also each kind alone, at the first --workers"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("needs wrk: apt-get install -y wrk")
@@ -212,29 +219,31 @@ def main():
     paths = json.loads(re.search(r"PATHS (.*)", found.stdout).group(1))
 
     rows = []
+    alone = {}
     offset = 0
+    kinds = paths_of(paths)
+    misses = MIX["status lookup, not found"] / 100
     with tempfile.TemporaryDirectory() as folder:
-        mix = mix_file(paths, Path(folder))
+        mix = mix_file(kinds, MIX, Path(folder) / "mix.txt")
         base = f"http://127.0.0.1:{PORT}"
         for workers in args.workers:
             server = serve(env, workers)
             try:
                 check_answers(base, paths)
                 offset += 10_000_000
-                wrk(base, mix, seconds=5, connections=args.connections, offset=offset)  # warm-up
+                load = {"seconds": args.seconds, "connections": args.connections}
+                wrk(base, mix, **{**load, "seconds": 5}, offset=offset, misses=misses)  # warm-up
                 runs = []
                 for _ in range(args.runs):
                     offset += 10_000_000
-                    runs.append(
-                        wrk(
-                            base,
-                            mix,
-                            seconds=args.seconds,
-                            connections=args.connections,
-                            offset=offset,
-                        )
-                    )
+                    runs.append(wrk(base, mix, **load, offset=offset, misses=misses))
                     print(f"  {workers} workers: {runs[-1]}", flush=True)
+                if args.each_page and workers == args.workers[0]:
+                    for kind in MIX:
+                        offset += 10_000_000
+                        only = mix_file(kinds, {kind: 100}, Path(folder) / "one.txt")
+                        miss = 1.0 if kind == "status lookup, not found" else 0.0
+                        alone[kind] = wrk(base, only, **load, offset=offset, misses=miss)
             finally:
                 stop(server)
             rows.append((workers, runs))
@@ -256,6 +265,16 @@ def main():
             f"| {statistics.median(r['p99'] for r in runs):.0f} ms "
             f"| {', '.join(f'{v:.0f}' for v in rps)} |"
         )
+
+    if alone:
+        print(f"\nEach kind alone, {args.workers[0]} worker processes, one run each:\n")
+        print("| page | req/s | p50 | p99 |")
+        print("|---|---|---|---|")
+        for kind, result in alone.items():
+            print(
+                f"| {kind} | {result['rps']:.0f} | {result['p50']:.0f} ms "
+                f"| {result['p99']:.0f} ms |"
+            )
 
 
 if __name__ == "__main__":
