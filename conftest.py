@@ -129,14 +129,31 @@ def watch_csp(context):
     return context
 
 
-def _device_page(browser, *, width: int, height: int):
+def _device_page(browser, *, width: int, height: int, color_scheme: str = "light"):
     require(CHROMIUM.exists(), f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
     context = browser.new_context(
-        viewport={"width": width, "height": height}, device_scale_factor=1, locale="ru-RU"
+        viewport={"width": width, "height": height},
+        device_scale_factor=1,
+        locale="ru-RU",
+        color_scheme=color_scheme,
     )
     watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return context, page
+
+
+def office_page_for(browser, live_server, *, user=None, color_scheme="light"):
+    """A 1280×800 office screen in Russian, its CSP watched; logged in as `user` if given
+    (a session made by Django's test client, so the test does not type a password)."""
+    from django.test import Client
+
+    context, page = _device_page(browser, width=1280, height=800, color_scheme=color_scheme)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies["sessionid"].value
+        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
     return context, page
 
 

@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from claims.models import Claim, ClaimStatus, Verdict
 from claims.tests.factories import ClaimFactory
-from conftest import AXE_JS, assert_no_horizontal_scroll, require, save_screenshot, watch_csp
+from conftest import (
+    AXE_JS,
+    assert_no_horizontal_scroll,
+    office_page_for,
+    require,
+    save_screenshot,
+)
 from repairs import order_numbers
 from repairs.models import RepairOrder
 from repairs.tests.factories import (
@@ -375,13 +381,7 @@ def test_the_claim_list_fits_a_1280_px_screen_without_sideways_scrolling(browser
         )
         if claim.status == ClaimStatus.APPROVED:
             open_order(claim, long_center)
-    client = Client()
-    client.force_login(SupportUserFactory())
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
+    context, page = office_page_for(browser, live_server, user=SupportUserFactory())
 
     page.goto(f"{live_server.url}{CHANGELIST}")
 
@@ -406,16 +406,9 @@ def test_the_badges_and_the_reply_clock_read_well_in_the_light_and_the_dark_them
     for status in ClaimStatus.values:  # overdue, due today, within 3 days, later
         for verdict, days in zip(Verdict.values, [-2, 0, 2, 7], strict=True):
             ClaimFactory(status=status, verdict=verdict, response_due_date=due_in(days))
-    client = Client()
-    client.force_login(SupportUserFactory())
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, locale="ru-RU", color_scheme=scheme
+    context, page = office_page_for(
+        browser, live_server, user=SupportUserFactory(), color_scheme=scheme
     )
-    watch_csp(context)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
 
     page.goto(f"{live_server.url}{CHANGELIST}")
 

@@ -3,10 +3,9 @@ screen: the page's own styles apply and nothing is blocked by the site's CSP."""
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 
 from claims.models import WarrantyPolicy
-from conftest import AXE_JS, CHROMIUM, require, save_screenshot, watch_csp
+from conftest import AXE_JS, office_page_for, require, save_screenshot
 from repairs import services, transitions
 from repairs.models import OrderStatus
 from repairs.tests.factories import SupportUserFactory, TechnicianFactory, make_order, run_step
@@ -26,20 +25,9 @@ def seeded():
 
 @pytest.fixture
 def office_page(browser, live_server):
-    """A 1280×800 office screen in Russian, logged in as support, its CSP watched."""
-    require(CHROMIUM.exists(), f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
-    client = Client()
-    client.force_login(SupportUserFactory(first_name="Динара", last_name="Ахметова"))
-    context = watch_csp(
-        browser.new_context(
-            viewport={"width": 1280, "height": 800}, device_scale_factor=1, locale="ru-RU"
-        )
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    """Support's office screen, logged in."""
+    user = SupportUserFactory(first_name="Динара", last_name="Ахметова")
+    context, page = office_page_for(browser, live_server, user=user)
     yield page
     context.close()
 

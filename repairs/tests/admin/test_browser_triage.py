@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from claims import services as claim_services
 from claims.models import ClaimStatus, WarrantyPolicy
-from conftest import AXE_JS, CHROMIUM, axe_violations, require, save_screenshot
+from conftest import AXE_JS, axe_violations, office_page_for, save_screenshot
 from notifications.models import Notification
 from repairs.models import RepairOrder
 from repairs.tests.factories import PASSWORD, ServiceCenterFactory, SupportUserFactory
@@ -40,12 +40,7 @@ def seeded():
 @pytest.fixture
 def office_page(browser, live_server):
     """A 1280×800 office screen, in Russian like the agents'."""
-    require(CHROMIUM.exists(), f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, device_scale_factor=1, locale="ru-RU"
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    context, page = office_page_for(browser, live_server)
     yield page
     context.close()
 

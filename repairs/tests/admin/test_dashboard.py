@@ -15,7 +15,7 @@ from claims import services as claim_services
 from claims.admin import ReplyClockFilter
 from claims.models import StatusEvent
 from claims.tests.factories import ClaimFactory
-from conftest import assert_no_horizontal_scroll, axe_violations, save_screenshot
+from conftest import assert_no_horizontal_scroll, axe_violations, office_page_for, save_screenshot
 from repairs.models import OrderStatus, RepairOrder, Shipment
 from repairs.tests.factories import (
     PASSWORD,
@@ -315,11 +315,7 @@ def test_support_logs_in_and_reads_the_day_on_the_dashboard(browser, live_server
     claim_services.request_claim_info(claim=waiting, message="Фото чека", by=SupportUserFactory())
     ClaimFactory(response_due_date=timezone.localdate() - datetime.timedelta(days=2))
     agent = SupportUserFactory(username="aigerim", first_name="Айгерим")
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, device_scale_factor=1, locale="ru-RU"
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    context, page = office_page_for(browser, live_server)
     try:
         page.goto(f"{live_server.url}/admin/login/")
         page.get_by_label("Имя пользователя").fill(agent.username)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from claims.models import ClaimStatus, Verdict
 from claims.tests.factories import ClaimFactory
-from conftest import assert_no_horizontal_scroll, save_screenshot
+from conftest import assert_no_horizontal_scroll, office_page_for, save_screenshot
 from repairs import order_numbers
 from repairs.models import OrderStatus, RepairOrder, Resolution
 from repairs.tests.factories import (
@@ -267,13 +267,7 @@ def test_the_order_list_fits_a_1280_px_screen_without_sideways_scrolling(browser
             resolution=Resolution.UNREPAIRED,
             intake_date=timezone.localdate() - datetime.timedelta(days=index),
         )
-    client = Client()
-    client.force_login(SupportUserFactory())
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="ru-RU")
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
+    context, page = office_page_for(browser, live_server, user=SupportUserFactory())
 
     page.goto(f"{live_server.url}{ORDERS}")
 
