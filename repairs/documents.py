@@ -17,6 +17,7 @@ from django.utils import translation
 
 from repairs import codes
 from repairs.models import IntakeAct
+from repairs.serials import same_serial
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,9 @@ def act_context(*, order) -> dict:
         "center_phone": _phone(order.service_center.phone),
         "customer_phone": _phone(claim.phone),
         "customer_whatsapp": _phone(claim.whatsapp),
+        # Lazy labels: the act is rendered in its own language, after this returns.
         "condition_labels": [marks(mark).label for mark in act.condition_marks if mark in marks],
+        "serial_differs": not same_serial(act.serial_number, claim.serial_number),
         "status_link": status_link,
         "status_page": f"{settings.SITE_URL}{codes.STATUS_PATH}",
         "barcode_svg": codes.code128_svg(order.order_number),

@@ -7,7 +7,6 @@ and the same facts of the act: its damage marks as labels, a serial that differs
 """
 
 import datetime
-import re
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from claims.models import ClaimStatus, StatusEvent
 from claims.transitions import CLAIM_TRANSITIONS
 from repairs.models import IntakeAct, OrderStatus
+from repairs.serials import same_serial
 from repairs.transitions import ORDER_TRANSITIONS
 
 # History rows that are not transitions of either table.
@@ -109,15 +109,6 @@ def case_history(claim) -> list[HistoryRow]:
 
 
 # --- The intake act beside the claim ------------------------------------------------------
-
-
-def same_serial(first: str, second: str) -> bool:
-    """Serials match whatever their case, spaces and dashes (stickers and typists differ)."""
-
-    def canonical(value: str) -> str:
-        return re.sub(r"[\s\-]", "", value or "").upper()
-
-    return canonical(first) == canonical(second)
 
 
 def act_facts(act: IntakeAct | None, *, declared_serial: str) -> dict:

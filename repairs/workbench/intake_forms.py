@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from claims import uploads
 from claims.models import Verdict
-from repairs.history import same_serial
 from repairs.models import AccessoryChecklist, IntakeAct, IntakePhoto
+from repairs.serials import same_serial
 
 TEXT_MAX = 2000
 REASON_MAX = 1000
