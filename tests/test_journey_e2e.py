@@ -43,7 +43,7 @@ from repairs.models import OrderStatus, RepairOrder
 from repairs.tests.admin.test_browser_triage import log_in as admin_log_in
 from repairs.tests.factories import ServiceCenterFactory, SupportUserFactory, TechnicianFactory
 from repairs.tests.workbench.browser import log_in as workbench_log_in
-from repairs.tests.workbench.test_browser_order import step
+from repairs.tests.workbench.browser import step
 from tests import real_stack
 
 pytestmark = [

@@ -1,4 +1,4 @@
-"""What the workbench's browser tests share: logging in through the workbench's own page."""
+"""What the workbench's browser tests share: logging in through its own page, and one step."""
 
 from playwright.sync_api import expect
 
@@ -12,3 +12,15 @@ def log_in(page, base_url: str, technician, *, then: str = "/service/") -> None:
     page.get_by_label("Пароль").fill(PASSWORD)
     page.get_by_role("button", name="Войти").click()
     expect(page).to_have_url(f"{base_url}{then}")
+
+
+def step(page, name: str, button: str, *, fields=None, note: str = "", done: str):
+    """Fill one step's form on the order page, press its button, wait for the message."""
+    form = page.locator(f'form[data-step="{name}"]')
+    for label, value in (fields or {}).items():
+        form.get_by_label(label).fill(value)
+    if note:
+        form.locator("summary").click()
+        form.get_by_label("Комментарий для клиента").fill(note)
+    form.get_by_role("button", name=button).click()
+    expect(page.locator(".notice-ok")).to_contain_text(done)

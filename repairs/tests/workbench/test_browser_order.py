@@ -15,7 +15,7 @@ from conftest import assert_no_horizontal_scroll, axe_violations, save_screensho
 from notifications.models import Notification
 from repairs.models import OrderStatus, RepairOrder, Resolution
 from repairs.tests.factories import TechnicianFactory, make_order
-from repairs.tests.workbench.browser import log_in
+from repairs.tests.workbench.browser import log_in, step
 
 pytestmark = [
     pytest.mark.browser,
@@ -56,18 +56,6 @@ def received_order(technician, **claim) -> RepairOrder:
         **claim,
     )
     return order
-
-
-def step(page, name: str, button: str, *, fields=None, note: str = "", done: str):
-    """Fill one step's form on the order page, press its button, wait for the message."""
-    form = page.locator(f'form[data-step="{name}"]')
-    for label, value in (fields or {}).items():
-        form.get_by_label(label).fill(value)
-    if note:
-        form.locator("summary").click()
-        form.get_by_label("Комментарий для клиента").fill(note)
-    form.get_by_role("button", name=button).click()
-    expect(page.locator(".notice-ok")).to_contain_text(done)
 
 
 def expected_warranty_end(order) -> datetime.date:
