@@ -365,6 +365,8 @@ def test_a_repair_from_the_claim_form_to_the_parcel_home(stack, people, tmp_path
     act_copy = customer.request.get(f"{stack.url}{act_link}")
     assert act_copy.url.startswith(f"{stack.s3.meta.endpoint_url}/{BUCKET}/acts/")
     assert act_copy.body() == act.get_content()
+    disposition = f'attachment; filename="act-{order.display_number}.pdf"'
+    assert act_copy.headers["content-disposition"] == disposition
     customer.get_by_role("button", name="Принять стоимость").click()
     expect(customer.get_by_role("heading", name="Ваш ответ по стоимости")).to_be_visible()
     assert order_of(claim).status == OrderStatus.IN_REPAIR
