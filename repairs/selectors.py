@@ -192,11 +192,8 @@ def _warranty_end_date(row: dict) -> datetime.date | None:
     """
     if row["status"] not in RETURNED_STATES or row["warranty_months"] is None:
         return None
-    if row["returned_at"] is not None:
-        returned_date = timezone.localdate(row["returned_at"])
-    elif row["outbound__created_at"] is not None:
-        returned_date = timezone.localdate(row["outbound__created_at"])
-    else:
+    returned_date = back_on(returned_at=row["returned_at"], shipped_at=row["outbound__created_at"])
+    if returned_date is None:
         return None
     return warranty.warranty_end_after_return(
         purchase_date=row["claim__purchase_date"],
@@ -204,6 +201,13 @@ def _warranty_end_date(row: dict) -> datetime.date | None:
         claim_date=timezone.localdate(row["claim__submitted_at"]),
         returned_date=returned_date,
     )
+
+
+def back_on(*, returned_at, shipped_at) -> datetime.date | None:
+    """The day the product counts as back with the customer: its delivery once known,
+    until then the day it was shipped back; None before either."""
+    moment = returned_at or shipped_at
+    return timezone.localdate(moment) if moment is not None else None
 
 
 def warranty_end_for(*, order, returned_date: datetime.date) -> datetime.date | None:

@@ -32,7 +32,6 @@ NEXT_HERE = {
 }
 # After intake the order number and the act replace the stub the customer may have lost.
 RECEIVED_OR_LATER = frozenset(S.values) - {S.AWAITING_SHIPMENT, S.IN_TRANSIT}
-RETURNING = frozenset({S.SHIPPED, S.DELIVERED})
 
 
 def claim_for_key(key: str) -> Claim | None:
@@ -104,13 +103,12 @@ def _parcel(order: RepairOrder, direction: str) -> Shipment | None:
 
 def _warranty_end(order: RepairOrder, outbound: Shipment | None) -> datetime.date | None:
     """The warranty's new end once the product is on its way back: as the status page."""
-    if order.status not in RETURNING:
+    if order.status not in selectors.RETURNED_STATES:
         return None
-    if order.returned_at is not None:
-        returned = timezone.localdate(order.returned_at)
-    elif outbound is not None:
-        returned = timezone.localdate(outbound.created_at)
-    else:
+    returned = selectors.back_on(
+        returned_at=order.returned_at, shipped_at=outbound.created_at if outbound else None
+    )
+    if returned is None:
         return None
     return selectors.warranty_end_for(order=order, returned_date=returned)
 

@@ -11,12 +11,11 @@ from django.utils import timezone
 
 from claims.models import ClaimAttachment
 from repairs.history import history_prefetch
-from repairs.models import OrderStatus, RepairOrder, Shipment
-from repairs.selectors import warranty_end_for
+from repairs.models import RepairOrder, Shipment
+from repairs.selectors import RETURNED_STATES, warranty_end_for
 from repairs.transitions import ORDER_TRANSITIONS, OrderTransition
 
 RECEIVE = "receive"  # a page of its own (the intake act), not a button here
-RETURNED_STATES = (OrderStatus.SHIPPED, OrderStatus.DELIVERED)
 
 
 def orders_with_case(orders):
