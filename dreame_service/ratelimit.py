@@ -168,17 +168,13 @@ def hit(
     cache_key = _cache_key(scope, key, index)
     ttl = window_seconds + 1
     cache = caches["default"]
-    cached = None
-    count = None
-    if time.monotonic() >= _store["down_until"]:
-        try:
-            if isinstance(cache, RedisCache):
-                count, cached = cache.count_and_get(cache_key, ttl=ttl, read_key=read)
-            else:
-                count = _count_in_cache(cache, cache_key, ttl)
-                cached = cache.get(read) if read is not None else None
-        except Exception as error:
-            _store_failed(error, now=time.monotonic())
+
+    def count_in_store():
+        if isinstance(cache, RedisCache):
+            return cache.count_and_get(cache_key, ttl=ttl, read_key=read)
+        return _count_in_cache(cache, cache_key, ttl), (cache.get(read) if read else None)
+
+    count, cached = _ask_store(count_in_store) or (None, None)
     if count is None:
         window_end = (index + 1) * window_seconds
         count = _local_counts.hit(cache_key, window_end=window_end, now=now)
@@ -187,18 +183,24 @@ def hit(
 
 def peek(*, scope: str, key: str, window_seconds: int) -> LimitState:
     """The client's count in the current window, without counting this request."""
-    now = time.time()
-    index, retry_after = _window(window_seconds, now)
+    index, retry_after = _window(window_seconds, time.time())
     cache_key = _cache_key(scope, key, index)
-    count = None
-    if time.monotonic() >= _store["down_until"]:
-        try:
-            count = caches["default"].get(cache_key)
-        except Exception as error:
-            _store_failed(error, now=time.monotonic())
+    count = _ask_store(lambda: caches["default"].get(cache_key))
     if count is None:
         count = _local_counts.count(cache_key)
-    return LimitState(is_limited=False, count=int(count or 0), retry_after=retry_after)
+    return LimitState(is_limited=False, count=int(count), retry_after=retry_after)
+
+
+def _ask_store(question):
+    """`question()` put to the shared store, or None while it is down: after a failure it
+    is left alone for STORE_RETRY_SECONDS (a dead Redis must not cost every request)."""
+    if time.monotonic() < _store["down_until"]:
+        return None
+    try:
+        return question()
+    except Exception as error:
+        _store_failed(error, now=time.monotonic())
+        return None
 
 
 @dataclass(frozen=True)
