@@ -267,12 +267,10 @@ def renew_link(*, claim: Claim, by) -> Claim:
 
 def claims_for_contact(contact: str) -> list[Claim]:
     """The newest claims whose e-mail or phone is `contact` and whose link still works."""
-    text = search.clean(contact or "")[: search.MAX_LENGTH]
-    phone = search.phone(text)
-    email = text if search.is_email(text) else None
-    if not (phone or email):
+    readings = search.parse(contact)
+    if readings is None or not (readings.phone or readings.email):
         return []
-    found = Q(phone=phone) if phone else Q(email__iexact=email)
+    found = Q(phone=readings.phone) if readings.phone else Q(email__iexact=readings.email)
     still_open = Q(ended_at__isnull=True) | Q(ended_at__gt=timezone.now() - LINK_DAYS_AFTER_END)
     return list(
         Claim.objects.filter(found, still_open).order_by("-submitted_at")[:RESENT_LINKS_MAX]
