@@ -3,6 +3,8 @@
 #   make test   set everything up and run the whole test suite
 # Both create .venv (Python 3.12) and node_modules/ (axe-core) on first use and
 # reinstall only when requirements*.txt or package-lock.json change.
+# requirements*.txt are lock files (every package pinned, with hashes): edit
+# requirements*.in and run `make lock`.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -28,15 +30,17 @@ endif
 
 DEMO_LOGINS := admin, support, almaty-tech, astana-tech, shymkent-tech — password demo-pass-2026
 
-.PHONY: help run serve test lint format messages clean
+.PHONY: help run serve test screenshots lint format messages lock clean
 
 help:
 	@echo "make run       start the portal with demo data on http://$(HOST_PORT)/ (PORT=… to move it)"
 	@echo "make serve     gunicorn + Celery worker + beat on PostgreSQL and Redis (production-like)"
 	@echo "make test      run the whole test suite (PYTEST_ARGS='-k name' to narrow it)"
+	@echo "make screenshots  refresh docs/screenshots/ from the browser tests"
 	@echo "make lint      ruff check + ruff format --check + lint-imports (app dependencies)"
 	@echo "make format    ruff format + ruff check --fix"
 	@echo "make messages  update and compile locale/ (maintainers; needs gettext)"
+	@echo "make lock      write requirements*.txt from requirements*.in (maintainers)"
 	@echo "make clean     remove .venv, node_modules and build leftovers (keeps var/)"
 
 $(RUN_STAMP): requirements.txt
@@ -49,8 +53,9 @@ $(RUN_STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
+# Both files in one call: one resolution, and every package checked against its hash.
 $(VENV_STAMP): $(RUN_STAMP) requirements-dev.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json
@@ -108,6 +113,13 @@ test: $(VENV_STAMP) $(NODE_STAMP)
 	@$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest ran no test" >&2; fi; exit $$rc
 
+# Browser tests save their screenshots into test-results/screenshots/ (git-ignored); this
+# refreshes the ones the README shows, on purpose. The journey's need PostgreSQL and Redis
+# (DATABASE_URL, REDIS_URL), as in `make test`; without them it skips.
+screenshots:
+	@SCREENSHOTS_DIR=docs/screenshots $(MAKE) --no-print-directory test \
+		PYTEST_ARGS="-m browser $(PYTEST_ARGS)"
+
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -121,6 +133,17 @@ messages: $(VENV_STAMP)
 	DEBUG=1 $(PY) manage.py makemessages -l ru -l kk -l en --no-obsolete --no-location \
 		-i '.venv/*' -i 'node_modules/*' -i 'var/*' -i 'staticfiles/*' -i 'bench/*'
 	DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
+
+# Maintainers: after editing requirements.in or requirements-dev.in, write the lock files,
+# every transitive dependency pinned with its hashes, for Python 3.12 on Linux whatever
+# machine runs this. Existing pins stay unless an edit needs otherwise; LOCK_ARGS=--upgrade
+# (or --upgrade-package NAME) moves them. uv reads PyPI itself, not this machine's pip.conf.
+LOCK_ARGS ?=
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --python-version 3.12 --python-platform linux \
+	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
+lock: $(VENV_STAMP)
+	$(UV_COMPILE) requirements.in --output-file requirements.txt
+	$(UV_COMPILE) requirements-dev.in --output-file requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles test-results .pytest_cache .ruff_cache

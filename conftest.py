@@ -1,9 +1,11 @@
 """Fixtures every app's tests share: real services, the browser, accessibility checks.
 
-Every transactional test (`django_db(transaction=True)`) also sets `serialized_rollback=True`:
-pytest-django runs them last, and mixing the two kinds breaks the next one's setup — a plain
-transactional test's flush re-creates the seeded groups under new ids (post_migrate), and a
-serialized test then restoring the originals hits their unique names.
+Tests run in random order (pytest-randomly prints "Using --randomly-seed=N"; that option
+replays the order): none may rely on another having run first. After a
+transactional test (`django_db(transaction=True)`), the flush re-seeds what the data
+migrations wrote (groups, policy, products, checklists) through post_migrate, and no test
+restores a serialized copy of the database (see `django_db_setup` below for why);
+`serialized_rollback=True` on a test is therefore harmless and changes nothing.
 
 With CI=true a test that needs PostgreSQL, Redis or Chromium fails when it is missing;
 on a developer's machine without them it skips with the reason.
@@ -15,13 +17,16 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from django.db import connections
 
 from dreame_service import ratelimit
 
 ROOT = Path(__file__).resolve().parent
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Where save_screenshot() writes: test-results/ (git-ignored) unless SCREENSHOTS_DIR says
+# otherwise; `make screenshots` points it at docs/screenshots/ to refresh the documented ones.
+SCREENSHOTS = ROOT / os.environ.get("SCREENSHOTS_DIR", "test-results/screenshots")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -40,6 +45,24 @@ def _port_open(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database, without the serialized copy that `serialized_rollback` restores.
+
+    Playwright's sync API keeps an event loop running in the test thread once the first
+    browser test has started it, and from then on Django keeps its connections per context
+    instead of per thread: a different connection object, without the copy Django put on the
+    first one. So `serialized_rollback` worked only for the tests that ran before the first
+    browser test; the last of those flushed without re-seeding (the copy was to be restored),
+    and the next transactional test found no groups (`Group.DoesNotExist`) when it ran after
+    the browser had started. Without the copy, every flush re-seeds through post_migrate,
+    whichever test ran before and whether a browser runs or not."""
+    for connection in connections.all(initialized_only=True):
+        if hasattr(connection, "_test_serialized_contents"):
+            del connection._test_serialized_contents
+    return django_db_setup
 
 
 @pytest.fixture(autouse=True)
@@ -188,7 +211,7 @@ def pytest_runtest_setup(item):
 
 
 def save_screenshot(page, name: str) -> Path:
-    """Browser tests keep their screenshots in docs/screenshots/ for people to look at."""
+    """Keep a screenshot for people to look at, in SCREENSHOTS (see above)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

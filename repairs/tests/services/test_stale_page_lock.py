@@ -21,7 +21,7 @@ class Moved(Exception):
     pass
 
 
-def test_it_returns_the_row_locked_while_it_is_in_the_state_shown():
+def test_it_returns_the_row_in_one_query_while_it_is_in_the_state_shown():
     claim = ClaimFactory()
 
     with CaptureQueriesContext(connection) as queries:
@@ -29,6 +29,16 @@ def test_it_returns_the_row_locked_while_it_is_in_the_state_shown():
 
     assert (locked.pk, locked.status) == (claim.pk, ClaimStatus.SUBMITTED)
     assert len(queries) == 1
+
+
+@pytest.mark.postgres
+def test_the_one_query_locks_the_row(postgres_db):
+    # PostgreSQL only: SQLite has no row locks, and Django leaves FOR UPDATE out there.
+    claim = ClaimFactory()
+
+    with CaptureQueriesContext(connection) as queries:
+        lock_in_state(Claim, pk=claim.pk, expected=ClaimStatus.SUBMITTED, changed=Moved)
+
     assert "FOR UPDATE" in queries[0]["sql"]
 
 
