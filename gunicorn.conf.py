@@ -87,3 +87,11 @@ def on_starting(server):
     from dreame_service.log_redaction import RedactLinkTokens
 
     logging.getLogger("gunicorn.access").addFilter(RedactLinkTokens())
+
+
+def post_worker_init(worker):
+    # Upload checks decode in children of a fork server (dreame_service/sandbox.py): each
+    # worker starts its own now, so no customer's upload waits for its start (~0.3 s).
+    from dreame_service import sandbox
+
+    sandbox.start()

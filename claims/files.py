@@ -20,7 +20,7 @@ def private_file_response(field_file, *, filename_stem: str):
     handle.seek(0)
     response = FileResponse(
         handle,
-        as_attachment=kind not in uploads.PILLOW_FORMATS,  # PDFs download, not open here
+        as_attachment=kind not in uploads.IMAGE_KINDS,  # PDFs download, not open here
         filename=f"{filename_stem}{uploads.EXTENSIONS.get(kind, '')}",
         content_type=uploads.CONTENT_TYPES.get(kind, "application/octet-stream"),
     )

@@ -1,6 +1,7 @@
 """The customer's forms: the claim and its supplement. Field names are a contract (DESIGN §3)."""
 
 import re
+import unicodedata
 
 import phonenumbers
 from django import forms
@@ -49,17 +50,48 @@ POSTAL_CODE_MESSAGE = _("A postal code in Kazakhstan has 6 digits, e.g. 050000."
 PHONE_MESSAGE = _("Enter a Kazakhstan phone number: +7 and 10 digits, e.g. +7 701 234 56 78.")
 
 
+# --- Rules for typed text: the claim form's, and every staff form that edits its fields ---
+
 # Line and paragraph breaks, tabs and the other vertical spaces a paste can carry.
 _LINE_BREAKS = re.compile(r"[\r\n\t\v\f\x1c-\x1e\x85\u2028\u2029]+")
 
 
+def printable(*, multiline: bool):
+    """Refuse control and other invisible characters (a pasted NUL, a bidi override)."""
+    allowed = {"\n", "\r", "\t"} if multiline else set()
+
+    def validate(value: str) -> None:
+        if any(c not in allowed and unicodedata.category(c)[0] == "C" for c in value):
+            raise ValidationError(
+                _("Remove the invisible or control characters from this text."),
+                code="unprintable",
+            )
+
+    return validate
+
+
 class SingleLineField(forms.CharField):
-    """A one-line text: line breaks typed or pasted into it become one space. A name or a
-    city with a line break in it would start a new line in an e-mail or a printed act."""
+    """A one-line text: line breaks typed or pasted into it become one space, and control
+    or invisible characters are refused. A name or a city with a line break in it would
+    start a new line in an e-mail or a printed act; a bidi override would turn it round."""
+
+    default_validators = [printable(multiline=False)]
 
     def to_python(self, value):
         value = super().to_python(value)
         return " ".join(_LINE_BREAKS.sub(" ", value).split()) if value else value
+
+
+# The claim's fields the claim form takes as one line (`product_model` is typed into its
+# `product_model_other`): support's correction form gives them the same SingleLineField.
+SINGLE_LINE_CLAIM_FIELDS = (
+    "full_name",
+    "city",
+    "address",
+    "product_model",
+    "serial_number",
+    "seller",
+)
 
 
 def _text(max_length: int, autocomplete: str = "", **kwargs) -> forms.CharField:

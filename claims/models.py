@@ -261,3 +261,21 @@ class StatusEvent(models.Model):
 
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
+
+
+class LinkRequest(models.Model):
+    """Someone asked for their personal link again ("I lost the e-mail"): the contact as
+    typed, waiting for the worker. The request writes this row for every contact alike and
+    never looks the contact up itself, so a known and an unknown one cost it the same; the
+    row is deleted when it is answered (claims.link_requests), keeping no contact around."""
+
+    contact = models.CharField(_("e-mail or phone"), max_length=100)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("link request")
+        verbose_name_plural = _("link requests")
+
+    def __str__(self):
+        return f"{self.pk} ({self.requested_at:%Y-%m-%d %H:%M})"

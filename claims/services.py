@@ -255,6 +255,15 @@ def _email_link(*, claim: Claim, transition: str, by=None, by_customer: bool = F
 
 
 @transaction.atomic
+def resend_link_for_repeated_claim(*, number: str) -> None:
+    """The same claim was sent again from another form page: its personal link goes to its
+    own address again (the sender may be someone else and is shown nothing of it)."""
+    claim = Claim.objects.filter(number=number).first()
+    if claim is not None:
+        _email_link(claim=claim, transition="resend_link", by_customer=True)
+
+
+@transaction.atomic
 def renew_link(*, claim: Claim, by) -> Claim:
     """Support revokes the customer's personal link (forwarded, leaked) and e-mails a new
     one to the claim's address: the old token names no claim from now on."""

@@ -2,16 +2,17 @@
 file the same claim twice.
 
 Each form page carries a random token. The first POST with it reserves the token in the
-cache; a second one waits a little for the first to finish and then gets the same claim.
-With the cache down, a database check for an identical recent claim remains.
+cache; a second one waits a little for the first to finish and then gets the same claim:
+the same form page, so the same browser, may see its confirmation again. The same details
+sent from another form page (another browser, or the cache down) are recognised by
+selectors.recent_duplicate_claim and the database's duplicate key instead, and that sender
+is shown nothing of the earlier claim (claims.views).
 """
 
 import logging
 import time
 
 from django.core.cache import cache
-
-from claims import selectors
 
 logger = logging.getLogger(__name__)
 
@@ -21,15 +22,12 @@ TOKEN_TTL = 3600
 DUPLICATE_WAIT_SECONDS = 8
 
 
-def earlier_claim_number(*, token: str, data: dict) -> str | None:
-    """The number of a claim this POST repeats, PENDING if that one is still being saved,
-    or None when this POST is the first (and now holds the token)."""
+def claim_of_this_form(*, token: str) -> str | None:
+    """The number of the claim this form page already filed, PENDING if that one is still
+    being saved, or None when this POST is the form's first (and now holds the token)."""
     earlier = _reserve(token) if token else None
     if earlier == PENDING:
         earlier = _wait(token)
-    if earlier is None:
-        duplicate = selectors.recent_duplicate_claim(data=data)
-        earlier = duplicate.number if duplicate else None
     return earlier
 
 

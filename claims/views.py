@@ -74,7 +74,7 @@ def claim_new(request):
         return _limited_page(request, products)
 
     token = form.cleaned_data["form_token"]
-    earlier = submissions.earlier_claim_number(token=token, data=data)
+    earlier = submissions.claim_of_this_form(token=token)
     if earlier == submissions.PENDING:
         return _message(
             request,
@@ -85,22 +85,41 @@ def claim_new(request):
             ),
             status=409,
         )
-    if earlier:
+    if earlier:  # this very form page was sent again: its own claim
         return redirect(_confirmation_path(earlier))
 
+    repeated = selectors.recent_duplicate_claim(data=data)
+    if repeated is not None:
+        return _already_registered(request, number=repeated.number, token=token)
     try:
         claim = services.submit_claim(
             data=data, receipt=form.cleaned_data["receipt"], language=translation.get_language()
         )
-    except services.DuplicateClaim as duplicate:
-        # The same claim, sent in parallel a moment ago: the customer gets that one.
-        submissions.forget(token=token)
-        return redirect(_confirmation_path(duplicate.number))
+    except services.DuplicateClaim as duplicate:  # the same details, sent in parallel
+        return _already_registered(request, number=duplicate.number, token=token)
     except Exception:
         submissions.forget(token=token)
         raise
     submissions.remember(token=token, number=claim.number)
     return redirect(_confirmation_path(claim.number))
+
+
+def _already_registered(request, *, number: str, token: str):
+    """The same details as a claim filed minutes ago, from another form page: whoever sent
+    them may not be its customer, so they see nothing of it (no number, no e-mail, no
+    personal link); the link goes to the claim's own address again."""
+    submissions.forget(token=token)
+    services.resend_link_for_repeated_claim(number=number)
+    return _message(
+        request,
+        title=_("This claim is already registered"),
+        text=_(
+            "A claim with these details was sent a few minutes ago. We have sent the link "
+            "to follow it to the e-mail address given in it again. Please check your inbox "
+            "(and the spam folder)."
+        ),
+        status=200,
+    )
 
 
 def _form_page(request, form, *, status=200, limited=False):

@@ -11,23 +11,34 @@ every app's `admin.site.register(...)` lands here unchanged. What it adds:
   ACCUSATIVE below, and a title a ModelAdmin set itself is left alone. Nothing in the
   apps' ModelAdmins changes;
 - a login that tells a technician where their login is, instead of "wrong password";
-- django-axes hooks: the client address, the lockout page, superuser-only lockout records.
+- django-axes hooks: the two locks (pair and address) and the alert on one username, the
+  client address, the lockout page, superuser-only lockout records.
 """
 
 import functools
+import logging
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_failure_limit, get_lockout_parameters
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.mail import mail_admins
+from django.db.models import Sum
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from dreame_service import ratelimit
 from dreame_service.ratelimit import client_address
+
+logger = logging.getLogger(__name__)
 
 # --- Titles in the right case ------------------------------------------------------
 # Django's titles put the nominative verbose_name where Russian (and Kazakh) need the
@@ -131,6 +142,89 @@ class SupportAdminSite(admin.AdminSite):
 
 
 # --- django-axes: lockout after repeated wrong passwords (settings AXES_*) -------------
+
+
+class PairAndAddressLockHandler(AxesDatabaseHandler):
+    """axes' database handler with a limit per lock instead of one for all.
+
+    AXES_LOCKOUT_PARAMETERS names the locks: the (username, address) pair, limited by
+    AXES_FAILURE_LIMIT, and the address alone, limited by LOGIN_ADDRESS_FAILURE_LIMIT.
+    axes compares one count with one limit (its AXES_FAILURE_LIMIT callable is given only
+    the request and the credentials, not the lock being checked), so `get_failures` answers
+    on the pair's scale: the pair's own count, or at least the pair's limit once the
+    address has reached its own. A username alone is never locked; many failures on one
+    are reported instead (`watch_username`).
+    """
+
+    def get_failures(self, request, credentials=None) -> int:
+        pair_limit = get_failure_limit(request, credentials)
+        locks = zip(
+            get_lockout_parameters(request, credentials),
+            self.get_user_attempts(request, credentials),
+            strict=True,
+        )
+        counted = 0
+        for parameters, attempts in locks:
+            failures = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            if parameters in ("ip_address", ["ip_address"]):
+                if failures >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+                    failures = max(failures, pair_limit)
+                else:
+                    failures = 0  # under its own limit, the address's count locks nothing
+            counted = max(counted, failures)
+        return counted
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        super().user_login_failed(sender, credentials, request=request, **kwargs)
+        if request is not None:
+            watch_username(get_client_username(request, credentials))
+
+
+def watch_username(username: str | None) -> None:
+    """Count a failed login for `username` (any address); when an existing account's count
+    reaches LOGIN_ALERT_FAILURES within the window, log a warning and e-mail ADMINS.
+
+    Exactly one failure reaches the threshold in a window (the store's count is atomic), so
+    that is one alert per username and window; usernames nobody has are left to the
+    address lock, so a spray of made-up names cannot flood the admins' mailbox."""
+    if not username:
+        return
+    threshold = settings.LOGIN_ALERT_FAILURES
+    window = settings.LOGIN_ALERT_WINDOW_SECONDS
+    key = ratelimit.private_key(username)  # the store holds no username
+    state = ratelimit.hit(scope="login-username", key=key, limit=threshold, window_seconds=window)
+    if state.count != threshold:
+        return
+    if not get_user_model().objects.filter(username=username).exists():
+        return
+    # The username is personal data and stays out of the log; the e-mail names it.
+    logger.warning(
+        "%d failed logins for one username within %d minutes (account ref %s); the "
+        "username is not locked, ADMINS are e-mailed",
+        threshold,
+        window // 60,
+        key[:12],
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {"username": username, "count": threshold, "minutes": window // 60}
+        subject = gettext("Many failed logins for the username %(username)s") % params
+        body = (
+            gettext(
+                "%(count)d wrong passwords were entered for the username %(username)s within "
+                "%(minutes)d minutes.\n\n"
+                "The account is not locked: its owner can still log in. Each client address "
+                "is locked on its own after repeated failures. If these attempts were not the "
+                "owner's, change the password and review the login attempts in the admin "
+                "(superuser only).\n\n"
+                "At most one such message per username and hour. Passwords are never recorded."
+            )
+            % params
+        )
+    try:
+        mail_admins(subject, body)
+    except Exception:
+        # The login's answer must not depend on the mail server; the warning above stays.
+        logger.exception("The alert about failed logins could not be e-mailed")
 
 
 def axes_client_address(request) -> str | None:

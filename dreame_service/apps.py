@@ -20,6 +20,7 @@ class SupportAdminConfig(AdminConfig):
 
         restrict_axes_admin()
         _allow_long_upload_names()
+        _start_session_clocks_at_sign_in()
 
 
 def _allow_long_upload_names() -> None:
@@ -31,6 +32,16 @@ def _allow_long_upload_names() -> None:
     from django.http import multipartparser
 
     multipartparser.MAX_TOTAL_HEADER_SIZE = settings.MULTIPART_PART_HEADERS_MAX_BYTES
+
+
+def _start_session_clocks_at_sign_in() -> None:
+    """Every sign-in (the two login pages, and a test's force_login) starts the session's
+    idle and sign-in clocks (dreame_service.middleware.StaffSessionMiddleware)."""
+    from django.contrib.auth.signals import user_logged_in
+
+    from dreame_service.middleware import stamp_sign_in
+
+    user_logged_in.connect(stamp_sign_in, dispatch_uid="dreame_service.stamp_sign_in")
 
 
 class AxesConfig(BaseAxesConfig):

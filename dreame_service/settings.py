@@ -56,12 +56,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before the body guard, which asks who posts a large body; reads no body itself.
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before anything reads a body (CSRF does): too large, or a client over its limit.
     "dreame_service.middleware.BodyGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out a staff session idle too long or signed in too long ago.
+    "dreame_service.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "dreame_service.middleware.PermissionsPolicyMiddleware",
@@ -238,6 +241,10 @@ MULTIPART_PART_HEADERS_MAX_BYTES = 8 * 1024
 STAFF_REQUEST_MAX_BYTES = env.int(
     "STAFF_REQUEST_MAX_BYTES", default=8 * UPLOAD_MAX_BYTES + 2 * 1024 * 1024
 )
+# The only views that take STAFF_REQUEST_MAX_BYTES, and only from a signed-in, active member
+# of this group (the intake act with its photos); every other request gets REQUEST_MAX_BYTES.
+STAFF_UPLOAD_VIEWS = ["workbench:receive"]
+STAFF_UPLOAD_GROUP = "technicians"
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -256,22 +263,43 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout after repeated wrong passwords, on /admin/ and /service/ alike (one backend):
-# AXES_FAILURE_LIMIT failures per username, and as many per client address, lock that
-# username (from any address) and that address (for any username) for the cool-off.
-# Failures are counted in the database, so every web process sees the same count.
-# An office behind one NAT address shares the per-address count: raise the limit there.
+# Lockout after repeated wrong passwords, on /admin/ and /service/ alike (one backend).
+# Two locks, never one on a username alone (anyone could then lock any account, the
+# superuser's included, by typing its name): AXES_FAILURE_LIMIT failures of one username
+# from one client address lock that pair; LOGIN_ADDRESS_FAILURE_LIMIT failures from one
+# address, whatever the usernames, lock the address. The address's limit is higher: support
+# sits behind one office NAT address, and five typos there must not lock everybody out.
+# Each for the cool-off. Failures are counted in the database, so every web process sees
+# the same count (the handler: dreame_service.admin_site.PairAndAddressLockHandler).
+AXES_HANDLER = "dreame_service.admin_site.PairAndAddressLockHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# Many failures on one username from many addresses lock nothing: the admins are e-mailed
+# (ADMINS) once per username and window, and a WARNING is logged, without the password.
+LOGIN_ALERT_FAILURES = env.int("LOGIN_ALERT_FAILURES", default=20)
+LOGIN_ALERT_WINDOW_SECONDS = 3600
 # The client address as the rate limits see it (honours TRUST_PROXY_HEADERS, IPv6 per /64).
 AXES_CLIENT_IP_CALLABLE = "dreame_service.admin_site.axes_client_address"
 # The login page the user was on, re-shown with the lockout message in their language.
 AXES_LOCKOUT_CALLABLE = "dreame_service.admin_site.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False  # no banner on every manage.py command; names stay masked in the log
-# Counter tablets are shared: a technician's session ends after this long without a click.
-WORKBENCH_IDLE_SECONDS = env.int("WORKBENCH_IDLE_SECONDS", default=8 * 3600)
+# Who gets the security alerts above (comma-separated e-mail addresses); none: log only.
+ADMINS = env.list("ADMINS", default=[])
+EMAIL_SUBJECT_PREFIX = "[DREAME Service] "
+# Staff sessions (support, the superuser, technicians: only staff sign in) end after this
+# long without a request: a screen left signed in. Enforced, to the minute, by
+# dreame_service.middleware.StaffSessionMiddleware.
+STAFF_IDLE_SECONDS = env.int("STAFF_IDLE_SECONDS", default=8 * 3600)
+# Counter tablets are shared: on the workbench, a technician's session ends after this long
+# without a click (the same as STAFF_IDLE_SECONDS unless set).
+WORKBENCH_IDLE_SECONDS = env.int("WORKBENCH_IDLE_SECONDS", default=STAFF_IDLE_SECONDS)
+# However active, a sign-in lasts at most 12 hours (Django's default is 2 weeks): a working
+# day — a service center's counter is open up to 11 hours — never needs a second sign-in,
+# and a session cookie that leaks is worthless by the next morning.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 
 # --- Languages, time --------------------------------------------------------------
 LANGUAGE_CODE = "ru"
@@ -372,6 +400,11 @@ OUTBOX_SWEEP_EVERY_SECONDS = env.float("OUTBOX_SWEEP_EVERY_SECONDS", default=60)
 REMINDERS_EVERY_SECONDS = env.float("REMINDERS_EVERY_SECONDS", default=3600)
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": OUTBOX_SWEEP_EVERY_SECONDS},
+    # "Get my link again" requests whose task the broker never got (claims.link_requests).
+    "answer-link-requests": {
+        "task": "claims.sweep_link_requests",
+        "schedule": OUTBOX_SWEEP_EVERY_SECONDS,
+    },
     "send-claim-reminders": {"task": "claims.send_reminders", "schedule": REMINDERS_EVERY_SECONDS},
     "send-order-reminders": {"task": "repairs.send_reminders", "schedule": REMINDERS_EVERY_SECONDS},
 }

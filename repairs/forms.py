@@ -1,11 +1,11 @@
 import datetime
 import re
-import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from claims.forms import printable  # the one rule for invisible characters
 from repairs import order_numbers
 from repairs.models import Shipment
 
@@ -43,20 +43,6 @@ class RepairStatusForm(forms.Form):
         if cleaned.get("intake_date"):
             return cleaned["intake_date"].isoformat()
         return str(self.data.get("intake_date", ""))[:40]
-
-
-def printable(*, multiline: bool):
-    """Refuse control and other invisible characters (a pasted NUL, a bidi override)."""
-    allowed = {"\n", "\r", "\t"} if multiline else set()
-
-    def validate(value: str) -> None:
-        if any(c not in allowed and unicodedata.category(c)[0] == "C" for c in value):
-            raise ValidationError(
-                _("Remove the invisible or control characters from this text."),
-                code="unprintable",
-            )
-
-    return validate
 
 
 # Letters, digits, spaces and dashes: what carriers print; anything else is a typo or worse.

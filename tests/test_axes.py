@@ -1,10 +1,15 @@
-"""Logins lock after repeated wrong passwords (django-axes), per username and per client
-address, on /admin/ and the workbench alike; the superuser unlocks; a technician at the
-support login is shown their own door."""
+"""Logins lock after repeated wrong passwords (django-axes), per (username, client address)
+and, with a higher limit, per address, on /admin/ and the workbench alike; a username alone
+is never locked (many failures on one e-mail the admins instead); the superuser unlocks; a
+technician at the support login is shown their own door."""
+
+import logging
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import User
+from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
@@ -19,6 +24,7 @@ LOCKED = "Слишком много неудачных попыток входа
 @pytest.fixture(autouse=True)
 def _default_limits(settings):
     settings.AXES_FAILURE_LIMIT = 5
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 20
     settings.AXES_COOLOFF_TIME = settings.AXES_COOLOFF_TIME.__class__(minutes=30)
     settings.TRUST_PROXY_HEADERS = False
 
@@ -40,7 +46,7 @@ def is_logged_in(client) -> bool:
     return "_auth_user_id" in client.session
 
 
-def test_five_wrong_passwords_lock_the_account_even_for_the_right_one():
+def test_five_wrong_passwords_lock_the_username_at_that_address_even_for_the_right_one():
     agent = SupportUserFactory()
     fail(agent.username, 4)
 
@@ -68,37 +74,101 @@ def test_four_wrong_passwords_still_let_the_right_one_in():
     assert is_logged_in(client)
 
 
-def test_the_username_stays_locked_from_another_address():
+def test_the_owner_logs_in_from_another_address_meanwhile():
+    # The lock is on the (username, address) pair: someone else's wrong passwords never
+    # lock the owner out, the superuser included.
+    root = User.objects.create_superuser("root", "root@dreame.kz", PASSWORD)
+    fail(root.username, 5, address="10.0.0.1")
+
+    client, response = log_in(root.username, PASSWORD, address="10.0.0.2")
+
+    assert response.status_code == 302
+    assert is_logged_in(client)
+
+
+def test_failures_spread_over_addresses_do_not_lock_the_username():
     agent = SupportUserFactory()
-    fail(agent.username, 5, address="10.0.0.1")
+    for number in range(5):
+        fail(agent.username, 5, address=f"10.0.1.{number}")
 
-    client, response = log_in(agent.username, PASSWORD, address="10.0.0.2")
+    client, response = log_in(agent.username, PASSWORD, address="10.0.2.1")
 
-    assert response.status_code == 429
-    assert not is_logged_in(client)
+    assert response.status_code == 302
+    assert is_logged_in(client)
 
 
-def test_the_address_is_locked_for_other_usernames_but_others_addresses_are_not():
-    first, second = SupportUserFactory(), SupportUserFactory()
-    fail(first.username, 5, address="10.0.0.1")
+def test_an_office_behind_one_address_is_not_locked_by_a_few_typos():
+    # Support behind one NAT address: five colleagues mistype their passwords twice each.
+    office = SupportUserFactory.create_batch(5)
+    for agent in office:
+        fail(agent.username, 2, address="10.0.0.1")
 
-    from_locked_address, locked = log_in(second.username, PASSWORD, address="10.0.0.1")
-    from_elsewhere, allowed = log_in(second.username, PASSWORD, address="10.0.0.2")
+    answers = [log_in(agent.username, PASSWORD, address="10.0.0.1")[1] for agent in office]
+
+    assert [answer.status_code for answer in answers] == [302] * 5
+
+
+def test_twenty_failures_from_one_address_lock_it_for_every_username():
+    # 4 wrong passwords for each of 5 usernames: no pair reaches 5, the address reaches 20.
+    for agent in SupportUserFactory.create_batch(5):
+        fail(agent.username, 4, address="10.0.0.1")
+    other = SupportUserFactory()
+
+    from_locked_address, locked = log_in(other.username, PASSWORD, address="10.0.0.1")
+    from_elsewhere, allowed = log_in(other.username, PASSWORD, address="10.0.0.2")
 
     assert locked.status_code == 429
     assert not is_logged_in(from_locked_address)
+    assert LOCKED in locked.content.decode()
     assert allowed.status_code == 302
     assert is_logged_in(from_elsewhere)
 
 
-def test_failures_spread_over_addresses_still_lock_the_username():
+# --- Many failures on one username: an alert, never a lock -----------------------------
+
+
+@pytest.fixture
+def alerts(settings):
+    settings.ADMINS = ["security@dreame.kz"]
+    settings.LOGIN_ALERT_FAILURES = 20
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_twenty_failures_on_one_username_e_mail_the_admins_once(alerts, caplog):
+    root = User.objects.create_superuser("root", "root@dreame.kz", PASSWORD)
+    caplog.set_level(logging.WARNING)
+    for number in range(25):
+        fail(root.username, 1, address=f"10.0.3.{number}")
+
+    client, response = log_in(root.username, PASSWORD, address="10.0.4.1")
+
+    assert response.status_code == 302 and is_logged_in(client)  # alerted, not locked
+    assert len(mail.outbox) == 1
+    alert = mail.outbox[0]
+    assert alert.to == ["security@dreame.kz"]
+    assert "root" in alert.subject
+    assert "20" in alert.body and "wrong-password" not in alert.body
+    warnings = [r.getMessage() for r in caplog.records if r.name == "dreame_service.admin_site"]
+    assert len(warnings) == 1
+    assert "20" in warnings[0]
+    assert "root" not in warnings[0] and "wrong-password" not in warnings[0]
+
+
+def test_nineteen_failures_alert_nobody(alerts):
     agent = SupportUserFactory()
-    for number in range(5):
-        fail(agent.username, 1, address=f"10.0.1.{number}")
+    for number in range(19):
+        fail(agent.username, 1, address=f"10.0.3.{number}")
 
-    _client, response = log_in(agent.username, PASSWORD, address="10.0.2.1")
+    assert mail.outbox == []
 
-    assert response.status_code == 429
+
+def test_failures_for_a_username_nobody_has_alert_nobody(alerts):
+    for number in range(25):
+        fail("no-such-user", 1, address=f"10.0.3.{number}")
+
+    assert mail.outbox == []
 
 
 def test_behind_the_proxy_the_address_is_the_one_the_proxy_appended(settings):
@@ -180,7 +250,7 @@ def test_the_reset_command_unlocks_a_username():
     fail(agent.username, 5)
 
     call_command("axes_reset_username", agent.username)
-    client, response = log_in(agent.username, PASSWORD, address="10.0.0.2")
+    client, response = log_in(agent.username, PASSWORD)
 
     assert response.status_code == 302
     assert is_logged_in(client)

@@ -1,12 +1,15 @@
-"""Refused from the headers, before anything reads the body: too large, or over the limit."""
+"""Refused from the headers, before anything reads the body: too large, or over the limit.
+The large limit is the intake act's photos' alone, for a signed-in technician."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
 from dreame_service import ratelimit
 from dreame_service.middleware import BodyGuardMiddleware
+from repairs.tests.factories import SupportUserFactory, TechnicianFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +23,10 @@ class UnreadableBody:
     readline = read
 
 
-def _post(path, *, length: int, **extra):
+def _post(path, *, length: int, user=None, **extra):
     client = Client()
+    if user is not None:
+        client.force_login(user)
     return client.generic(
         "POST",
         path,
@@ -59,19 +64,52 @@ def test_the_limit_is_what_one_upload_needs(settings):
     assert settings.STAFF_REQUEST_MAX_BYTES >= 8 * settings.UPLOAD_MAX_BYTES
 
 
-def _guarded(path: str, length: str) -> int:
+def _guarded(path: str, length: str, *, user=None) -> int:
     """The guard alone, in front of a view that answers 200 without reading anything."""
     request = RequestFactory().post(path, data=b"", content_type="application/octet-stream")
     request.META["CONTENT_LENGTH"] = length
+    request.user = user or AnonymousUser()
     return BodyGuardMiddleware(lambda r: HttpResponse("passed"))(request).status_code
 
 
-def test_the_workbench_takes_an_intake_acts_photos():
+MB = 1024 * 1024
+
+
+def test_a_technician_sends_an_intake_acts_photos():
     # Over the public limit but within the workbench's: 8 photos of up to 10 MB.
-    assert _guarded("/service/orders/1/receive/", str(30 * 1024 * 1024)) == 200
-    assert _guarded("/claims/new/", str(30 * 1024 * 1024)) == 413
-    assert _guarded("/service/orders/1/receive/", str(200 * 1024 * 1024)) == 413
-    assert _guarded("/claims/new/", str(5 * 1024 * 1024)) == 200
+    technician = TechnicianFactory().user
+    assert _guarded("/service/orders/1/receive/", str(30 * MB), user=technician) == 200
+    assert _guarded("/service/orders/1/receive/", str(200 * MB), user=technician) == 413
+    assert _guarded("/claims/new/", str(30 * MB), user=technician) == 413
+    assert _guarded("/claims/new/", str(5 * MB)) == 200
+
+
+@pytest.mark.parametrize("path", ["/service/orders/1/receive/", "/service/login/"])
+def test_an_anonymous_20_mb_post_to_the_workbench_is_refused_unread(unreadable, path):
+    response = _post(path, length=20 * MB)
+
+    assert response.status_code == 413
+    assert response["Connection"] == "close"
+    assert "11" in response.content.decode()  # the ordinary limit: anonymous gets no more
+
+
+def test_a_technicians_large_post_elsewhere_in_the_workbench_is_refused_unread(unreadable):
+    technician = TechnicianFactory().user
+
+    response = _post("/service/orders/1/", length=20 * MB, user=technician)
+
+    assert response.status_code == 413
+
+
+def test_only_technicians_send_intake_photos(unreadable):
+    support = SupportUserFactory()
+    former = TechnicianFactory().user
+    former.is_active = False
+    former.save()
+
+    assert _guarded("/service/orders/1/receive/", str(20 * MB), user=support) == 413
+    assert _guarded("/service/orders/1/receive/", str(20 * MB), user=former) == 413
+    assert _post("/service/orders/1/receive/", length=20 * MB, user=support).status_code == 413
 
 
 def test_a_bad_content_length_is_refused():
@@ -90,8 +128,8 @@ def test_a_client_over_the_claim_limit_gets_429_before_its_body_is_read(unreadab
     cache.clear()
 
 
-def test_it_stands_before_the_csrf_middleware(settings):
-    guard = "dreame_service.middleware.BodyGuardMiddleware"
-    assert settings.MIDDLEWARE.index(guard) < settings.MIDDLEWARE.index(
-        "django.middleware.csrf.CsrfViewMiddleware"
-    )
+def test_it_stands_after_the_login_and_before_the_csrf_middleware(settings):
+    order = settings.MIDDLEWARE.index
+    guard = order("dreame_service.middleware.BodyGuardMiddleware")
+    assert order("django.contrib.auth.middleware.AuthenticationMiddleware") < guard
+    assert guard < order("django.middleware.csrf.CsrfViewMiddleware")

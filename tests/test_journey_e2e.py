@@ -4,7 +4,7 @@ gunicorn (gunicorn.conf.py, DEBUG off) serves the site; a Celery worker sends th
 through an SMTP server on loopback; beat runs the sweeper and the reminders; files go to
 an S3 bucket (moto's server on loopback); PostgreSQL and Redis are the machine's. Three
 browsers take part, as in life: the customer's phone, support's office screen, the service
-center's counter tablet. Each step leaves a screenshot docs/screenshots/journey_*.png.
+center's counter tablet. Each step leaves a screenshot journey_*.png (conftest.SCREENSHOTS).
 
 Nothing here calls the portal's Python: every action goes through a page, every e-mail is
 read as it arrived over SMTP. The test process only reads the database to check.

@@ -48,6 +48,17 @@ def test_line_breaks_in_one_line_fields_become_spaces():
     assert product
 
 
+@pytest.mark.parametrize("value", ["Айгерим\x07", "\u202eмиреглА", "Алматы\x1b[31m"])
+def test_control_characters_in_one_line_fields_are_refused_in_the_users_language(value):
+    data = form_data(full_name=value, city=value)
+    form = ClaimForm(data, {"receipt": data["receipt"]}, products=ProductModel.objects.all())
+
+    assert not form.is_valid()
+    message = "Уберите из текста невидимые или управляющие символы."
+    assert form.errors["full_name"] == [message]
+    assert form.errors["city"] == [message]
+
+
 def test_the_claim_received_email_echoes_nothing_typed(client):
     client.post(
         NEW,

@@ -8,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pillow_heif import from_pillow
 
-from claims import uploads
+from claims import image_probe, uploads
+from claims.tests import hostile_images
+from dreame_service import sandbox
 
 
 def image_bytes(fmt: str, size=(40, 30)) -> bytes:
@@ -129,9 +131,10 @@ def test_a_59_mp_png_is_checked_without_decoding_its_pixels(monkeypatch):
     content = _one_colour_png(7745, 7744)
     decoded = []
     monkeypatch.setattr(Image.Image, "load", lambda self: decoded.append(self) or None)
-    accepted = uploads.validate_receipt(upload(content, name="scan.png"))
-    assert accepted.name.endswith(".png")
+    # What the decoding child runs, run here so the patch sees it.
+    assert image_probe.decode_verdict(content, uploads.PNG, uploads.MAX_IMAGE_PIXELS) == "accepted"
     assert decoded == []  # only chunks and checksums were read
+    assert uploads.validate_receipt(upload(content, name="scan.png")).name.endswith(".png")
 
 
 def test_a_png_with_a_broken_checksum_is_refused():
@@ -150,3 +153,97 @@ def test_formats_decoded_whole_have_the_lower_cap(fmt, size):
         caught.value.params["megapixels"]
         == uploads.FULL_DECODE_MAX_PIXELS[uploads.sniff_kind(image_bytes(fmt)[:16])] // 1_000_000
     )
+
+
+# --- Files built to cost as much as possible (issue 17; bench/bench_uploads.py measures them)
+
+
+@pytest.fixture
+def decodes(monkeypatch):
+    """The checks that reached the decoding child."""
+    calls = []
+    real = sandbox.run_limited
+
+    def recording(function, *args, **limits):
+        calls.append(args[1])
+        return real(function, *args, **limits)
+
+    monkeypatch.setattr(sandbox, "run_limited", recording)
+    return calls
+
+
+def test_a_progressive_jpeg_repeating_one_scan_is_refused_before_decoding(decodes):
+    # The review's 61-second receipt: one DC scan, then the same AC scan thousands of times.
+    content = hostile_images.progressive_jpeg((256, 256), scans=2000, mode="L")
+    with pytest.raises(ValidationError) as caught:
+        uploads.validate_receipt(upload(content))
+    assert caught.value.code == "unusual_structure"
+    assert "скриншот" in caught.value.messages[0]  # Russian by default
+    assert decodes == []
+
+
+def test_a_progressive_jpeg_with_as_many_scans_as_editors_write_is_accepted(decodes):
+    content = hostile_images.progressive_jpeg((256, 256), scans=uploads.MAX_JPEG_SCANS)
+    assert image_probe.jpeg_layout(content, max_scans=100).scans == uploads.MAX_JPEG_SCANS
+    assert uploads.validate_receipt(upload(content)).name.endswith(".jpg")
+    assert decodes == ["jpeg"]
+
+
+def test_a_progressive_jpeg_has_the_lower_pixel_cap_and_a_baseline_one_does_not():
+    size = (4200, 4100)  # 17.2 MP
+    progressive = hostile_images.one_colour("JPEG", size, progressive=True)
+    with pytest.raises(ValidationError) as caught:
+        uploads.validate_receipt(upload(progressive))
+    assert caught.value.code == "too_many_pixels"
+    assert caught.value.params == {"megapixels": 16}
+    baseline = hostile_images.one_colour("JPEG", size)
+    assert uploads.validate_receipt(upload(baseline)).name.endswith(".jpg")
+
+
+def test_an_arithmetic_coded_jpeg_is_refused_as_unreadable():
+    content = bytearray(image_bytes("JPEG"))
+    content[content.index(b"\xff\xc0") + 1] = 0xC9  # the same frame, arithmetic coding
+    assert error_code(bytes(content)) == "bad_image"
+
+
+@pytest.mark.parametrize(
+    "build", [hostile_images.png_of_tiny_chunks, hostile_images.png_of_text_chunks]
+)
+def test_a_png_of_tens_of_thousands_of_chunks_is_refused_before_decoding(build, decodes):
+    content = build(300_000)  # 25,000 chunks; ten megabytes would be 870,000
+    assert image_probe.png_chunk_count(content, max_chunks=10**6) > uploads.MAX_PNG_CHUNKS
+    assert error_code(content, name="x.png") == "unusual_structure"
+    assert decodes == []
+
+
+def test_a_png_of_ordinary_chunks_is_accepted():
+    content = hostile_images.png_of_tiny_chunks(40_000)  # 3,300 chunks, under the cap
+    assert uploads.validate_receipt(upload(content, name="x.png")).name.endswith(".png")
+
+
+def test_a_decode_over_its_memory_limit_is_refused_with_a_message(monkeypatch):
+    # The child's address-space limit is real: a 24 MP JPEG cannot decode in 1 MB more.
+    monkeypatch.setattr(uploads, "DECODE_MEMORY_BYTES", 1024 * 1024)
+    with pytest.raises(ValidationError) as caught:
+        uploads.validate_receipt(upload(image_bytes("JPEG", size=(6000, 4000))))
+    assert caught.value.code == "too_costly"
+    assert "PDF" in caught.value.messages[0]
+
+
+def test_a_heif_grid_of_more_tiles_than_a_phone_writes_is_refused(monkeypatch, decodes):
+    grid = hostile_images.one_colour("HEIF", (256, 256), tile_size=64)  # 16 tiles and the grid
+    assert image_probe.heif_item_count(grid) == 17
+    assert uploads.validate_receipt(upload(grid)).name.endswith(".heic")
+    monkeypatch.setattr(uploads, "MAX_HEIF_ITEMS", 16)
+    assert error_code(grid) == "unusual_structure"
+    assert decodes == ["heif"]  # only the first check reached the decoder
+
+
+@pytest.mark.parametrize("fmt", ["WEBP", "HEIF"])
+def test_formats_decoded_whole_have_a_lower_byte_limit(monkeypatch, fmt):
+    content = image_bytes(fmt, size=(300, 200))
+    monkeypatch.setattr(uploads, "FULL_DECODE_MAX_BYTES", len(content) - 1)
+    with pytest.raises(ValidationError) as caught:
+        uploads.validate_receipt(upload(content))
+    assert caught.value.code == "too_large"
+    assert "JPEG" in caught.value.messages[0]

@@ -25,6 +25,7 @@ from claims.models import (
     StatusEvent,
     WarrantyPolicy,
 )
+from claims.tests import hostile_images
 from claims.tests.factories import ClaimFactory, claim_form_fields
 from notifications.models import Notification
 
@@ -114,7 +115,10 @@ def test_it_saves_the_claim_and_redirects_to_its_confirmation(
 
     claim = Claim.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/claims/submitted/{signing.confirmation_token(claim.number)}/"
+    # The token is signed with its second: compare the number it carries, not the token.
+    location = response["Location"]
+    assert location.startswith("/claims/submitted/")
+    assert signing.unsign_confirmation_token(location.rstrip("/").rsplit("/", 1)[1]) == claim.number
     assert claim.status == ClaimStatus.SUBMITTED
     assert claim.verdict == "return_refund"  # bought 10 days ago
     assert claim.language == "ru"
@@ -195,7 +199,50 @@ def test_a_resubmit_without_token_is_caught_by_the_recent_duplicate_check(client
     response = client.post(NEW, form_data(form_token=""))
 
     assert Claim.objects.count() == 1
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Эта заявка уже зарегистрирована" in response.content.decode()
+
+
+def _stranger_repeats(data: dict):
+    """Another browser, address and session, another name and city, the same details."""
+    stranger = Client(REMOTE_ADDR="203.0.113.77")
+    return stranger.post(
+        NEW, {**data, "form_token": "f" * 32, "full_name": "Пётр Петров", "city": "Тараз"}
+    )
+
+
+def test_a_duplicate_from_another_browser_shows_nothing_of_the_first_claim(client):
+    client.post(NEW, form_data())
+    claim = Claim.objects.get()
+
+    response = _stranger_repeats(form_data())
+
+    html = response.content.decode()
+    assert response.status_code == 200  # not a redirect to the first claim's confirmation
+    assert "Эта заявка уже зарегистрирована" in html
+    for secret in (claim.number, claim.email, "/my/", "Айгерим"):
+        assert secret not in html
+    assert Claim.objects.count() == 1
+    # Its owner gets the personal link again, at the claim's own address.
+    resent = Notification.objects.filter(template="my_link")
+    assert [n.recipient for n in resent] == [claim.email]
+    assert claim.status_events.filter(transition="resend_link", by_customer=True).count() == 1
+
+
+def test_a_duplicate_sent_in_parallel_shows_nothing_of_the_first_claim(client, monkeypatch):
+    client.post(NEW, form_data())
+    claim = Claim.objects.get()
+    # The race: the other POST committed after this one looked for a recent duplicate,
+    # so only the database's duplicate key stops it.
+    monkeypatch.setattr(views.selectors, "recent_duplicate_claim", lambda *, data: None)
+
+    response = _stranger_repeats(form_data())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Эта заявка уже зарегистрирована" in html and claim.number not in html
+    assert Claim.objects.count() == 1
+    assert Notification.objects.filter(template="my_link", recipient=claim.email).count() == 1
 
 
 def test_two_different_claims_from_one_person_are_both_saved(client):
@@ -244,6 +291,20 @@ def test_it_explains_a_disguised_file_next_to_the_file_field(client):
 
     html = response.content.decode()
     assert 'id="id_receipt_error"' in html and "This file type is not accepted" in html
+    assert Claim.objects.count() == 0
+
+
+def test_a_receipt_built_to_cost_a_minute_of_cpu_is_refused_in_russian_and_nothing_is_lost(
+    client,
+):
+    # The security review's receipt: a progressive JPEG repeating one scan 2,000 times.
+    costly = hostile_images.progressive_jpeg((512, 512), scans=2000, mode="L")
+    response = client.post(NEW, form_data(receipt=receipt(costly, name="check.jpg")))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_receipt_error"' in html and "сохранено необычным способом" in html
+    assert 'value="SN123456"' in html  # what was typed stays
     assert Claim.objects.count() == 0
 
 

@@ -105,3 +105,18 @@ CONTEXTS = {
         "workbench_url": "http://127.0.0.1:8000/service/orders/1/",
     },
 }
+
+# Issue 17: a stranger files a claim to someone else's address, and types our "refund" into
+# the name and a free-text model, hoping our e-mails and pages will say it for them.
+HOSTILE_NAME = "ВОЗВРАТ-2000₸-НА-dreame-refund.example Иван"
+HOSTILE_MODEL = "Возврат средств: войдите на https://dreame-refund.example/kz"
+HOSTILE_FIELDS = {
+    "full_name": HOSTILE_NAME,
+    "product_model": HOSTILE_MODEL,
+    "city": "dreame-refund.example",
+    "serial_number": "dreame-refund.example",
+    "seller": "dreame-refund.example",
+    "fault_description": "Деньги вернут на dreame-refund.example",
+    "supplement_text": "Деньги вернут на dreame-refund.example",
+    "wording": "Возврат на dreame-refund.example",
+}

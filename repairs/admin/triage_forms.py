@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from claims import services as claim_services
 from claims import warranty
-from claims.forms import POSTAL_CODE_MESSAGE, REGIONS, _clean_kz_phone
+from claims.forms import (
+    POSTAL_CODE_MESSAGE,
+    REGIONS,
+    SINGLE_LINE_CLAIM_FIELDS,
+    SingleLineField,
+    _clean_kz_phone,
+)
 from claims.models import Claim, Verdict
 from repairs.admin.common import active_centers
 from repairs.models import ServiceCenter
@@ -90,6 +96,9 @@ class ClaimCorrectionForm(forms.ModelForm):
     class Meta:
         model = Claim
         fields = CORRECTABLE
+        # The claim form's one-line rule: line breaks become a space, control characters
+        # are refused.
+        field_classes = dict.fromkeys(SINGLE_LINE_CLAIM_FIELDS, SingleLineField)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

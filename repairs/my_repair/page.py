@@ -121,7 +121,6 @@ class MyRepairPage:
     current_text: str
     next_text: str
     timeline: list[TimelineEntry]
-    first_name: str
     masked_phone: str
     masked_email: str
     expected_by: datetime.date | None = None
@@ -158,7 +157,6 @@ def build(claim: Claim) -> MyRepairPage:
         "claim": claim,
         "order": order,
         "timeline": _timeline(claim),
-        "first_name": privacy.first_name(claim.full_name),
         "masked_phone": privacy.mask_phone(str(claim.phone)),
         "masked_email": privacy.mask_email(claim.email),
     }
@@ -202,7 +200,6 @@ def _wordings(order: RepairOrder) -> dict:
         decision: consent_wording(
             accept=decision == "accept",
             order_number=order.display_number,
-            product=order.claim.product_model,
             amount=order.quote_amount,
             covers=order.quote_description,
         )

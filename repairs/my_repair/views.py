@@ -18,9 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_fsm import TransitionNotAllowed
 
-from claims import links, search
+from claims import link_requests, links, search
 from claims import services as claim_services
-from claims import tasks as claim_tasks
 from claims.files import private_file_response
 from claims.forms import SupplementForm
 from dreame_service.ratelimit import client_address, is_limited, private_key
@@ -265,7 +264,8 @@ def ask_for_link(request):
         return render(request, "repairs/my_repair/ask_link.html", {"form": form}, status=400)
     contact = form.cleaned_data["contact"]
     # Over the limit, nothing more is sent, but the answer stays the same: it must not
-    # tell whether the contact is known (nor does its timing: the sending is a task).
+    # tell whether the contact is known, nor may its timing: the request only writes a row
+    # (the same for every contact), and a worker looks the contact up.
     identity = search.email_identity(contact) if search.is_email(contact) else contact
     if not is_limited(
         scope="my-link-contact",
@@ -273,7 +273,7 @@ def ask_for_link(request):
         limit=LINK_REQUESTS_PER_CONTACT,
         window_seconds=HOUR,
     ):
-        claim_tasks.send_links_again_later(contact=contact)
+        link_requests.request_links(contact=contact)
     return redirect("my:link_sent")
 
 

@@ -1,7 +1,8 @@
 """The words the customer agrees to when answering a quote online.
 
 The same function writes the sentence beside the buttons and the one kept with the
-decision (QuoteConsent.wording), so what was recorded is what was shown.
+decision (QuoteConsent.wording), so what was recorded is what was shown. The order number
+names the product: the model as typed in the claim stays out of our sentences.
 """
 
 from django.utils.translation import gettext
@@ -9,35 +10,33 @@ from django.utils.translation import gettext
 from dreame_service.formats import format_kzt
 
 
-def consent_wording(*, accept: bool, order_number: str, product: str, amount, covers: str) -> str:
+def consent_wording(*, accept: bool, order_number: str, amount, covers: str) -> str:
     values = {
         "order": order_number,
-        "product": product,
         "amount": format_kzt(amount),
         "covers": covers,
     }
     if accept and covers:
         return (
             gettext(
-                "I agree to the paid repair of my %(product)s under order %(order)s for "
-                "%(amount)s. The price covers: %(covers)s. The repair starts after my consent; "
-                "I pay the service center as agreed with it."
+                "I agree to the paid repair under order %(order)s for %(amount)s. The price "
+                "covers: %(covers)s. The repair starts after my consent; I pay the service "
+                "center as agreed with it."
             )
             % values
         )
     if accept:
         return (
             gettext(
-                "I agree to the paid repair of my %(product)s under order %(order)s for "
-                "%(amount)s. The repair starts after my consent; I pay the service center as "
-                "agreed with it."
+                "I agree to the paid repair under order %(order)s for %(amount)s. The repair "
+                "starts after my consent; I pay the service center as agreed with it."
             )
             % values
         )
     return (
         gettext(
-            "I decline the paid repair of my %(product)s under order %(order)s for "
-            "%(amount)s. The product is sent back to me unrepaired."
+            "I decline the paid repair under order %(order)s for %(amount)s. The product is "
+            "sent back to me unrepaired."
         )
         % values
     )

@@ -114,3 +114,22 @@ def test_a_stale_save_after_a_committed_move_raises_concurrent_transition(postgr
         stale.save()
 
     assert RepairOrder.objects.get(pk=order.pk).status == OrderStatus.IN_TRANSIT
+
+
+def test_a_link_request_answered_by_two_workers_at_once_sends_one_email(postgres_db):
+    # The task and the sweep (or a redelivered task) may take the same row together.
+    from claims.link_requests import answer_link_request
+    from claims.models import LinkRequest
+    from notifications.models import Notification
+
+    claim = ClaimFactory(email="aigerim@example.kz")
+    waiting = LinkRequest.objects.create(contact="aigerim@example.kz")
+
+    outcomes = race(
+        lambda: answer_link_request(link_request_id=waiting.pk),
+        lambda: answer_link_request(link_request_id=waiting.pk),
+    )
+
+    assert sorted(outcomes) == [False, True], outcomes
+    assert Notification.objects.filter(template="my_link", recipient=claim.email).count() == 1
+    assert not LinkRequest.objects.exists()

@@ -4,10 +4,8 @@ Everything is scoped to the technician's own center: another center's order is n
 "forbidden", it does not exist (404), so its number leaks nothing.
 """
 
-import time
 from functools import wraps
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -29,8 +27,8 @@ def technician_of(user) -> Technician | None:
 def technician_required(view):
     """Log in through the workbench's own page; a logged-in non-technician gets 403.
 
-    Each visit renews the session's idle timeout (WORKBENCH_IDLE_SECONDS): a counter
-    tablet left alone logs its technician out.
+    A counter tablet left alone logs its technician out: the idle time of every staff
+    session (WORKBENCH_IDLE_SECONDS here) is dreame_service.middleware.StaffSessionMiddleware's.
     """
 
     @never_cache
@@ -41,22 +39,10 @@ def technician_required(view):
         technician = technician_of(request.user)
         if technician is None:
             raise PermissionDenied
-        _renew_idle_timeout(request.session)
         request.technician = technician
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-# Renewing writes the session row; once a minute is precise enough for an 8-hour timeout.
-RENEW_EVERY_SECONDS = 60
-
-
-def _renew_idle_timeout(session) -> None:
-    now = int(time.time())
-    if now - session.get("workbench_renewed_at", 0) >= RENEW_EVERY_SECONDS:
-        session.set_expiry(settings.WORKBENCH_IDLE_SECONDS)
-        session["workbench_renewed_at"] = now
 
 
 def center_orders(request):

@@ -590,6 +590,45 @@ def test_a_purchase_date_after_the_claim_is_refused(support):
     assert not claim.status_events.exists()
 
 
+def test_a_line_break_in_a_corrected_name_or_address_becomes_one_space(support):
+    # The claim form's rule: a name or an address is one line of an e-mail or a printed act.
+    claim = ClaimFactory()
+
+    support.post(
+        page_url(claim),
+        correction_data(claim, full_name="Иванова\r\nАйгерим", address="ул. Абая, 10\nкв. 15"),
+    )
+
+    claim.refresh_from_db()
+    assert claim.full_name == "Иванова Айгерим"
+    assert claim.address == "ул. Абая, 10 кв. 15"
+
+
+UNPRINTABLE = "Уберите из текста невидимые или управляющие символы."
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("full_name", "Иванова\x07Айгерим", UNPRINTABLE),  # a bell, pasted from a terminal
+        ("full_name", "\u202eмиреглА", UNPRINTABLE),  # a right-to-left override
+        ("city", "Алматы\x1b[31m", UNPRINTABLE),
+        ("seller", "Kaspi\x00", "Нулевые символы недопустимы."),
+    ],
+)
+def test_a_control_character_in_a_correction_is_refused(support, field, value, message):
+    claim = ClaimFactory()
+    before = getattr(claim, field)
+
+    response = support.post(page_url(claim), correction_data(claim, **{field: value}))
+
+    assert response.status_code == 200  # the form again, with its message
+    assert message in response.content.decode()
+    claim.refresh_from_db()
+    assert getattr(claim, field) == before
+    assert not claim.status_events.exists()
+
+
 def test_support_cannot_set_the_status_or_what_a_transition_writes(support):
     claim = ClaimFactory(rejection_reason="", info_request="")
 

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from repairs.tests.factories import PASSWORD, SupportUserFactory, TechnicianFactory, UserFactory
+from tests.session_clock import is_signed_in, rewind
 
 pytestmark = pytest.mark.django_db
 
@@ -62,11 +63,28 @@ def test_a_technician_has_no_admin_access():
     assert response["Location"].startswith("/admin/login/")
 
 
-def test_the_session_expires_after_the_idle_time_and_logout_is_one_post(settings, tech_client):
+def test_the_session_ends_after_the_idle_time(settings, tech_client):
     settings.WORKBENCH_IDLE_SECONDS = 600
-    tech_client.get("/service/")
-    assert tech_client.session.get_expiry_age() == 600
+    rewind(tech_client, seen=601)
 
+    response = tech_client.get("/service/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/service/login/?next=/service/"
+    assert not is_signed_in(tech_client)
+    page = tech_client.get(response["Location"]).content.decode()
+    assert "Вы вышли из системы после долгого бездействия. Войдите снова." in page
+
+
+def test_a_session_within_the_idle_time_goes_on(settings, tech_client):
+    settings.WORKBENCH_IDLE_SECONDS = 600
+    rewind(tech_client, seen=599)
+
+    assert tech_client.get("/service/").status_code == 200
+    assert tech_client.session.get_expiry_age() <= 600  # the stored session goes too
+
+
+def test_logout_is_one_post(tech_client):
     response = tech_client.post("/service/logout/")
     assert response.status_code == 302
     assert tech_client.get("/service/").status_code == 302
