@@ -59,7 +59,13 @@ def run_limited(
         args=(sender, function, args, cpu_seconds, memory_bytes),
         daemon=True,
     )
-    child.start()
+    try:
+        child.start()
+    except OSError as error:  # no fork server, no process left: the input is not checked
+        sender.close()
+        receiver.close()
+        logger.exception("Could not start a sandboxed child")
+        raise Overrun(f"not started: {error!r}") from error
     sender.close()
     try:
         deadline = wall_seconds or cpu_seconds + WALL_MARGIN_SECONDS
