@@ -127,6 +127,50 @@ def redis_url(settings):
     return url
 
 
+# --- Receipts in a private S3 bucket (moto's S3 server on loopback) ----------------------
+
+BUCKET = "dreame-receipts-test"
+
+
+@pytest.fixture
+def s3_endpoint(settings):
+    import socket
+
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **credentials).create_bucket(
+        Bucket=BUCKET
+    )
+    # The same options as production's settings.py, pointed at the local server.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": BUCKET,
+                "endpoint_url": endpoint,
+                "region_name": "us-east-1",
+                "access_key": "testing",
+                "secret_key": "testing",
+                "default_acl": "private",
+                "querystring_auth": True,
+                "querystring_expire": 300,
+                "file_overwrite": False,
+            },
+        },
+    }
+    yield endpoint
+    server.stop()
+
+
 # --- Browser (pytest-playwright, Debian's Chromium) -------------------------------
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from claims.tests.test_views import s3_endpoint  # noqa: F401 - moto's S3 on loopback
 from dreame_service.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent

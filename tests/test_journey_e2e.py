@@ -29,7 +29,7 @@ from playwright.sync_api import expect
 
 from claims import warranty
 from claims.models import Claim, WarrantyPolicy
-from claims.tests.test_browser_claim import fill_claim_form, jpeg_bytes
+from claims.tests.browser_claim import fill_claim_form, jpeg_bytes
 from conftest import (
     CHROMIUM,
     assert_no_horizontal_scroll,
@@ -40,7 +40,7 @@ from conftest import (
 )
 from notifications.tests.smtp import SmtpSink, free_port
 from repairs.models import OrderStatus, RepairOrder
-from repairs.tests.admin.test_browser_triage import log_in as admin_log_in
+from repairs.tests.admin.browser_login import log_in as admin_log_in
 from repairs.tests.factories import ServiceCenterFactory, SupportUserFactory, TechnicianFactory
 from repairs.tests.workbench.browser import log_in as workbench_log_in
 from repairs.tests.workbench.browser import step

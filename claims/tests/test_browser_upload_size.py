@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from claims import signing
 from claims.models import Claim, ClaimStatus, ProductModel, WarrantyPolicy
+from claims.tests.browser_claim import RECEIPT, check_page, fill_claim_form, jpeg_bytes
 from claims.tests.factories import ClaimFactory
-from claims.tests.test_browser_claim import RECEIPT, check_page, fill_claim_form, jpeg_bytes
 
 TOO_BIG_RU = "Файл слишком большой: допускается не более 10 МБ."
 TOO_BIG_KK = "Файл тым үлкен: ең көбі 10 МБ."

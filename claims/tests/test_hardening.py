@@ -12,11 +12,11 @@ from claims import services
 from claims.forms import ClaimForm
 from claims.models import Claim, ProductModel, WarrantyPolicy
 from claims.search import email_identity
+from claims.tests.claim_form import NEW, form_data
 from claims.tests.factories import claim_form_fields
-from claims.tests.test_views import NEW, form_data
 from notifications.models import Notification
 from notifications.services import render_email
-from repairs.tests.test_concurrency import race
+from repairs.tests.races import race
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,6 @@
 
 import dataclasses
 import datetime
-import io
 import re
 import time
 import urllib.request
@@ -11,10 +10,8 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.core import mail
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
-from PIL import Image
 
 from claims import signing, submissions, views
 from claims.models import (
@@ -26,12 +23,12 @@ from claims.models import (
     WarrantyPolicy,
 )
 from claims.tests import hostile_images
-from claims.tests.factories import ClaimFactory, claim_form_fields
+from claims.tests.claim_form import NEW, form_data, receipt
+from claims.tests.factories import ClaimFactory
+from conftest import BUCKET
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
-
-NEW = "/claims/new/"
 
 
 @pytest.fixture(autouse=True)
@@ -40,28 +37,6 @@ def clean_slate(db):
     # Seeded by a data migration; made sure of here in case a flushing test ran before.
     WarrantyPolicy.objects.get_or_create(country="KZ")
     ProductModel.objects.get_or_create(name="DREAME L20 Ultra")
-
-
-def jpeg_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (30, 90, 160)).save(buffer, format="JPEG")
-    return buffer.getvalue()
-
-
-def receipt(content=None, name="IMG_2041.JPG"):
-    return SimpleUploadedFile(name, jpeg_bytes() if content is None else content, "image/jpeg")
-
-
-def form_data(**overrides) -> dict:
-    return (
-        claim_form_fields(
-            product_model=str(ProductModel.objects.get(name="DREAME L20 Ultra").pk),
-            purchase_date=(timezone.localdate() - datetime.timedelta(days=10)).strftime("%d.%m.%Y"),
-            form_token="a" * 32,
-            receipt=receipt(),
-        )
-        | overrides
-    )
 
 
 def english(client):
@@ -611,47 +586,6 @@ def test_the_admin_links_to_the_receipt_view(client, admin_client):
 
 
 # --- Receipts in a private S3 bucket (moto's S3 server on loopback) ----------------------
-
-BUCKET = "dreame-receipts-test"
-
-
-@pytest.fixture
-def s3_endpoint(settings):
-    import socket
-
-    import boto3
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **credentials).create_bucket(
-        Bucket=BUCKET
-    )
-    # The same options as production's settings.py, pointed at the local server.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": BUCKET,
-                "endpoint_url": endpoint,
-                "region_name": "us-east-1",
-                "access_key": "testing",
-                "secret_key": "testing",
-                "default_acl": "private",
-                "querystring_auth": True,
-                "querystring_expire": 300,
-                "file_overwrite": False,
-            },
-        },
-    }
-    yield endpoint
-    server.stop()
 
 
 def http_get(url: str) -> tuple[int, bytes]:

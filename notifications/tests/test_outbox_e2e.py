@@ -142,7 +142,7 @@ def test_a_claim_is_saved_when_the_broker_is_down_and_the_sweeper_sends_it_once_
         "import json, time, django; django.setup();"
         "from django.test import Client;"
         "from claims.models import Claim;"
-        "from claims.tests.test_views import form_data;"
+        "from claims.tests.claim_form import form_data;"
         "data = form_data(email='broker-down@example.kz');"
         "started = time.monotonic();"
         "response = Client().post('/claims/new/', data);"

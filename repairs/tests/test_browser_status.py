@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from conftest import assert_no_horizontal_scroll, axe_violations, save_screenshot
 from repairs.models import OrderStatus
 from repairs.tests.factories import ServiceCenterFactory
-from repairs.tests.test_status_page import make_order, stub_query
+from repairs.tests.status_lookup import make_order, stub_query
 
 pytestmark = [
     pytest.mark.browser,

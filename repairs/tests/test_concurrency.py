@@ -3,10 +3,7 @@
 Real threads with their own PostgreSQL connections; SQLite has no row locks to test.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from claims.models import Claim, ClaimStatus, StatusEvent
@@ -20,6 +17,7 @@ from repairs.tests.factories import (
     TechnicianFactory,
     make_order,
 )
+from repairs.tests.races import race
 
 pytestmark = [
     pytest.mark.postgres,
@@ -29,29 +27,6 @@ pytestmark = [
 ]
 
 REFUSALS = (TransitionNotAllowed, ConcurrentTransition)
-
-
-def race(*calls):
-    """Run the calls in threads released together; return each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = call()
-        except Exception as error:  # the outcome, success or refusal, is what the test checks
-            outcomes[index] = error
-        finally:
-            connection.close()  # each thread has its own connection; do not leak it
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung on a lock"
-    return outcomes
 
 
 def test_second_concurrent_receive_is_refused(postgres_db):

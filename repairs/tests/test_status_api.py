@@ -5,7 +5,7 @@ import json
 import pytest
 
 from repairs.models import OrderStatus
-from repairs.tests.test_status_page import PII, make_order, stub_query
+from repairs.tests.status_lookup import PII, make_order, stub_query
 
 API = "/api/v1/repair-status/"
 PAGE = "/partners/repair-status/"

@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from repairs import services
 from repairs.models import OrderStatus, RepairOrder
 from repairs.status_text import USUAL_DAYS, expected_by
-from repairs.tests.test_status_page import URL, make_order, stub_query
+from repairs.tests.status_lookup import URL, make_order, stub_query
 
 S = OrderStatus
 API = "/api/v1/repair-status/"

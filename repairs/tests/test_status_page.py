@@ -2,130 +2,16 @@
 
 import datetime
 import re
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from claims.models import WarrantyPolicy
-from claims.services import submit_claim
-from repairs import services, status_text, transitions
+from repairs import services, status_text
 from repairs.models import OrderStatus, RepairOrder
-from repairs.tests.factories import ServiceCenterFactory, UserFactory
-from repairs.transitions import path_to
-
-URL = "/partners/repair-status/"
-
-# Everything personal a fully filled order holds; none of it may reach the page or the API.
-CLAIM_DATA = {
-    "full_name": "Айгерим Нурлановна Сатпаева",
-    "email": "aigerim.satpayeva@example.kz",
-    "phone": "+77015550123",
-    "whatsapp": "+77015550124",
-    "region": "Алматинская область",
-    "city": "Талдыкорган",
-    "address": "ул. Жансугурова, д. 77, кв. 12",
-    "postal_code": "040000",
-    "product_model": "DREAME L20 Ultra",
-    "serial_number": "SN-PRIVATE-0042",
-    "seller": "Магазин Техника Плюс",
-    "fault_description": "Не заряжается от базы, мигает красный индикатор.",
-}
-ACT_DATA = {
-    "serial_number": "ACT-SERIAL-7781",
-    "completeness": "Робот, база, блок питания",
-    "condition": "Царапина на крышке",
-    "has_receipt": True,
-    "has_warranty_card": True,
-    "final_verdict": "free_repair",
-    "is_user_fault": False,
-    "notes": "Заметка техника только для акта",
-}
-INTERNAL_NOTE = "Внутренняя заметка: клиент звонил трижды"
-# What each step of the walk fills in (the fields of repairs.transitions).
-STEP_VALUES = {
-    "carrier": "Kazpost",
-    "tracking_number": "INBOUND-555",
-    "act_data": ACT_DATA,
-    "amount": Decimal("45000"),
-    "reason": "Клиент отказался от ремонта.",
-}
-PER_STEP = {
-    "start_diagnostics": {"note": "Проверяем аккумулятор."},
-    "wait_for_parts": {"note": "Заказан новый аккумулятор."},
-    "complete": {"note": "Заменён аккумулятор."},
-    "ship_back": {"carrier": "CDEK", "tracking_number": "1098765432"},
-}
-PII = [
-    "Айгерим",
-    "Сатпаева",
-    "aigerim.satpayeva@example.kz",
-    "+77015550123",
-    "7015550123",
-    "701 555 01 23",
-    "+77015550124",
-    "Талдыкорган",
-    "Алматинская область",
-    "Жансугурова",
-    "040000",
-    "SN-PRIVATE-0042",
-    "ACT-SERIAL-7781",
-    "Заметка техника",
-    "Магазин Техника Плюс",
-    "Не заряжается",
-    INTERNAL_NOTE,
-]
+from repairs.tests.status_lookup import PII, URL, make_order, stub_query
 
 pytestmark = pytest.mark.usefixtures("fresh_status_rate_limit")
-
-
-def kz_policy() -> WarrantyPolicy:
-    # The data migration seeds it; transactional tests flush it, so make sure it is there.
-    policy, _created = WarrantyPolicy.objects.get_or_create(country="KZ")
-    return policy
-
-
-def staff_user():
-    return UserFactory(
-        username="timur.tech", first_name="Тимур", last_name="Техников", is_superuser=True
-    )
-
-
-def make_order(*, to: str = OrderStatus.RECEIVED, purchase_days_ago: int = 90) -> RepairOrder:
-    """An order moved through the real services to state `to`, with everything filled in."""
-    by = staff_user()
-    center = ServiceCenterFactory(
-        name="DREAME Сервис Алматы",
-        city="Алматы",
-        phone="+77272440055",
-        whatsapp="",
-        email="center@service.kz",
-    )
-    data = {
-        **CLAIM_DATA,
-        "purchase_date": timezone.localdate() - datetime.timedelta(days=purchase_days_ago),
-    }
-    claim = submit_claim(data=data, policy=kz_policy())
-    order = services.approve_claim_and_open_order(claim=claim, service_center=center, by=by)
-    # Shipped by the customer, received, then the usual way on to `to`.
-    steps = ["register_shipment", "receive", *path_to(to, start=OrderStatus.RECEIVED)]
-    for step in steps:
-        order = transitions.run(
-            order=order, name=step, by=by, values={**STEP_VALUES, **PER_STEP.get(step, {})}
-        )
-    # An internal note on the order's history, as the workbench writes them.
-    services.add_order_note(order=order, by=by, internal_note=INTERNAL_NOTE)
-    return order
-
-
-def stub_query(order: RepairOrder, **overrides) -> dict:
-    """What the stub's QR link carries."""
-    return {
-        "order_number": order.order_number,
-        "intake_date": order.intake_date.isoformat(),
-        **overrides,
-    }
 
 
 def text_of(response) -> str:

@@ -18,7 +18,8 @@ from claims.models import ClaimStatus, WarrantyPolicy
 from conftest import AXE_JS, axe_violations, office_page_for, save_screenshot
 from notifications.models import Notification
 from repairs.models import RepairOrder
-from repairs.tests.factories import PASSWORD, ServiceCenterFactory, SupportUserFactory
+from repairs.tests.admin.browser_login import log_in
+from repairs.tests.factories import ServiceCenterFactory, SupportUserFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -78,14 +79,6 @@ def file_claim(**fields):
     receipt = receipt_photo()
     receipt.name = "7f3c0a.jpg"  # the form stores uploads under a generated name
     return claim_services.submit_claim(data=data, receipt=receipt)
-
-
-def log_in(page, base_url: str, user, *, then: str) -> None:
-    page.goto(f"{base_url}/admin/login/?next={then}")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#login-form [type=submit]").click()
-    expect(page).to_have_url(f"{base_url}{then}")
 
 
 def our_violations(page) -> list[dict]:
