@@ -17,7 +17,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from django.conf import settings as site_settings
 from django.db import connections
+from django.utils import translation
 
 from dreame_service import ratelimit
 
@@ -63,6 +65,17 @@ def django_db_setup(django_db_setup):
         if hasattr(connection, "_test_serialized_contents"):
             del connection._test_serialized_contents
     return django_db_setup
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language (Russian). A request through the test
+    client leaves its language active in this thread (LocaleMiddleware activates it and
+    nothing deactivates it after the response), so in random order a form checked outside a
+    request spoke the previous test's English."""
+    translation.activate(site_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
