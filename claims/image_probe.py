@@ -38,7 +38,7 @@ OTHER_FRAMES = frozenset({0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 
 SOS, EOI, SOI = 0xDA, 0xD9, 0xD8
 # After a scan's header its entropy-coded data runs until a marker other than a restart:
 # inside the data every 0xFF byte is followed by 0x00 (stuffing) or a restart RST0-7.
-_NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7]")
+NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7]")
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def jpeg_layout(data: bytes, *, max_scans: int) -> JpegLayout:
         pos += length
         if marker == SOS:
             scans += 1
-            found = _NEXT_MARKER.search(data, pos)
+            found = NEXT_MARKER.search(data, pos)
             if found is None:
                 break
             pos = found.start()

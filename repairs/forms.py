@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from claims.forms import printable  # the one rule for invisible characters
+from claims.forms import printable
 from repairs import order_numbers
 from repairs.models import Shipment
 

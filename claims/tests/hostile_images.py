@@ -4,14 +4,13 @@ Shared by the upload tests and bench/bench_uploads.py (which measures each of th
 """
 
 import io
-import re
 import struct
 import zlib
 
 from PIL import Image
 from pillow_heif import from_pillow
 
-_NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7]")
+from claims.image_probe import NEXT_MARKER
 
 
 def one_colour(fmt: str, size: tuple[int, int], *, mode="RGB", **options) -> bytes:
@@ -38,7 +37,7 @@ def _segments(data: bytes):
         length = int.from_bytes(data[pos : pos + 2], "big")
         pos += length
         if marker == 0xDA:
-            pos = _NEXT_MARKER.search(data, pos).start()
+            pos = NEXT_MARKER.search(data, pos).start()
         yield marker, start, pos
 
 

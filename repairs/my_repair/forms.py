@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from claims import search
-from repairs.forms import CARRIERS, ParcelForm, printable
+from claims.forms import printable
+from repairs.forms import CARRIERS, ParcelForm
 from repairs.models import ServiceRating
 from repairs.services import MAX_QUOTE_KZT
 

@@ -10,7 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from repairs.forms import DATE_INPUT_FORMATS, ParcelForm, printable
+from claims.forms import printable
+from repairs.forms import DATE_INPUT_FORMATS, ParcelForm
 from repairs.models import RepairOrder
 from repairs.services import MAX_QUOTE_KZT
 from repairs.workbench.order_selectors import today
