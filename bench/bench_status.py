@@ -41,6 +41,7 @@ from claims.models import WarrantyPolicy
 from claims.services import submit_claim
 from repairs import services
 from repairs.models import ServiceCenter
+from repairs.tests.factories import step
 
 by = User.objects.create_superuser("bench", "bench@example.kz", "bench-pass-123")
 center = ServiceCenter.objects.create(
@@ -55,13 +56,13 @@ claim = submit_claim(data={
     "fault_description": "Не заряжается",
 }, policy=WarrantyPolicy.objects.get(country="KZ"))
 order = services.approve_claim_and_open_order(claim=claim, service_center=center, by=by)
-order = services.register_shipment(order=order, carrier="Kazpost", tracking_number="RR1KZ", by=by)
-order = services.receive_order(order=order, act_data={
+order = step(order, "register_shipment", by=by, carrier="Kazpost", tracking_number="RR1KZ")
+order = step(order, "receive", by=by, act_data={
     "serial_number": "SN1", "completeness": "full", "condition": "ok", "has_receipt": True,
     "has_warranty_card": True, "final_verdict": "free_repair", "is_user_fault": False,
-}, by=by)
-order = services.start_diagnostics(order=order, by=by, note="Проверяем аккумулятор.")
-order = services.start_repair(order=order, by=by)
+})
+order = step(order, "start_diagnostics", by=by, note="Проверяем аккумулятор.")
+order = step(order, "start_repair", by=by)
 print(f"SEED {order.order_number} {order.intake_date.isoformat()} {center.pk}")
 """
 

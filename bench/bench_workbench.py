@@ -65,7 +65,7 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     from repairs.models import RepairOrder, Technician
-    from repairs.workbench.selectors import QUEUE_STATES
+    from repairs.states import QUEUE_STATES
 
     technician = Technician.objects.select_related("user").get(user__username="bench-tech")
     orders = RepairOrder.objects.filter(service_center_id=technician.service_center_id)

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_fsm import TransitionNotAllowed
 
 from claims import search
 from claims.forms import REGIONS
@@ -21,6 +20,7 @@ from claims.models import (
 )
 from dreame_service.admin_lists import DeskListMixin
 from dreame_service.formats import format_date
+from dreame_service.fsm import Stale
 
 # --- The claim list's rules: the reply clock, the urgent order, the search ----------------
 
@@ -254,7 +254,7 @@ class ClaimAdmin(DeskListMixin, admin.ModelAdmin):
             try:
                 action(claim)
                 done += 1
-            except (TransitionNotAllowed, PermissionDenied, ValidationError):
+            except (Stale, PermissionDenied, ValidationError):
                 self.message_user(
                     request,
                     _("Claim %(number)s: not possible in its current state.")

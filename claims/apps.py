@@ -16,11 +16,8 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("Claims")
 
     def ready(self):
-        from claims.emails import links_at_render
         from dreame_service import sandbox
-        from notifications.services import add_render_time_context
 
         post_migrate.connect(_seed_reference_data, sender=self)
-        add_render_time_context(links_at_render)
         # Upload checks decode in a fork server's children: it imports the decoder once.
         sandbox.preload(["dreame_service.sandbox", "claims.image_probe"])

@@ -1,13 +1,18 @@
-"""Reads on claims used by the public views."""
+"""Reads on claims used by more than one view (and by repairs)."""
 
 import datetime
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Claim, ProductModel
-
-# A second identical claim this soon after the first is the same claim sent twice.
-DUPLICATE_WINDOW = datetime.timedelta(minutes=10)
+from claims import duplicates, warranty
+from claims.models import Claim, ProductModel, WarrantyPolicy
+from notifications.models import Notification
+from notifications.services import event_key_prefix
 
 
 def active_product_models() -> list[ProductModel]:
@@ -19,15 +24,97 @@ def claim_for_number(*, number: str) -> Claim | None:
 
 
 def recent_duplicate_claim(*, data: dict) -> Claim | None:
-    """The claim with the same contacts, product and text sent in the last few minutes."""
-    return (
-        Claim.objects.filter(
-            email=data["email"],
-            phone=data["phone"],
-            serial_number=data["serial_number"],
-            fault_description=data["fault_description"],
-            submitted_at__gte=timezone.now() - DUPLICATE_WINDOW,
+    """The same claim (claims.duplicates) filed in the last few minutes."""
+    keys = duplicates.recent_keys(data=data, now=timezone.now())
+    return Claim.objects.filter(duplicate_key__in=keys).only("pk", "number").first()
+
+
+def warranty_policy() -> WarrantyPolicy | None:
+    """The warranty policy in force here (settings.WARRANTY_COUNTRY): the one lookup.
+    None only before the reference data is loaded."""
+    return WarrantyPolicy.objects.filter(country=settings.WARRANTY_COUNTRY).first()
+
+
+def claim_emails(*, claim, order_number: str = "") -> list[Notification]:
+    """The outbox rows of this claim and of its order, oldest first: one query.
+
+    The outbox names each e-mail's event key (`notifications.services.event_key`); the
+    `notification_key_prefix` index serves the prefix search.
+    """
+    keys = Q(event_key__startswith=event_key_prefix(subject="claim", reference=claim.number))
+    if order_number:
+        keys |= Q(event_key__startswith=event_key_prefix(subject="order", reference=order_number))
+    return list(
+        Notification.objects.filter(keys)
+        .only(
+            "event_key",
+            "template",
+            "language",
+            "context",
+            "recipient",
+            "status",
+            "sent_at",
+            "created_at",
         )
-        .only("pk", "number")
-        .first()
+        .order_by("created_at", "pk")
     )
+
+
+def claim_assessment(*, claim) -> warranty.Assessment | None:
+    """The policy's dates for this claim (return, replacement, free repair until), as of
+    the day it was filed: one query for the policy. None without a policy or a date."""
+    policy = warranty_policy()
+    if policy is None:
+        return None
+    try:
+        return warranty.assess(claim.purchase_date, claim.submitted_date, policy)
+    except ValidationError:  # a purchase date after the claim: nothing sensible to show
+        return None
+
+
+# Stored names carry the extension of the type read from the content (claims.uploads);
+# these are the ones a browser shows as an image (HEIC it does not).
+BROWSER_IMAGES = (".jpg", ".png", ".webp")
+
+
+@dataclass(frozen=True)
+class ClaimFile:
+    url: str  # the permission-checked view, never the storage
+    is_image: bool
+    is_pdf: bool
+    is_receipt: bool
+    uploaded_at: datetime.datetime | None
+
+
+def _claim_file(name: str, *, url: str, is_receipt: bool, uploaded_at=None) -> ClaimFile:
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return ClaimFile(
+        url=url,
+        is_image=f".{extension}" in BROWSER_IMAGES,
+        is_pdf=extension == "pdf",
+        is_receipt=is_receipt,
+        uploaded_at=uploaded_at,
+    )
+
+
+def claim_files(*, claim) -> list[ClaimFile]:
+    """The receipt, then the files the customer added (`attachments`, prefetched)."""
+    files = []
+    if claim.receipt:
+        files.append(
+            _claim_file(
+                claim.receipt.name,
+                url=reverse("claims:receipt", args=[claim.pk]),
+                is_receipt=True,
+            )
+        )
+    for attachment in claim.attachments.all():
+        files.append(
+            _claim_file(
+                attachment.file.name,
+                url=reverse("claims:attachment", args=[attachment.pk]),
+                is_receipt=False,
+                uploaded_at=attachment.uploaded_at,
+            )
+        )
+    return files

@@ -1,12 +1,12 @@
-"""Writes on claims. Every state change of a claim goes through `_move_claim`.
+"""Writes on claims besides the steps: a new claim, its history row, the personal link,
+corrections and the verdict. Every state change is a step (`claims.steps.run_claim_step`).
 
 `claims` knows nothing of repairs: approving a claim and opening its repair order is one
-hand-off that lives downstream (`repairs.services.approve_claim_and_open_order`), which
-calls `approve_claim` here; the order's final state closes the claim through `close_claim`.
+hand-off that lives downstream (`repairs.services.approve_claim_and_open_order`), and the
+order's final state closes the claim through the claim's own step runner.
 """
 
 import datetime
-import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,24 +16,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from claims import claim_numbers, emails, links, search, warranty
+from claims import claim_numbers, duplicates, emails, links, search, selectors, warranty
 from claims.models import (
-    ENDED_STATES,
     LINK_DAYS_AFTER_END,
     Claim,
-    ClaimAttachment,
     StatusEvent,
     Verdict,
-    WarrantyPolicy,
 )
 from dreame_service.formats import format_date
-from dreame_service.fsm import apply_transition
 
 CLAIM_NUMBER_ATTEMPTS = 5
-
-
-def get_policy(*, country: str = "") -> WarrantyPolicy:
-    return WarrantyPolicy.objects.get(country=country or settings.WARRANTY_COUNTRY)
 
 
 def record_status_event(
@@ -66,10 +58,6 @@ def record_status_event(
     )
 
 
-# Identical claims sent within one slot of this many seconds are one claim.
-DUPLICATE_SLOT_SECONDS = 600
-
-
 class DuplicateClaim(Exception):  # noqa: N818 - a state of the world, not a bug
     """This claim was already filed a moment ago: `number` is the one saved."""
 
@@ -78,31 +66,17 @@ class DuplicateClaim(Exception):  # noqa: N818 - a state of the world, not a bug
         self.number = number
 
 
-def duplicate_key(*, data: dict, submitted_at: datetime.datetime) -> str:
-    """Who, what and when (the 10-minute slot): parallel identical POSTs share it, so the
-    database's unique index lets only one of them in, whatever the cache knows."""
-    parts = [
-        search.email_identity(data["email"]),
-        str(data["phone"]),
-        data["serial_number"].strip().upper(),
-        data["purchase_date"].isoformat(),
-        data["fault_description"].strip(),
-        str(int(submitted_at.timestamp()) // DUPLICATE_SLOT_SECONDS),
-    ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-
 def submit_claim(*, data: dict, receipt=None, language: str = "ru", policy=None) -> Claim:
     """Save a customer's claim with its preliminary verdict and queue its e-mails.
 
     `data` holds the claim form's cleaned fields (names as on Claim). A claim is saved
     even when the broker or SMTP is down: the e-mails wait in the outbox.
     """
-    policy = policy or get_policy()
+    policy = policy or selectors.warranty_policy()
     submitted_at = timezone.now()
     today = timezone.localdate(submitted_at)
     assessment = warranty.assess(data["purchase_date"], today, policy)
-    guard = duplicate_key(data=data, submitted_at=submitted_at)
+    guard = duplicates.key(data=data, at=submitted_at)
     for _attempt in range(CLAIM_NUMBER_ATTEMPTS):
         claim = Claim(
             **data,
@@ -135,104 +109,6 @@ def submit_claim(*, data: dict, receipt=None, language: str = "ru", policy=None)
             if not Claim.objects.filter(number=claim.number).exists():
                 raise
     raise RuntimeError("Could not draw a free claim number")
-
-
-def _move_claim(
-    *,
-    claim: Claim,
-    transition: str,
-    by,
-    by_customer: bool = False,
-    public_note: str = "",
-    **kwargs,
-) -> tuple[Claim, StatusEvent]:
-    """Lock, check, transition, save, log: the one path every claim change takes.
-
-    Runs inside the caller's transaction; returns the locked claim and its StatusEvent.
-    """
-    # Lock first: two support agents may triage the same claim at once; the second then
-    # sees the new state and is refused instead of repeating the move.
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
-    from_status = apply_transition(instance=claim, transition=transition, by=by, **kwargs)
-    if claim.status in ENDED_STATES:
-        # No transition leaves an ended state: the personal link's 90 days start here.
-        claim.ended_at = timezone.now()
-        claim.save(update_fields=["ended_at"])
-    event = record_status_event(
-        claim=claim,
-        transition=transition,
-        from_status=from_status,
-        to_status=claim.status,
-        by=by,
-        by_customer=by_customer,
-        public_note=public_note,
-    )
-    return claim, event
-
-
-@transaction.atomic
-def request_claim_info(*, claim: Claim, message: str, by) -> Claim:
-    claim, event = _move_claim(
-        claim=claim, transition="request_info", by=by, public_note=message, message=message
-    )
-    emails.queue_claim_email(claim=claim, event="claim_info_requested", status_event=event)
-    return claim
-
-
-@transaction.atomic
-def supplement_claim(*, claim: Claim, text: str, attachment=None, by=None) -> Claim:
-    """The customer answers a request for information through the signed link.
-
-    A file is kept beside the receipt, never instead of it; support is told by e-mail.
-    """
-    claim, event = _move_claim(
-        claim=claim,
-        transition="supplement",
-        by=by,
-        by_customer=by is None,
-        public_note=text,
-        text=text,
-    )
-    if attachment is not None:
-        ClaimAttachment.objects.create(claim=claim, file=attachment)
-    emails.queue_staff_email(claim=claim, event="staff_claim_supplemented", status_event=event)
-    return claim
-
-
-@transaction.atomic
-def approve_claim(*, claim: Claim, by) -> Claim:
-    """The claim's half of an approval: only the repairs hand-off calls it.
-
-    An approved claim needs its repair order, and the e-mail names the center and the
-    order number, so both come from `repairs.services.approve_claim_and_open_order`.
-    """
-    claim, _event = _move_claim(claim=claim, transition="approve", by=by)
-    return claim
-
-
-@transaction.atomic
-def reject_claim(*, claim: Claim, reason: str, by) -> Claim:
-    claim, event = _move_claim(
-        claim=claim, transition="reject", by=by, public_note=reason, reason=reason
-    )
-    emails.queue_claim_email(claim=claim, event="claim_rejected", status_event=event)
-    return claim
-
-
-@transaction.atomic
-def withdraw_claim(*, claim: Claim, by=None) -> Claim:
-    """The claim is no longer wanted; without `by`, the customer withdrew it themselves
-    (through the personal link), and gets a confirmation."""
-    claim, event = _move_claim(claim=claim, transition="withdraw", by=by, by_customer=by is None)
-    emails.queue_claim_email(claim=claim, event="claim_withdrawn", status_event=event)
-    return claim
-
-
-@transaction.atomic
-def close_claim(*, claim: Claim, by) -> Claim:
-    """An approved claim is done: its repair order reached a final state."""
-    claim, _event = _move_claim(claim=claim, transition="close", by=by)
-    return claim
 
 
 # --- The personal link ---------------------------------------------------------------

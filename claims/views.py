@@ -12,12 +12,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
-from django_fsm import TransitionNotAllowed
 
 from claims import links, search, selectors, services, signing, submissions
 from claims.files import private_file_response
 from claims.forms import ClaimForm, SupplementForm
 from claims.models import Claim, ClaimAttachment, ClaimStatus
+from claims.steps import run_claim_step
+from dreame_service.fsm import Actor, Stale
 from dreame_service.ratelimit import (
     BodyGuard,
     client_address,
@@ -41,7 +42,7 @@ SUPPLEMENT_GUARD = BodyGuard("claim-supplement", SUPPLEMENTS_PER_ADDRESS, HOUR)
 
 @require_safe
 def warranty_page(request):
-    return render(request, "claims/warranty.html", {"policy": services.get_policy()})
+    return render(request, "claims/warranty.html", {"policy": selectors.warranty_policy()})
 
 
 # --- The claim form ------------------------------------------------------------------
@@ -167,7 +168,7 @@ def claim_confirmation(request, token):
     return render(
         request,
         "claims/claim_confirmation.html",
-        {"claim": claim, "policy": services.get_policy(), "my_path": links.my_path(claim)},
+        {"claim": claim, "policy": selectors.warranty_policy(), "my_path": links.my_path(claim)},
     )
 
 
@@ -216,12 +217,16 @@ def claim_supplement(request, token):
         form = SupplementForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.supplement_claim(
-                    claim=claim,
-                    text=form.cleaned_data["text"].strip(),
-                    attachment=form.cleaned_data["receipt"],
+                run_claim_step(
+                    claim,
+                    "supplement",
+                    actor=Actor.CUSTOMER,
+                    values={
+                        "text": form.cleaned_data["text"].strip(),
+                        "attachment": form.cleaned_data["receipt"],
+                    },
                 )
-            except TransitionNotAllowed:
+            except Stale:
                 return _no_info_needed(request, claim)
             return redirect("claims:supplement_done")
     return render(request, "claims/supplement_form.html", {"form": form, "claim": claim})

@@ -1,12 +1,63 @@
-"""The part of every state change both state machines share: the lock against a stale page,
-the permission check, the transition and the save.
+"""What every state change of both state machines shares: who makes it, the one lock against
+a stale page, the permission check, the transition and the save.
 
-Each app keeps its own move path (its lock, its history row, its e-mails); this module
+Each app keeps its own step table and runner (its history row, its e-mails); this module
 holds only what does not know which machine it drives, so `claims` and `repairs` can both
-import it without importing each other.
+import it without importing each other. A refused move is `Stale` here and nowhere else:
+django-fsm's `TransitionNotAllowed` never reaches a screen.
 """
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from inspect import signature
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.functional import Promise
+from django_fsm import TransitionNotAllowed
+
+
+class Actor(StrEnum):
+    """Who runs a step: each screen is one of them, and a step's row names who may."""
+
+    TECHNICIAN = "technician"
+    SUPPORT = "support"
+    CUSTOMER = "customer"
+
+
+class Stale(Exception):  # noqa: N818 - a state of the world, not a bug
+    """The row is no longer as the caller's page showed it, or the step is no longer possible
+    from where it is (a second click, a colleague, a lost race): nothing was saved."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One row of a step table: the step's name (its `@transition` method), its button, who
+    may run it, the form fields it asks for, the customer's e-mail it sends ("" for none),
+    which field is the public note, and what it does beside the move (`work`, run in the
+    step's transaction after the history row: `work(row, event, values)`)."""
+
+    name: str
+    label: Promise
+    actors: frozenset[Actor]
+    fields: tuple[str, ...] = ("note", "internal_note")
+    email: str = ""
+    public_note_field: str = "note"
+    work: Callable[..., Any] | None = None
+
+    @property
+    def emails_customer(self) -> bool:
+        return bool(self.email)
+
+    def may(self, actor: Actor) -> bool:
+        return actor in self.actors
+
+
+def table(*steps: Step) -> dict[str, Step]:
+    """A step table: the rows by name, in the order a case usually goes."""
+    return {step.name: step for step in steps}
 
 
 def check_transition_permission(bound_transition, user) -> None:
@@ -14,7 +65,7 @@ def check_transition_permission(bound_transition, user) -> None:
 
     Checked whatever the current state: django-fsm's `has_transition_perm` also answers
     False when the move is illegal from here, which would turn a second click (or a lost
-    race) into PermissionDenied; that case must stay TransitionNotAllowed.
+    race) into PermissionDenied; that case must stay `Stale`.
     """
     if user is None:
         return
@@ -24,30 +75,46 @@ def check_transition_permission(bound_transition, user) -> None:
         raise PermissionDenied
 
 
-def apply_transition(*, instance, transition: str, by, status_field: str = "status", **kwargs):
+def lock_shown[Row: models.Model](
+    queryset: models.QuerySet[Row], *, pk: int, shown: Mapping[str, object] | None = None
+) -> Row:
+    """Lock row `pk` and return it, if it still holds what the caller's page showed (`shown`,
+    e.g. its status); else raise `Stale`. Call it inside a transaction.
+
+    A step is chosen for what a page showed: another user (or a double click) may have
+    moved the row since, even away and back, and the step must not be applied to the new
+    state just because the transition is legal from there too (cancel is, from most).
+    """
+    row = queryset.select_for_update(of=("self",)).get(pk=pk)
+    for field, value in (shown or {}).items():
+        if getattr(row, field) != value:
+            raise Stale
+    return row
+
+
+def apply_transition(
+    *,
+    instance: models.Model,
+    transition: str,
+    by,
+    values: Mapping[str, object] | None = None,
+    status_field: str = "status",
+) -> str:
     """Run one transition on a row the caller has locked, and save it.
 
-    `transition` comes from a service's own code, never from user input (the workbench maps
-    posted names through its transition table first). Raises PermissionDenied or
-    TransitionNotAllowed; returns the state the row left.
+    `transition` is a row of a step table, never user input as such; of `values` (the
+    step's form fields), the method gets those its signature names: what the row keeps.
+    Raises PermissionDenied, or `Stale` when the move is not possible from the row's state;
+    returns the state the row left.
     """
     method = getattr(instance, transition)
     check_transition_permission(method, by)
     from_status = getattr(instance, status_field)
-    method(**kwargs)
+    accepted = signature(method).parameters
+    kept = {field: value for field, value in (values or {}).items() if field in accepted}
+    try:
+        method(**kept)
+    except TransitionNotAllowed as refused:
+        raise Stale from refused
     instance.save()
     return from_status
-
-
-def lock_in_state(model, *, pk, expected: str, changed: type[Exception], field: str = "status"):
-    """Lock row `pk` of `model` and return it, if its `field` still holds `expected` (the
-    state the caller's page showed); else raise `changed`. Call it inside a transaction.
-
-    A step is chosen for the state a page showed: another user (or a double click) may have
-    moved the row since, even away and back, and the step must not be applied to the new
-    state just because the transition is legal from there too (cancel is, from most).
-    """
-    row = model._default_manager.select_for_update().get(pk=pk)
-    if getattr(row, field) != expected:
-        raise changed
-    return row

@@ -390,6 +390,10 @@ OUTBOX_SWEEP_AGE_SECONDS = env.int("OUTBOX_SWEEP_AGE_SECONDS", default=60)
 OUTBOX_SENDING_STALE_SECONDS = env.int("OUTBOX_SENDING_STALE_SECONDS", default=900)
 # Message-ID domain: the same outbox row always gets the same Message-ID.
 OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="dreame.kz")
+# The outbox's one extension point: functions (dotted paths) that add to an e-mail, when it
+# is rendered, what its stored row must not keep: the links that open a customer's case, so
+# a copy of the database opens nothing and a renewed link replaces the old one everywhere.
+OUTBOX_RENDER_CONTEXT = ["claims.emails.links_at_render"]
 # Reminders, once per stay in the state: days after entering it.
 REMINDER_NEEDS_INFO_DAYS = env.int("REMINDER_NEEDS_INFO_DAYS", default=7)
 REMINDER_AWAITING_SHIPMENT_DAYS = env.int("REMINDER_AWAITING_SHIPMENT_DAYS", default=14)

@@ -8,6 +8,7 @@ sweeper republishes rows the broker never got and recovers rows a dead worker le
 
 import datetime
 import email.policy
+import functools
 import hashlib
 import logging
 import re
@@ -23,6 +24,7 @@ from django.db.models import F
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
 from notifications.models import Notification
 
@@ -64,10 +66,13 @@ def queue_email(
     language: str,
     context: dict,
     attachments: list[dict] | None = None,
+    attach_after_commit: Callable[[], list[dict]] | None = None,
 ) -> Notification:
     """Write the outbox row in the caller's transaction; hand it to Celery after commit.
 
     A second call for the same (event, recipient) returns the existing row and sends nothing.
+    `attach_after_commit` makes a slow attachment (a PDF to render) after the commit,
+    outside the caller's locks, and only then is the row handed to Celery.
     """
     notification, created = Notification.objects.get_or_create(
         event_key=event_key,
@@ -79,9 +84,29 @@ def queue_email(
             "attachments": attachments or [],
         },
     )
-    if created:
+    if created and attach_after_commit is None:
         transaction.on_commit(lambda: enqueue_notification(notification_id=notification.pk))
+    elif created:
+        transaction.on_commit(
+            lambda: _attach_then_enqueue(notification.pk, make_attachments=attach_after_commit)
+        )
     return notification
+
+
+def _attach_then_enqueue(notification_id: int, *, make_attachments) -> None:
+    """The row waits, pending, until its attachments exist. If they cannot be made (logged),
+    or this never runs (the process died right after the commit), the e-mail still goes
+    without them: the sweeper sends every forgotten pending row."""
+    try:
+        attachments = make_attachments()
+    except Exception:
+        logger.exception("Attachments of notification %s could not be made", notification_id)
+        attachments = []
+    if attachments:
+        Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
+            attachments=attachments, updated_at=timezone.now()
+        )
+    enqueue_notification(notification_id=notification_id)
 
 
 def existing_event_keys(*, keys) -> set[str]:
@@ -117,21 +142,18 @@ def message_id_for(notification: Notification) -> str:
     return f"<{digest[:32]}@{settings.OUTBOX_MESSAGE_ID_DOMAIN}>"
 
 
-# Functions an app registers (in its AppConfig.ready) to add what an e-mail shows but its
-# outbox row must not keep: links that open a customer's case. A copy of the database then
-# opens nothing, and an e-mail sent after a link was renewed carries the new one.
-_render_time_context: list[Callable[[dict], dict]] = []
-
-
-def add_render_time_context(function: Callable[[dict], dict]) -> None:
-    if function not in _render_time_context:
-        _render_time_context.append(function)
+@functools.cache
+def _render_time_context() -> list[Callable[[dict], dict]]:
+    """The outbox's extension point (settings.OUTBOX_RENDER_CONTEXT, dotted paths): what an
+    e-mail shows but its outbox row must not keep, made when it is rendered. The outbox
+    knows no app; the project's settings name who adds to its e-mails."""
+    return [import_string(path) for path in settings.OUTBOX_RENDER_CONTEXT]
 
 
 def full_context(context: dict) -> dict:
     """The stored snapshot plus what is made when the e-mail is rendered."""
     context = dict(context)
-    for function in _render_time_context:
+    for function in _render_time_context():
         context.update(function(context))
     return context
 

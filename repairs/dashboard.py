@@ -38,9 +38,7 @@ from claims.admin import OPEN_STATES, ReplyClockFilter, reply_clock_filter
 from claims.models import Claim, ClaimStatus
 from repairs import order_numbers
 from repairs.models import OrderStatus, RepairOrder, ServiceCenter, Shipment
-from repairs.status_text import USUAL_DAYS
-from repairs.workbench.queue import TAB_LABELS
-from repairs.workbench.selectors import QUEUE_STATES
+from repairs.states import QUEUE_STATES, USUAL_DAYS, tab_label
 
 MEDIAN_WINDOW_DAYS = 90
 STALEST_LIMIT = 10
@@ -144,7 +142,7 @@ def support_dashboard(*, now: datetime.datetime | None = None) -> Dashboard:
     return Dashboard(
         today=today,
         claims=claims,
-        states=[(state, TAB_LABELS[state]) for state in QUEUE_STATES],
+        states=[(state, tab_label(state)) for state in QUEUE_STATES],
         centers=rows,
         state_totals=state_totals,
         open_total=sum(counts.values()),
@@ -239,7 +237,7 @@ def _stale_figures(*, today: datetime.date) -> tuple[dict, list]:
             pk=row["pk"],
             display_number=order_numbers.display(row["order_number"]),
             status=row["status"],
-            status_label=TAB_LABELS[row["status"]],
+            status_label=tab_label(row["status"]),
             center=f"{row['service_center__name']} ({row['service_center__city']})",
             days_in_state=(today - timezone.localdate(row["entered_at"])).days,
             usual_days=USUAL_DAYS[row["status"]],

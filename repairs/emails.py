@@ -1,13 +1,14 @@
 """The repair order's e-mails: what each one says is decided here, sending is the outbox's job."""
 
+from functools import partial
+
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from claims.emails import claim_context, customer_context, queue_claim_email
 from dreame_service import formats
 from notifications.services import event_key, queue_email
-from repairs import codes, selectors
+from repairs import codes, documents, selectors
 
 
 def center_context(center) -> dict:
@@ -51,9 +52,15 @@ def order_status_url(order) -> str:
     )
 
 
-def warranty_end_date(order, *, returned_date) -> str:
-    """The extended warranty end as an ISO string for the e-mail snapshot, or ""."""
-    end = selectors.warranty_end_for(order=order, returned_date=returned_date)
+def warranty_end_date(order) -> str:
+    """The extended warranty end as an ISO string for the e-mail snapshot, or "": from the
+    day the product counts as back (its delivery, else the day it was shipped back)."""
+    shipment = order.shipments.filter(direction="outbound").first()
+    end = selectors.warranty_end_for(
+        order=order,
+        returned_at=order.returned_at,
+        shipped_at=shipment.created_at if shipment else None,
+    )
     return end.isoformat() if end else ""
 
 
@@ -97,7 +104,7 @@ def queue_center_email(*, order, status_event) -> None:
     )
 
 
-def queue_order_email(*, order, event: str, status_event, attachments=None) -> None:
+def queue_order_email(*, order, event: str, status_event) -> None:
     context = order_context(order)
     context["public_note"] = status_event.public_note
     if event in ("shipment_reminder", "order_reassigned"):
@@ -108,19 +115,21 @@ def queue_order_email(*, order, event: str, status_event, attachments=None) -> N
         context["tracking_number"] = shipment.tracking_number if shipment else ""
         # Conservative: the product is still on its way, so the ship date stands in for
         # the return date; the "delivered" e-mail gives the final figure.
-        context["warranty_end_date"] = warranty_end_date(order, returned_date=timezone.localdate())
+        context["warranty_end_date"] = warranty_end_date(order)
     if event == "delivered":
-        returned = timezone.localdate(order.returned_at) if order.returned_at else None
-        context["warranty_end_date"] = warranty_end_date(
-            order, returned_date=returned or timezone.localdate()
-        )
+        context["warranty_end_date"] = warranty_end_date(order)
     queue_email(
         event_key=order_event_key(order=order, event=event, status_event_id=status_event.pk),
         recipient=order.claim.email,
         template=event,
         language=order.claim.language,
         context=context,
-        attachments=attachments,
+        # The intake e-mail carries the act's PDF, rendered after the intake's commit.
+        attach_after_commit=(
+            partial(documents.store_act_pdf, order_pk=order.pk)
+            if event == "product_received"
+            else None
+        ),
     )
 
 

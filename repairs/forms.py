@@ -51,6 +51,14 @@ TRACKING_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z -]*")
 CARRIERS = ["Казпочта", "CDEK", "Pony Express", "Exline", "DHL", "Alem-Tat"]
 
 
+def _as_on_the_label(value: str) -> None:
+    if not TRACKING_NUMBER.fullmatch(value):
+        raise ValidationError(
+            _("Use only Latin letters, digits, spaces and dashes, as on the carrier's label."),
+            code="bad_tracking_number",
+        )
+
+
 class ParcelForm(forms.Form):
     """A parcel's carrier and tracking number, as the technician or the customer gives them
     (the field names are a contract, DESIGN §4)."""
@@ -63,14 +71,5 @@ class ParcelForm(forms.Form):
     tracking_number = forms.CharField(
         label=_("Tracking number"),
         max_length=Shipment._meta.get_field("tracking_number").max_length,
-        validators=[printable(multiline=False)],
+        validators=[printable(multiline=False), _as_on_the_label],
     )
-
-    def clean_tracking_number(self) -> str:
-        value = self.cleaned_data["tracking_number"]
-        if not TRACKING_NUMBER.fullmatch(value):
-            raise ValidationError(
-                _("Use only Latin letters, digits, spaces and dashes, as on the carrier's label."),
-                code="bad_tracking_number",
-            )
-        return value

@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import ClaimStatus, StatusEvent
-from claims.transitions import CLAIM_TRANSITIONS
+from claims.steps import CLAIM_STEPS
 from repairs.models import IntakeAct, OrderStatus
 from repairs.serials import same_serial
-from repairs.transitions import ORDER_TRANSITIONS
+from repairs.steps import ORDER_STEPS
 
 # History rows that are not transitions of either table.
 OTHER_STEPS = {
@@ -56,7 +56,7 @@ def _status_label(code: str, *, is_order: bool) -> str:
 
 
 def _step_label(name: str, *, is_order: bool) -> str:
-    table = ORDER_TRANSITIONS if is_order else CLAIM_TRANSITIONS
+    table = ORDER_STEPS if is_order else CLAIM_STEPS
     if name in table:
         return str(table[name].label)
     return str(OTHER_STEPS.get(name, STATUS_UPDATED))

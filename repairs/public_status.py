@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dreame_service import formats
-from repairs import selectors, status_text
+from repairs import selectors, states
 from repairs.models import OrderStatus
 
 logger = logging.getLogger(__name__)
@@ -85,14 +85,14 @@ def _quote_display(found: selectors.RepairStatus) -> str:
 def _expected_by(found: selectors.RepairStatus) -> datetime.date | None:
     # The state and when it was entered change only with a move, which forgets the cached
     # answer: the date is cached with the rest.
-    return status_text.expected_by_after(found.status, found.state_entered_at)
+    return states.expected_by_after(found.status, found.state_entered_at)
 
 
 def _timeline(found: selectors.RepairStatus) -> list[dict]:
     return [
         {
             "status": entry.status,
-            "label": status_text.timeline_label(entry.status),
+            "label": states.timeline_label(entry.status),
             "date": timezone.localdate(entry.at),
             "note": entry.public_note,
         }
@@ -103,8 +103,8 @@ def _timeline(found: selectors.RepairStatus) -> list[dict]:
 def _page_context(found: selectors.RepairStatus) -> dict:
     return {
         "result": found,
-        "current_text": status_text.current_text(found.status),
-        "next_text": status_text.next_text(found.status),
+        "current_text": states.current_text(found.status),
+        "next_text": states.next_text(found.status),
         "expected_by": _expected_by(found),
         "quote": _quote_display(found),
         "timeline": _timeline(found),
@@ -121,8 +121,8 @@ def _json_payload(found: selectors.RepairStatus) -> dict:
         "intake_date": found.intake_date.isoformat(),
         "product_model": found.product_model,
         "status": found.status,
-        "status_text": status_text.current_text(found.status),
-        "next_step": status_text.next_text(found.status),
+        "status_text": states.current_text(found.status),
+        "next_step": states.next_text(found.status),
         "expected_by": expected_by.isoformat() if expected_by else None,
         "quote": {
             "amount": int(found.quote_amount),

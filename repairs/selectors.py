@@ -5,18 +5,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
 from claims import warranty
-from claims.models import StatusEvent, WarrantyPolicy
-from notifications.models import Notification
-from notifications.services import event_key_prefix
+from claims.models import StatusEvent
+from claims.selectors import warranty_policy
 from repairs import order_numbers
 from repairs.models import NON_FINAL_STATES, OrderStatus, RepairOrder, ServiceCenter, Shipment
 
@@ -210,10 +207,12 @@ def back_on(*, returned_at, shipped_at) -> datetime.date | None:
     return timezone.localdate(moment) if moment is not None else None
 
 
-def warranty_end_for(*, order, returned_date: datetime.date) -> datetime.date | None:
-    """The customer's new warranty end if the product is back on `returned_date`
-    (claims.warranty owns the rule), or None when there is nothing to extend."""
-    policy = WarrantyPolicy.objects.filter(country=settings.WARRANTY_COUNTRY).first()
+def warranty_end_for(*, order, returned_at=None, shipped_at=None) -> datetime.date | None:
+    """The customer's new warranty end once the product is back (`back_on`: delivered at
+    `returned_at`, else shipped back at `shipped_at`; claims.warranty owns the rule), or None
+    before either or when there is nothing to extend."""
+    returned_date = back_on(returned_at=returned_at, shipped_at=shipped_at)
+    policy = warranty_policy() if returned_date is not None else None
     if policy is None:
         return None
     return warranty.warranty_end_after_return(
@@ -284,88 +283,3 @@ def suggested_centers(*, claim) -> list[ServiceCenter]:
         center.nearness = _nearness(center, city=city, region=region)
     # Stable: within a rank the model's order (city, name) stays.
     return sorted(centers, key=lambda center: center.nearness)
-
-
-def claim_emails(*, claim, order_number: str = "") -> list[Notification]:
-    """The outbox rows of this claim and of its order, oldest first: one query.
-
-    The outbox names each e-mail's event key (`notifications.services.event_key`); the
-    `notification_key_prefix` index serves the prefix search.
-    """
-    keys = Q(event_key__startswith=event_key_prefix(subject="claim", reference=claim.number))
-    if order_number:
-        keys |= Q(event_key__startswith=event_key_prefix(subject="order", reference=order_number))
-    return list(
-        Notification.objects.filter(keys)
-        .only(
-            "event_key",
-            "template",
-            "language",
-            "context",
-            "recipient",
-            "status",
-            "sent_at",
-            "created_at",
-        )
-        .order_by("created_at", "pk")
-    )
-
-
-def claim_assessment(*, claim) -> warranty.Assessment | None:
-    """The policy's dates for this claim (return, replacement, free repair until), as of
-    the day it was filed: one query for the policy. None without a policy or a date."""
-    policy = WarrantyPolicy.objects.filter(country=settings.WARRANTY_COUNTRY).first()
-    if policy is None:
-        return None
-    try:
-        return warranty.assess(claim.purchase_date, claim.submitted_date, policy)
-    except ValidationError:  # a purchase date after the claim: nothing sensible to show
-        return None
-
-
-# Stored names carry the extension of the type read from the content (claims.uploads);
-# these are the ones a browser shows as an image (HEIC it does not).
-BROWSER_IMAGES = (".jpg", ".png", ".webp")
-
-
-@dataclass(frozen=True)
-class ClaimFile:
-    url: str  # the permission-checked view, never the storage
-    is_image: bool
-    is_pdf: bool
-    is_receipt: bool
-    uploaded_at: datetime.datetime | None
-
-
-def _claim_file(name: str, *, url: str, is_receipt: bool, uploaded_at=None) -> ClaimFile:
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return ClaimFile(
-        url=url,
-        is_image=f".{extension}" in BROWSER_IMAGES,
-        is_pdf=extension == "pdf",
-        is_receipt=is_receipt,
-        uploaded_at=uploaded_at,
-    )
-
-
-def claim_files(*, claim) -> list[ClaimFile]:
-    """The receipt, then the files the customer added (`attachments`, prefetched)."""
-    files = []
-    if claim.receipt:
-        files.append(
-            _claim_file(
-                claim.receipt.name,
-                url=reverse("claims:receipt", args=[claim.pk]),
-                is_receipt=True,
-            )
-        )
-    for attachment in claim.attachments.all():
-        files.append(
-            _claim_file(
-                attachment.file.name,
-                url=reverse("claims:attachment", args=[attachment.pk]),
-                is_receipt=False,
-                uploaded_at=attachment.uploaded_at,
-            )
-        )
-    return files

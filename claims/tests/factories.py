@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from claims.models import Claim, Verdict
+from claims.steps import run_claim_step
 
 
 class ClaimFactory(factory.django.DjangoModelFactory):
@@ -53,3 +54,9 @@ def claim_form_fields(**overrides) -> dict:
     }
     fields.update(overrides)
     return fields
+
+
+def claim_step(claim, name, *, by=None, actor=None, shown=None, **values):
+    """Run one step of the claim's table with exactly these values; returns the claim."""
+    claim, _event = run_claim_step(claim, name, by=by, actor=actor, values=values, shown=shown)
+    return claim

@@ -7,11 +7,11 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from django_fsm import TransitionNotAllowed
 
 from claims import claim_numbers, services
 from claims.models import Claim, ClaimStatus, StatusEvent, WarrantyPolicy
-from claims.tests.factories import ClaimFactory
+from claims.tests.factories import ClaimFactory, claim_step
+from dreame_service.fsm import Stale
 from notifications.models import Notification
 from repairs import order_numbers
 from repairs.models import OrderStatus, RepairOrder
@@ -142,7 +142,7 @@ def test_support_requests_information(django_capture_on_commit_callbacks):
     claim = ClaimFactory()
 
     with django_capture_on_commit_callbacks() as callbacks:
-        services.request_claim_info(claim=claim, message="Пришлите фото чека.", by=support)
+        claim_step(claim, "request_info", by=support, message="Пришлите фото чека.")
 
     claim = Claim.objects.get(pk=claim.pk)
     assert claim.status == C.NEEDS_INFO
@@ -157,11 +157,11 @@ def test_support_requests_information(django_capture_on_commit_callbacks):
 def test_the_customer_supplements_and_the_claim_is_back_in_the_queue():
     support = SupportUserFactory()
     claim = ClaimFactory()
-    services.request_claim_info(claim=claim, message="Пришлите фото чека.", by=support)
+    claim_step(claim, "request_info", by=support, message="Пришлите фото чека.")
 
-    services.supplement_claim(claim=claim, text="Фото приложил.")
-    services.request_claim_info(claim=claim, message="Нужен серийный номер.", by=support)
-    services.supplement_claim(claim=claim, text="SN L20U2405K0001.")
+    claim_step(claim, "supplement", text="Фото приложил.")
+    claim_step(claim, "request_info", by=support, message="Нужен серийный номер.")
+    claim_step(claim, "supplement", text="SN L20U2405K0001.")
 
     claim = Claim.objects.get(pk=claim.pk)
     assert claim.status == C.SUBMITTED
@@ -223,7 +223,7 @@ def test_support_rejects_with_a_reason():
     support = SupportUserFactory()
     claim = ClaimFactory()
 
-    services.reject_claim(claim=claim, reason="Товар куплен не в Казахстане.", by=support)
+    claim_step(claim, "reject", by=support, reason="Товар куплен не в Казахстане.")
 
     claim = Claim.objects.get(pk=claim.pk)
     assert claim.status == C.REJECTED
@@ -238,9 +238,9 @@ def test_support_rejects_with_a_reason():
 def test_an_open_claim_can_be_withdrawn(needs_info):
     claim = ClaimFactory()
     if needs_info:
-        services.request_claim_info(claim=claim, message="?", by=SupportUserFactory())
+        claim_step(claim, "request_info", by=SupportUserFactory(), message="?")
 
-    services.withdraw_claim(claim=claim)
+    claim_step(claim, "withdraw")
 
     assert Claim.objects.get(pk=claim.pk).status == C.CLOSED
     assert events_of(claim)[-1][:3] == (
@@ -258,19 +258,19 @@ def _approve(claim, support):
 
 
 def _reject(claim, support):
-    services.reject_claim(claim=claim, reason="-", by=support)
+    claim_step(claim, "reject", by=support, reason="-")
 
 
 def _request_info(claim, support):
-    services.request_claim_info(claim=claim, message="-", by=support)
+    claim_step(claim, "request_info", by=support, message="-")
 
 
 def _supplement(claim, support):
-    services.supplement_claim(claim=claim, text="-")
+    claim_step(claim, "supplement", text="-")
 
 
 def _withdraw(claim, support):
-    services.withdraw_claim(claim=claim, by=support)
+    claim_step(claim, "withdraw", by=support)
 
 
 REACH = {
@@ -308,7 +308,7 @@ def test_a_forbidden_claim_transition_raises_and_changes_nothing(status, move):
     counts = (StatusEvent.objects.count(), Notification.objects.count())
     orders = RepairOrder.objects.count()
 
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises(Stale):
         move(claim, support)
 
     assert Claim.objects.get(pk=claim.pk).status == status

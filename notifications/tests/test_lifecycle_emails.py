@@ -10,12 +10,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from claims import services as claim_services
 from claims import warranty
 from claims.models import WarrantyPolicy
-from claims.tests.factories import ClaimFactory
+from claims.tests.factories import ClaimFactory, claim_step
 from repairs import services as order_services
-from repairs.tests.factories import TechnicianFactory
+from repairs.tests.factories import SupportUserFactory, TechnicianFactory, step
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +42,7 @@ def test_the_whole_repair_tells_the_customer_each_step_once(mailbox):
 
     order, subject, text = mailbox(
         lambda: order_services.approve_claim_and_open_order(
-            claim=claim, service_center=center, by=None
+            claim=claim, service_center=center, by=SupportUserFactory()
         ),
         "life@example.kz",
     )
@@ -57,7 +56,7 @@ def test_the_whole_repair_tells_the_customer_each_step_once(mailbox):
     act = {"serial_number": "SN1", "completeness": "полная", "condition": "без повреждений",
            "final_verdict": "paid_repair"}  # fmt: skip
     order, subject, text = mailbox(
-        lambda: order_services.receive_order(order=order, act_data=act, by=user), claim.email
+        lambda: step(order, "receive", by=user, act_data=act), claim.email
     )
     intake = timezone.localdate()
     assert order.display_number in subject
@@ -67,23 +66,23 @@ def test_the_whole_repair_tells_the_customer_each_step_once(mailbox):
         f"&intake_date={intake.isoformat()}" in text
     )
 
-    order = order_services.start_diagnostics(order=order, by=user)
+    order = step(order, "start_diagnostics", by=user)
     order, subject, text = mailbox(
-        lambda: order_services.send_quote(order=order, amount=Decimal(45000), by=user),
+        lambda: step(order, "send_quote", by=user, amount=Decimal(45000)),
         claim.email,
     )
     assert "45 000 ₸" in subject and "45 000 ₸" in text
 
-    order = order_services.accept_quote(order=order, by=user)
+    order = step(order, "accept_quote", by=user)
     order, subject, _text = mailbox(
-        lambda: order_services.complete_repair(order=order, by=user, note="Заменили щётку"),
+        lambda: step(order, "complete", by=user, note="Заменили щётку"),
         claim.email,
     )
     assert subject == f"Заказ {order.display_number}: ремонт завершён"
 
     order, subject, text = mailbox(
-        lambda: order_services.ship_back(
-            order=order, carrier="Казпочта", tracking_number="RR123456789KZ", by=user
+        lambda: step(
+            order, "ship_back", by=user, carrier="Казпочта", tracking_number="RR123456789KZ"
         ),
         claim.email,
     )
@@ -96,9 +95,7 @@ def test_the_whole_repair_tells_the_customer_each_step_once(mailbox):
     assert "Казпочта" in text and "RR123456789KZ" in text
     assert end.strftime("%d.%m.%Y") in text and "до сегодняшней даты отправки" in text
 
-    order, subject, text = mailbox(
-        lambda: order_services.confirm_delivery(order=order, by=user), claim.email
-    )
+    order, subject, text = mailbox(lambda: step(order, "confirm_delivery", by=user), claim.email)
     assert subject == f"Заказ {order.display_number}: доставлен"
     assert end.strftime("%d.%m.%Y") in text
 
@@ -116,8 +113,11 @@ def assert_supplement_link_for(claim, text):
 def test_information_request_and_rejection_tell_the_customer_what_support_wrote(mailbox):
     claim = ClaimFactory(email="info@example.kz", language="en")
     _claim, subject, text = mailbox(
-        lambda: claim_services.request_claim_info(
-            claim=claim, message="Please send a photo of the <receipt>.", by=None
+        lambda: claim_step(
+            claim,
+            "request_info",
+            by=SupportUserFactory(),
+            message="Please send a photo of the <receipt>.",
         ),
         "info@example.kz",
     )
@@ -127,8 +127,8 @@ def test_information_request_and_rejection_tell_the_customer_what_support_wrote(
 
     other = ClaimFactory(email="rejected@example.kz", language="kk")
     _claim, subject, text = mailbox(
-        lambda: claim_services.reject_claim(
-            claim=other, reason="Тауар Қазақстаннан тыс сатып алынған", by=None
+        lambda: claim_step(
+            other, "reject", by=SupportUserFactory(), reason="Тауар Қазақстаннан тыс сатып алынған"
         ),
         "rejected@example.kz",
     )

@@ -13,11 +13,8 @@ from dreame_service.formats import format_date
 from repairs import order_numbers
 from repairs.admin.claim_list import CenterFilter
 from repairs.models import OrderStatus, RepairOrder
-from repairs.workbench.queue import TAB_LABELS
+from repairs.states import tab_label
 
-# Staff words for a state (the workbench's tab names), not the customer's sentences; the
-# final states, which have no tab, keep their model label.
-STATE_LABELS = {code: TAB_LABELS.get(code, label) for code, label in OrderStatus.choices}
 NOWRAP = '<span class="nowrap">{}</span>'  # a number never breaks at its dash
 
 
@@ -33,11 +30,12 @@ class OrderStatusFilter(admin.SimpleListFilter):
     parameter_name = "status__exact"  # the field filter's name: links stay valid
 
     def lookups(self, request, model_admin):
-        return list(STATE_LABELS.items())
+        # Staff words for a state (the workbench's tab names), not the customer's sentences.
+        return [(code, tab_label(code)) for code in OrderStatus.values]
 
     def queryset(self, request, queryset):
         value = self.value()
-        return queryset.filter(status=value) if value in STATE_LABELS else queryset
+        return queryset.filter(status=value) if value in OrderStatus.values else queryset
 
 
 def matching_order_ids(term: str):
@@ -90,7 +88,7 @@ class OrderListMixin(DeskListMixin):
         return format_html(
             '<span class="status-badge status-badge--{}">{}</span>',
             order.status,
-            STATE_LABELS.get(order.status, order.status),
+            tab_label(order.status),
         )
 
     @admin.display(description=pgettext_lazy("admin", "Center"))

@@ -3,9 +3,9 @@
 The change page shows the order as the workbench does (the case's timeline, the intake act
 with its photos, shipments, what the repair recorded), every field read-only. Three small
 forms POST to URLs of this admin: register the customer's parcel, move the order to another
-center, cancel it. Each calls the service every other caller uses; the two transitions go
-through `repairs.transitions.run` with the state the page showed, so a stale page (another
-agent or the technician moved the order since) changes nothing.
+center, cancel it. Each calls the service every other caller uses; the two steps go through
+`repairs.steps.run_step` as support, with the state the page showed, so a stale page
+(another agent or the technician moved the order since) changes nothing.
 """
 
 import copy
@@ -22,10 +22,10 @@ from django.urls import path, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from claims.files import private_file_response
-from repairs import services, transitions
+from dreame_service.fsm import Actor, Stale
+from repairs import services, states, steps
 from repairs.admin.common import active_centers
 from repairs.admin.order_list import OrderListMixin
 from repairs.history import act_facts, case_history
@@ -33,10 +33,9 @@ from repairs.models import (
     REASSIGN_PERMISSION,
     IntakeAct,
     IntakePhoto,
-    OrderStatus,
     RepairOrder,
 )
-from repairs.workbench.forms import CancelForm, ShipmentForm, text_field
+from repairs.workbench.forms import StepForm, step_form, text_field
 from repairs.workbench.intake import act_sheet_context
 from repairs.workbench.order_selectors import orders_with_case
 
@@ -44,36 +43,16 @@ REASON_MAX = 500  # why an order moves: a sentence or two for the history, not a
 ACT_TEMPLATE = "admin/repairs/repairorder/act_page.html"
 # Django 6.1's default "- Select an option -" has no Russian or Kazakh translation yet.
 CHOOSE_CENTER = gettext_lazy("Choose a service center")
-S = OrderStatus
-# The badge's colour by what the order waits for; the text is always the state's label.
-STATE_TONES = {
-    **dict.fromkeys([S.AWAITING_SHIPMENT, S.IN_TRANSIT, S.AWAITING_APPROVAL], "waiting"),
-    **dict.fromkeys([S.RECEIVED, S.DIAGNOSTICS, S.IN_REPAIR, S.AWAITING_PARTS], "work"),
-    **dict.fromkeys([S.READY_FOR_RETURN, S.SHIPPED], "return"),
-    **dict.fromkeys([S.DELIVERED, S.REFUNDED], "done"),
-    S.CANCELLED: "cancelled",
-}
-
-
 # --- The forms: the workbench's fields and checks, with the state the page showed ------
 
 
-class _PageForm(forms.Form):
+class _PageForm(StepForm):
     """What every action's form adds: the state the page showed."""
 
     from_status = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, order: RepairOrder, **kwargs):
         super().__init__(*args, **kwargs)
-
-
-class ParcelForm(_PageForm, ShipmentForm):
-    """The customer's parcel to the center: carrier and tracking number as on the label."""
-
-
-class CancelOrderForm(_PageForm, CancelForm):
-    """Why, for the customer (status page, e-mail), and a note for staff: the technician's
-    form, with its limits."""
 
 
 class MoveForm(_PageForm):
@@ -115,41 +94,44 @@ class SupportAction:
     name: str  # the form's prefix, the URL's last part
     label: Promise  # the button
     form_class: type[forms.Form]
-    transition: str = ""  # its row of the transition table; none for the move
+    step: str = ""  # its row of the step table; none for the move
+
+
+def _step_action(name: str, label, step: str) -> SupportAction:
+    """A support step: the technician's form for its row (same fields, same limits), with
+    the state the page showed."""
+    return SupportAction(name, label, step_form(steps.ORDER_STEPS[step], base=_PageForm), step)
 
 
 ACTIONS = {
     action.name: action
     for action in [
-        SupportAction(
-            "register-parcel",
-            gettext_lazy("Register the customer's parcel"),
-            ParcelForm,
-            "register_shipment",
+        _step_action(
+            "register-parcel", gettext_lazy("Register the customer's parcel"), "register_shipment"
         ),
         SupportAction("move", gettext_lazy("Move to another service center"), MoveForm),
-        SupportAction("cancel", gettext_lazy("Cancel the order"), CancelOrderForm, "cancel"),
+        _step_action("cancel", gettext_lazy("Cancel the order"), "cancel"),
     ]
 }
 
 
 def _offered(*, order: RepairOrder, user) -> list[SupportAction]:
     """The actions this user may take on the order in its state now, in the page's order."""
-    legal = {t.name for t in order.get_available_status_transitions()}
+    offered = {
+        step.name for step in steps.offered_steps(order=order, actor=Actor.SUPPORT, user=user)
+    }
 
     def may(action: SupportAction) -> bool:
-        if not action.transition:  # the move: support's own service, no transition
+        if not action.step:  # the move: support's own service, no transition
             return not order.is_final and user.has_perm(REASSIGN_PERMISSION)
-        return action.transition in legal and services.can_move(
-            user=user, order=order, transition=action.transition
-        )
+        return action.step in offered
 
     return [action for action in ACTIONS.values() if may(action)]
 
 
 def _carry_out(action: SupportAction, *, order: RepairOrder, data: dict, by) -> str:
     """Run the action's service; returns the message for the user."""
-    if not action.transition:
+    if not action.step:
         center = data["service_center"]
         order = services.reassign_order(
             order=order,
@@ -162,21 +144,20 @@ def _carry_out(action: SupportAction, *, order: RepairOrder, data: dict, by) -> 
         return _(
             "Order %(number)s is moved to %(center)s. The customer gets the new address by e-mail."
         ) % {"number": order.display_number, "center": center}
-    row = transitions.ORDER_TRANSITIONS[action.transition]
-    order = transitions.run(
-        order=order, name=row.name, by=by, values=data, expected_status=data["from_status"]
+    order, _event = steps.run_step(
+        order,
+        action.step,
+        actor=Actor.SUPPORT,
+        by=by,
+        values=data,
+        shown={"status": data["from_status"]},
     )
-    return transitions.order_done_message(row=row, order=order)
+    return steps.order_done_message(step=steps.ORDER_STEPS[action.step], order=order)
 
 
 def _blank(action: SupportAction, order: RepairOrder) -> forms.Form:
     initial = {"from_status": order.status, "from_center": order.service_center_id}
     return action.form_class(prefix=action.name, order=order, initial=initial)
-
-
-def _stale_message(order: RepairOrder) -> str:
-    """The refusal, naming the state the order is in now (not the one the page showed)."""
-    return transitions.stale_order_message(RepairOrder.objects.get(pk=order.pk))
 
 
 @admin.register(RepairOrder)
@@ -240,7 +221,7 @@ class RepairOrderAdmin(OrderListMixin, admin.ModelAdmin):
             "order": order,
             "claim": claim,
             "claim_url": reverse("admin:claims_claim_change", args=[claim.pk]),
-            "state_tone": STATE_TONES.get(order.status, "work"),
+            "state_tone": states.tone(order.status),
             "act": act,
             **act_facts(act, declared_serial=claim.serial_number),
             "photos": [
@@ -320,15 +301,12 @@ class RepairOrderAdmin(OrderListMixin, admin.ModelAdmin):
             return self._page_with_form(request, order, action.name, form)
         try:
             done = _carry_out(action, order=order, data=form.cleaned_data, by=request.user)
-        except (transitions.OrderChanged, TransitionNotAllowed, ConcurrentTransition):
-            messages.error(request, _stale_message(order))
+        except Stale:
+            messages.error(request, steps.stale_order_message(order))
         except PermissionDenied:
             messages.error(request, _("You may not make this step on this order."))
         except ValidationError as error:
-            if getattr(error, "code", None) == "order_changed":
-                messages.error(request, _stale_message(order))
-            else:
-                messages.error(request, " ".join(error.messages))
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, done)
         return back
@@ -363,7 +341,7 @@ class RepairOrderAdmin(OrderListMixin, admin.ModelAdmin):
                     order=order, service_center=center, reason=reason, by=request.user
                 )
                 moved += 1
-            except (TransitionNotAllowed, PermissionDenied, ValidationError):
+            except (Stale, PermissionDenied, ValidationError):
                 self.message_user(
                     request,
                     _("Order %(number)s cannot be moved to that center.")

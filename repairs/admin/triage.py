@@ -3,24 +3,23 @@
 The claim admin is extended here because approving opens the repair order, a hand-off that
 belongs to repairs (claims knows nothing of centers or orders); it is re-registered, the
 way `UserAdmin` is extended. The page offers the steps of the triage table
-(`repairs.transitions.TRIAGE_TRANSITIONS`) that django-fsm allows now for this user; each
-posts to its own admin URL, which calls the table's service, like every other caller.
+(`repairs.steps.TRIAGE_STEPS`) that django-fsm allows now for this user; each posts to its
+own admin URL, which runs the step with `run_claim_step`, like every other caller.
 """
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from claims import services as claim_services
 from claims.admin import ClaimAdmin
 from claims.models import Claim
-from dreame_service.fsm import lock_in_state
+from claims.steps import run_claim_step
+from dreame_service.fsm import Actor, Stale
 from repairs import services
 from repairs.admin.claim_list import ClaimListMixin
 from repairs.admin.common import active_centers
@@ -33,11 +32,7 @@ from repairs.admin.triage_forms import (
 )
 from repairs.admin.triage_page import steps_allowed, workspace
 from repairs.history import history_prefetch
-from repairs.transitions import TRIAGE_TRANSITIONS, claim_done_message
-
-
-class ClaimChanged(Exception):  # noqa: N818 - a state of the world, not a bug
-    """The claim is no longer in the state the agent's page showed."""
+from repairs.steps import TRIAGE_STEPS, claim_done_message
 
 
 class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
@@ -123,7 +118,7 @@ class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
         if step not in STEP_FORMS:
             raise Http404
         claim = get_object_or_404(Claim, pk=pk)
-        row = TRIAGE_TRANSITIONS[step]
+        row = TRIAGE_STEPS[step]
         back = HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
         if request.method == "POST" and request.POST.get(f"{step}-from_status") != claim.status:
             self.message_user(request, self._stale_message(claim), messages.ERROR)
@@ -144,8 +139,18 @@ class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
             return self._step_page(request, claim, step=step, bound=form, status=400)
         values = {field: form.cleaned_data[field] for field in row.fields}
         try:
-            result = self._run_step(claim, row=row, by=request.user, values=values, form=form)
-        except (ClaimChanged, TransitionNotAllowed, ConcurrentTransition):
+            # Another agent may have moved the claim (and maybe back) since the page was
+            # drawn: the step then changes nothing.
+            result, _event = run_claim_step(
+                claim,
+                step,
+                actor=Actor.SUPPORT,
+                by=request.user,
+                values=values,
+                shown={"status": form.cleaned_data["from_status"]},
+                steps=TRIAGE_STEPS,
+            )
+        except Stale:
             self.message_user(
                 request, self._stale_message(Claim.objects.get(pk=claim.pk)), messages.ERROR
             )
@@ -166,15 +171,6 @@ class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
             return self._step_page(request, claim, step=step, bound=form, status=400)
         self.message_user(request, self._done_message(row=row, result=result), messages.SUCCESS)
         return back
-
-    @staticmethod
-    @transaction.atomic
-    def _run_step(claim, *, row, by, values, form):
-        # Another agent may have moved the claim (and maybe back) since the page was drawn;
-        # the table's service then locks again and moves it.
-        expected = form.cleaned_data["from_status"]
-        lock_in_state(Claim, pk=claim.pk, expected=expected, changed=ClaimChanged)
-        return row.service(claim=claim, by=by, **values)
 
     def verdict_view(self, request, pk):
         if not self.has_triage_permission(request):
@@ -250,15 +246,16 @@ class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
     @staticmethod
     def _done_message(*, row, result) -> str:
         if row.name == "approve":
+            order = result.repair_order
             return _(
                 "Claim %(number)s is approved: repair order %(order)s at %(center)s. The "
                 "customer and the service center get an e-mail."
             ) % {
-                "number": result.claim.number,
-                "order": result.display_number,
-                "center": result.service_center.name,
+                "number": result.number,
+                "order": order.display_number,
+                "center": order.service_center.name,
             }
-        return claim_done_message(row=row, claim=result)
+        return claim_done_message(step=row, claim=result)
 
     # --- The list: approve a batch with one center -----------------------------------
 

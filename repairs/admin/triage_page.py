@@ -8,20 +8,21 @@ from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from claims import selectors as claim_selectors
 from claims.admin import ReplyClock, reply_clock
 from claims.models import Verdict
-from claims.transitions import ClaimTransition
+from dreame_service.fsm import Step as StepRow
 from repairs import selectors
 from repairs.admin.triage_forms import STEP_FORMS, StepForm
 from repairs.history import case_history
-from repairs.transitions import TRIAGE_TRANSITIONS
+from repairs.steps import TRIAGE_STEPS
 
 # --- What the page shows -------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Step:
-    row: ClaimTransition
+    row: StepRow
     form: StepForm
     url: str
     centers: list = field(default_factory=list)  # approve: nearest first, one preselected
@@ -33,7 +34,7 @@ def steps_allowed(claim, *, allowed: set[str], bound: StepForm | None = None) ->
     for name in STEP_FORMS:
         if name not in allowed:
             continue
-        row = TRIAGE_TRANSITIONS[name]
+        row = TRIAGE_STEPS[name]
         if bound is None or bound.prefix != name:
             form = STEP_FORMS[name](prefix=name, initial={"from_status": claim.status})
         else:
@@ -57,7 +58,9 @@ def _subject(notification) -> str:
 
 def _emails(claim, order, *, links: bool) -> list:
     """The outbox rows, each with its subject and (for who may see the outbox) its link."""
-    rows = selectors.claim_emails(claim=claim, order_number=order.order_number if order else "")
+    rows = claim_selectors.claim_emails(
+        claim=claim, order_number=order.order_number if order else ""
+    )
     for row in rows:
         row.subject = _subject(row)
         row.admin_url = (
@@ -83,7 +86,7 @@ def _reply_clock(claim) -> ReplyClock | None:
 
 def workspace(claim, *, steps: list[Step], verdict_form, outbox_links: bool) -> dict:
     order = _order_of(claim)
-    assessment = selectors.claim_assessment(claim=claim)
+    assessment = claim_selectors.claim_assessment(claim=claim)
     differs = assessment is not None and assessment.verdict != claim.verdict
     return {
         "claim": claim,
@@ -92,7 +95,7 @@ def workspace(claim, *, steps: list[Step], verdict_form, outbox_links: bool) -> 
         "clock": _reply_clock(claim),
         "order": order,
         "order_url": reverse("admin:repairs_repairorder_change", args=[order.pk]) if order else "",
-        "files": selectors.claim_files(claim=claim),
+        "files": claim_selectors.claim_files(claim=claim),
         "history": case_history(claim),
         "emails": _emails(claim, order, links=outbox_links),
         "steps": steps,

@@ -5,8 +5,10 @@ from repairs.models.customer import QuoteConsent, ServiceRating
 from repairs.models.intake import AccessoryChecklist, IntakeAct, IntakePhoto
 from repairs.models.orders import (
     FINAL_STATES,
+    MAX_QUOTE_KZT,
     NON_FINAL_STATES,
     REASSIGN_PERMISSION,
+    RECEIVABLE_STATES,
     WORK_PERMISSION,
     OrderStatus,
     RepairOrder,
@@ -16,7 +18,9 @@ from repairs.models.orders import (
 
 __all__ = [
     "FINAL_STATES",
+    "MAX_QUOTE_KZT",
     "NON_FINAL_STATES",
+    "RECEIVABLE_STATES",
     "REASSIGN_PERMISSION",
     "WORK_PERMISSION",
     "AccessoryChecklist",

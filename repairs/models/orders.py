@@ -1,3 +1,6 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -28,6 +31,9 @@ class OrderStatus(models.TextChoices):
 
 FINAL_STATES = (OrderStatus.DELIVERED, OrderStatus.REFUNDED, OrderStatus.CANCELLED)
 NON_FINAL_STATES = [code for code in OrderStatus.values if code not in FINAL_STATES]
+# Where a product can be received (the intake act): announced, or its parcel registered.
+RECEIVABLE_STATES = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.IN_TRANSIT)
+MAX_QUOTE_KZT = 5_000_000  # above any repair of a household appliance: a typo
 
 
 class Resolution(models.TextChoices):
@@ -43,6 +49,10 @@ REASSIGN_PERMISSION = "repairs.reassign_order"
 
 
 class RepairOrder(ConcurrentTransitionMixin, models.Model):
+    # Concurrent steps are refused by the step's row lock (repairs.steps.run_step), which
+    # every write of an order takes; the mixin's conditional save is a second net, and it
+    # lets refresh_from_db() reload the protected status.
+
     order_number = models.CharField(
         _("order number"), max_length=order_numbers.LENGTH, unique=True, editable=False
     )
@@ -131,7 +141,8 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         """The order's own history rows (the claim's history holds them, DESIGN §3)."""
         return StatusEvent.objects.filter(claim_id=self.claim_id, subject=StatusEvent.Subject.ORDER)
 
-    # Transitions only set fields; services lock, save, log and notify.
+    # Transitions only set fields (their keyword arguments are the step's form fields they
+    # keep); repairs.steps.run_step locks, saves, logs and notifies.
     @transition(
         field=status,
         source=OrderStatus.AWAITING_SHIPMENT,
@@ -143,12 +154,13 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=status,
-        source=[OrderStatus.AWAITING_SHIPMENT, OrderStatus.IN_TRANSIT],
+        source=RECEIVABLE_STATES,
         target=OrderStatus.RECEIVED,
         permission=WORK_PERMISSION,
     )
-    def receive(self, *, intake_date):
-        self.intake_date = intake_date
+    def receive(self):
+        # The stub's date is local: Asia/Almaty even if a request activated another zone.
+        self.intake_date = timezone.localdate(timezone=timezone.get_default_timezone())
 
     @transition(
         field=status,
@@ -175,6 +187,8 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         permission=WORK_PERMISSION,
     )
     def send_quote(self, *, amount, description: str = ""):
+        if amount is None or not 0 < Decimal(amount) <= MAX_QUOTE_KZT:
+            raise ValidationError(_("Enter a price between 1 and 5 000 000 ₸."), code="bad_amount")
         self.quote_amount = amount
         self.quote_description = description
 
@@ -258,8 +272,8 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         target=OrderStatus.DELIVERED,
         permission=WORK_PERMISSION,
     )
-    def confirm_delivery(self, *, delivered_at):
-        self.returned_at = delivered_at
+    def confirm_delivery(self):
+        self.returned_at = timezone.now()
 
     @transition(
         field=status,

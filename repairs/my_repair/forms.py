@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from claims import search
 from claims.forms import printable
 from repairs.forms import CARRIERS, ParcelForm
-from repairs.models import ServiceRating
-from repairs.services import MAX_QUOTE_KZT
+from repairs.models import MAX_QUOTE_KZT, ServiceRating
 
 
 class CustomerParcelForm(ParcelForm):

@@ -10,26 +10,19 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from claims import services as claim_services
+from claims import selectors as claim_selectors
 from claims import status_text as claim_text
 from claims.models import OPEN_STATES, Claim, ClaimStatus, StatusEvent
 from dreame_service import privacy
 from dreame_service.formats import format_kzt
-from repairs import selectors, status_text
+from repairs import selectors, states
 from repairs.models import OrderStatus, RepairOrder, Shipment
 from repairs.my_repair.wording import consent_wording
 
 S = OrderStatus
 # Where this page offers what the status page can only describe: the customer answers the
 # price right here. Every other state reads the status page's sentence.
-NEXT_HERE = {
-    S.AWAITING_APPROVAL: _(
-        "Accept or decline the price below. The repair starts as soon as you accept; if you "
-        "decline, the product is sent back unrepaired within 1–2 working days."
-    ),
-}
 # After intake the order number and the act replace the stub the customer may have lost.
 RECEIVED_OR_LATER = frozenset(S.values) - {S.AWAITING_SHIPMENT, S.IN_TRANSIT}
 
@@ -85,7 +78,7 @@ def _timeline(claim: Claim) -> list[TimelineEntry]:
     for event in claim.timeline_events:
         is_order = event.subject == StatusEvent.Subject.ORDER
         if is_order and event.from_status != event.to_status:
-            label = status_text.timeline_label(event.to_status)
+            label = states.timeline_label(event.to_status)
         elif not is_order and event.transition in claim_text.TIMELINE:
             label = str(claim_text.TIMELINE[event.transition])
         elif event.transition == "note" and event.public_note:
@@ -105,12 +98,11 @@ def _warranty_end(order: RepairOrder, outbound: Shipment | None) -> datetime.dat
     """The warranty's new end once the product is on its way back: as the status page."""
     if order.status not in selectors.RETURNED_STATES:
         return None
-    returned = selectors.back_on(
-        returned_at=order.returned_at, shipped_at=outbound.created_at if outbound else None
+    return selectors.warranty_end_for(
+        order=order,
+        returned_at=order.returned_at,
+        shipped_at=outbound.created_at if outbound else None,
     )
-    if returned is None:
-        return None
-    return selectors.warranty_end_for(order=order, returned_date=returned)
 
 
 @dataclass
@@ -163,7 +155,7 @@ def build(claim: Claim) -> MyRepairPage:
     if order is None:
         return MyRepairPage(
             state=claim.status,
-            policy=claim_services.get_policy(),
+            policy=claim_selectors.warranty_policy(),
             current_text=claim_text.current_text(claim.status),
             next_text=claim_text.next_text(claim.status),
             claim_open=claim.status in OPEN_STATES,
@@ -174,9 +166,9 @@ def build(claim: Claim) -> MyRepairPage:
     awaiting_answer = order.status == S.AWAITING_APPROVAL and order.quote_amount is not None
     return MyRepairPage(
         state=order.status,
-        current_text=status_text.current_text(order.status),
-        next_text=str(NEXT_HERE.get(order.status, "")) or status_text.next_text(order.status),
-        expected_by=status_text.expected_by_after(order.status, order.state_entered_at),
+        current_text=states.current_text(order.status),
+        next_text=states.next_text(order.status, online=True),
+        expected_by=states.expected_by_after(order.status, order.state_entered_at),
         inbound=_parcel(order, Shipment.Direction.INBOUND),
         outbound=outbound,
         warranty_end=_warranty_end(order, outbound),

@@ -16,12 +16,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_fsm import TransitionNotAllowed
 
 from claims import link_requests, links, search
-from claims import services as claim_services
 from claims.files import private_file_response
 from claims.forms import SupplementForm
+from claims.steps import run_claim_step
+from dreame_service.fsm import Actor, Stale
 from dreame_service.ratelimit import client_address, is_limited, private_key
 from repairs import documents
 from repairs.my_repair import page
@@ -33,7 +33,6 @@ from repairs.my_repair.forms import (
     WithdrawForm,
 )
 from repairs.services import customer
-from repairs.services.customer import NotNow
 
 HOUR = 3600
 # Per personal link: a customer fixing a typo in a tracking number stays well inside it.
@@ -125,7 +124,7 @@ def write(view):
             return _too_many(request, claim)
         try:
             return view(request, claim, *args, **kwargs)
-        except (NotNow, TransitionNotAllowed):
+        except Stale:
             return _changed(request, claim)
 
     return wrapper
@@ -140,7 +139,7 @@ def my_page(request, claim):
 def _order_or_not_now(claim):
     order = page.order_of(claim)
     if order is None:  # a claim not approved (yet): no order step is possible
-        raise NotNow
+        raise Stale
     return order
 
 
@@ -162,11 +161,11 @@ def decide_quote(request, claim):
     order = _order_or_not_now(claim)
     form = QuoteDecisionForm(request.POST)
     if not form.is_valid():
-        raise NotNow  # a tampered or outdated form: show the current state
+        raise Stale  # a tampered or outdated form: show the current state
     accept = form.cleaned_data["decision"] == "accept"
     shown = page.build(claim)
     if not shown.can_decide_quote:
-        raise NotNow
+        raise Stale
     customer.decide_quote(
         order=order,
         accept=accept,
@@ -200,7 +199,7 @@ def withdraw(request, claim):
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         return _render(request, claim, forms={"withdraw": form}, status=400)
-    claim_services.withdraw_claim(claim=claim)
+    run_claim_step(claim, "withdraw", actor=Actor.CUSTOMER)
     messages.success(request, _("Your claim is withdrawn. We have sent you a confirmation."))
     return _back(claim)
 
@@ -210,10 +209,14 @@ def supplement(request, claim):
     form = SupplementForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render(request, claim, forms={"supplement": form}, status=400)
-    claim_services.supplement_claim(
-        claim=claim,
-        text=form.cleaned_data["text"].strip(),
-        attachment=form.cleaned_data["receipt"],
+    run_claim_step(
+        claim,
+        "supplement",
+        actor=Actor.CUSTOMER,
+        values={
+            "text": form.cleaned_data["text"].strip(),
+            "attachment": form.cleaned_data["receipt"],
+        },
     )
     messages.success(request, _("Thank you! Support has your answer."))
     return _back(claim)

@@ -1,60 +1,20 @@
-"""Writes on repair orders: the move path and who may move (`moves`), one service per
-transition (`steps`). Callers import from here."""
+"""Writes on repair orders besides the steps' moves (`orders`) and the customer's own writes
+through «Мой ремонт» (`customer`). Every step runs through `repairs.steps.run_step`."""
 
-from repairs.services.moves import (
+from repairs.services.orders import (
     SUPPORT_PERMISSION,
-    SUPPORT_TRANSITIONS,
     add_order_note,
     approve_claim_and_open_order,
-    can_move,
-    can_support_move,
     can_work_on,
-    move_order,
+    is_support,
     reassign_order,
-)
-from repairs.services.steps import (
-    MAX_QUOTE_KZT,
-    accept_quote,
-    cancel_order,
-    complete_repair,
-    confirm_delivery,
-    decline_quote,
-    parts_arrived,
-    receive_order,
-    register_shipment,
-    resolve_refund,
-    resolve_replacement,
-    send_quote,
-    ship_back,
-    start_diagnostics,
-    start_repair,
-    wait_for_parts,
 )
 
 __all__ = [
-    "MAX_QUOTE_KZT",
     "SUPPORT_PERMISSION",
-    "SUPPORT_TRANSITIONS",
-    "accept_quote",
     "add_order_note",
     "approve_claim_and_open_order",
-    "can_move",
-    "can_support_move",
     "can_work_on",
-    "cancel_order",
-    "complete_repair",
-    "confirm_delivery",
-    "decline_quote",
-    "move_order",
-    "parts_arrived",
+    "is_support",
     "reassign_order",
-    "receive_order",
-    "register_shipment",
-    "resolve_refund",
-    "resolve_replacement",
-    "send_quote",
-    "ship_back",
-    "start_diagnostics",
-    "start_repair",
-    "wait_for_parts",
 ]

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from claims.models import WarrantyPolicy
 from claims.services import submit_claim
-from repairs import services, transitions
+from repairs import services, steps
 from repairs.models import OrderStatus, RepairOrder
+from repairs.steps import path_to
 from repairs.tests.factories import ServiceCenterFactory, UserFactory
-from repairs.transitions import path_to
 
 URL = "/partners/repair-status/"
 
@@ -41,7 +41,7 @@ ACT_DATA = {
     "notes": "Заметка техника только для акта",
 }
 INTERNAL_NOTE = "Внутренняя заметка: клиент звонил трижды"
-# What each step of the walk fills in (the fields of repairs.transitions).
+# What each step of the walk fills in (the fields of repairs.steps).
 STEP_VALUES = {
     "carrier": "Kazpost",
     "tracking_number": "INBOUND-555",
@@ -105,11 +105,10 @@ def make_order(*, to: str = OrderStatus.RECEIVED, purchase_days_ago: int = 90) -
     claim = submit_claim(data=data, policy=kz_policy())
     order = services.approve_claim_and_open_order(claim=claim, service_center=center, by=by)
     # Shipped by the customer, received, then the usual way on to `to`.
-    steps = ["register_shipment", "receive", *path_to(to, start=OrderStatus.RECEIVED)]
-    for step in steps:
-        order = transitions.run(
-            order=order, name=step, by=by, values={**STEP_VALUES, **PER_STEP.get(step, {})}
-        )
+    names = ["register_shipment", "receive", *path_to(to, start=OrderStatus.RECEIVED)]
+    for name in names:
+        values = {**STEP_VALUES, **PER_STEP.get(name, {})}
+        order, _event = steps.run_step(order, name, by=by, values=values)
     # An internal note on the order's history, as the workbench writes them.
     services.add_order_note(order=order, by=by, internal_note=INTERNAL_NOTE)
     return order

@@ -4,18 +4,20 @@ Real threads with their own PostgreSQL connections; SQLite has no row locks to t
 """
 
 import pytest
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_fsm import ConcurrentTransition
 
 from claims.models import Claim, ClaimStatus, StatusEvent
 from claims.tests.factories import ClaimFactory
+from dreame_service.fsm import Stale
 from repairs.models import IntakeAct, OrderStatus, RepairOrder
-from repairs.services import approve_claim_and_open_order, receive_order
+from repairs.services import approve_claim_and_open_order
 from repairs.tests.factories import (
     INTAKE_ACT_DATA,
     ServiceCenterFactory,
     SupportUserFactory,
     TechnicianFactory,
     make_order,
+    step,
 )
 from repairs.tests.races import race
 
@@ -26,7 +28,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-REFUSALS = (TransitionNotAllowed, ConcurrentTransition)
+REFUSALS = (Stale,)
 
 
 def test_second_concurrent_receive_is_refused(postgres_db):
@@ -35,15 +37,17 @@ def test_second_concurrent_receive_is_refused(postgres_db):
     order = make_order(technician=technician)
 
     outcomes = race(
-        lambda: receive_order(
-            order=RepairOrder.objects.get(pk=order.pk),
-            act_data=dict(INTAKE_ACT_DATA),
+        lambda: step(
+            RepairOrder.objects.get(pk=order.pk),
+            "receive",
             by=technician.user,
-        ),
-        lambda: receive_order(
-            order=RepairOrder.objects.get(pk=order.pk),
             act_data=dict(INTAKE_ACT_DATA),
+        ),
+        lambda: step(
+            RepairOrder.objects.get(pk=order.pk),
+            "receive",
             by=colleague.user,
+            act_data=dict(INTAKE_ACT_DATA),
         ),
     )
 

@@ -4,15 +4,19 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from claims import services as claim_services
 from claims.models import StatusEvent
 from claims.reminders import queue_due_claim_reminders
-from claims.tests.factories import ClaimFactory
+from claims.tests.factories import ClaimFactory, claim_step
 from notifications.models import Notification
 from notifications.services import full_context
 from repairs import services as order_services
 from repairs.reminders import queue_due_order_reminders
-from repairs.tests.factories import ServiceCenterFactory, TechnicianFactory
+from repairs.tests.factories import (
+    ServiceCenterFactory,
+    SupportUserFactory,
+    TechnicianFactory,
+    step,
+)
 
 
 def queue_due_reminders() -> dict:
@@ -34,8 +38,8 @@ def reminders(template):
 
 
 def test_a_claim_waiting_for_information_for_a_week_gets_one_reminder():
-    claim = claim_services.request_claim_info(
-        claim=ClaimFactory(), message="Пришлите фото чека", by=None
+    claim = claim_step(
+        ClaimFactory(), "request_info", by=SupportUserFactory(), message="Пришлите фото чека"
     )
     entry = claim.status_events.get(to_status="needs_info")
 
@@ -56,7 +60,7 @@ def test_an_order_not_shipped_for_two_weeks_and_a_quote_unanswered_for_a_week_ar
     technician = TechnicianFactory()
     claim = ClaimFactory()
     order = order_services.approve_claim_and_open_order(
-        claim=claim, service_center=technician.service_center, by=None
+        claim=claim, service_center=technician.service_center, by=SupportUserFactory()
     )
     age(order.status_events.get(to_status="awaiting_shipment"), days=15)
 
@@ -65,7 +69,7 @@ def test_an_order_not_shipped_for_two_weeks_and_a_quote_unanswered_for_a_week_ar
 
     quoted = ClaimFactory()
     quoted_order = order_services.approve_claim_and_open_order(
-        claim=quoted, service_center=technician.service_center, by=None
+        claim=quoted, service_center=technician.service_center, by=SupportUserFactory()
     )
     act = {
         "serial_number": "SN1",
@@ -74,9 +78,9 @@ def test_an_order_not_shipped_for_two_weeks_and_a_quote_unanswered_for_a_week_ar
         "final_verdict": "paid_repair",
     }
     user = technician.user
-    quoted_order = order_services.receive_order(order=quoted_order, act_data=act, by=user)
-    quoted_order = order_services.start_diagnostics(order=quoted_order, by=user)
-    quoted_order = order_services.send_quote(order=quoted_order, amount=Decimal(45000), by=user)
+    quoted_order = step(quoted_order, "receive", by=user, act_data=act)
+    quoted_order = step(quoted_order, "start_diagnostics", by=user)
+    quoted_order = step(quoted_order, "send_quote", by=user, amount=Decimal(45000))
     age(quoted_order.status_events.get(to_status="awaiting_approval"), days=8)
 
     counts = queue_due_reminders()
@@ -88,9 +92,9 @@ def test_an_order_not_shipped_for_two_weeks_and_a_quote_unanswered_for_a_week_ar
 def test_an_order_that_moved_on_gets_no_reminder():
     center = ServiceCenterFactory()
     order = order_services.approve_claim_and_open_order(
-        claim=ClaimFactory(), service_center=center, by=None
+        claim=ClaimFactory(), service_center=center, by=SupportUserFactory()
     )
     age(order.status_events.get(to_status="awaiting_shipment"), days=30)
-    order_services.cancel_order(order=order, reason="Клиент передумал", by=None)
+    step(order, "cancel", by=SupportUserFactory(), reason="Клиент передумал")
 
     assert queue_due_reminders()["shipment_reminder"] == 0

@@ -1,6 +1,6 @@
 """«Обычно до …»: the day the public status page expects the order's next step.
 
-The rule is pure (status_text.expected_by, no database); the page and both JSON answers
+The rule is pure (states.expected_by, no database); the page and both JSON answers
 show what it says for the state the order is in and the local date it entered it.
 """
 
@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import User
 
-from repairs import services
 from repairs.models import OrderStatus, RepairOrder
-from repairs.status_text import USUAL_DAYS, expected_by
+from repairs.states import USUAL_DAYS, expected_by
+from repairs.tests.factories import step
 from repairs.tests.status_lookup import URL, make_order, stub_query
 
 S = OrderStatus
@@ -117,7 +117,7 @@ def test_the_expected_date_follows_the_order_when_it_moves(
     assert client.get(API, stub_query(order)).json()["expected_by"] == "2026-11-12"
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.complete_repair(order=order, by=User.objects.get(username="timur.tech"))
+        step(order, "complete", by=User.objects.get(username="timur.tech"))
 
     # The move forgot the cached answer: the date is the new state's, from today.
     moved = RepairOrder.objects.get(pk=order.pk)

@@ -7,8 +7,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from repairs import services, status_text
+from repairs import states
 from repairs.models import OrderStatus, RepairOrder
+from repairs.tests.factories import step
 from repairs.tests.status_lookup import PII, URL, make_order, stub_query
 
 pytestmark = pytest.mark.usefixtures("fresh_status_rate_limit")
@@ -118,7 +119,7 @@ def test_awaiting_approval_shows_the_price_in_tenge_and_how_to_approve(client):
 @pytest.mark.django_db
 def test_the_price_is_not_shown_once_the_quote_is_decided(client):
     order = make_order(to=OrderStatus.AWAITING_APPROVAL)
-    services.accept_quote(order=order, by=None)
+    step(order, "accept_quote", by=None)
     html = text_of(client.get(URL, stub_query(order)))
     assert "45 000 ₸" not in html
 
@@ -276,7 +277,7 @@ def test_a_repeated_lookup_is_answered_from_the_cache_without_sql(
         response = client.get(URL, stub_query(order))
 
     assert response.status_code == 200
-    assert status_text.current_text(OrderStatus.IN_REPAIR) in text_of(response)
+    assert states.current_text(OrderStatus.IN_REPAIR) in text_of(response)
 
 
 @pytest.mark.django_db
@@ -285,15 +286,18 @@ def test_the_page_shows_the_new_state_as_soon_as_the_order_moves(
 ):
     order = make_order(to=OrderStatus.IN_REPAIR)
     before = text_of(client.get(URL, stub_query(order)))
-    assert status_text.current_text(OrderStatus.IN_REPAIR) in before
+    assert states.current_text(OrderStatus.IN_REPAIR) in before
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.complete_repair(
-            order=order, by=User.objects.get(username="timur.tech"), note="Заменён аккумулятор."
+        step(
+            order,
+            "complete",
+            by=User.objects.get(username="timur.tech"),
+            note="Заменён аккумулятор.",
         )
 
     after = text_of(client.get(URL, stub_query(order)))
-    assert status_text.current_text(OrderStatus.READY_FOR_RETURN) in after
+    assert states.current_text(OrderStatus.READY_FOR_RETURN) in after
     assert "Заменён аккумулятор." in after
 
 
@@ -312,7 +316,7 @@ def test_the_lookup_works_when_the_cache_is_down(client, settings):
     response = client.get(URL, stub_query(order))
 
     assert response.status_code == 200
-    assert status_text.current_text(OrderStatus.IN_REPAIR) in text_of(response)
+    assert states.current_text(OrderStatus.IN_REPAIR) in text_of(response)
 
 
 @pytest.mark.django_db

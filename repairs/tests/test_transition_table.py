@@ -6,36 +6,35 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim, ClaimStatus, StatusEvent
-from claims.transitions import CLAIM_TRANSITIONS
+from claims.steps import CLAIM_STEPS
 from notifications.models import Notification
-from repairs import status_text
+from repairs import states
 from repairs.models import OrderStatus, RepairOrder
+from repairs.steps import ORDER_STEPS, TRIAGE_STEPS, declared_moves, path_to
 from repairs.tests.factories import TechnicianFactory, make_order, run_step
-from repairs.transitions import ORDER_TRANSITIONS, TRIAGE_TRANSITIONS, declared_moves, path_to
 
 
 def test_every_order_transition_the_model_declares_has_one_row_and_no_row_is_extra():
-    assert {name for name, _source, _target in declared_moves()} == set(ORDER_TRANSITIONS)
+    assert {name for name, _source, _target in declared_moves()} == set(ORDER_STEPS)
 
 
 def test_every_claim_transition_the_model_declares_has_one_row():
     field = Claim._meta.get_field("status")
     declared = {transition.name for transition in field.get_all_transitions(Claim)}
-    assert declared == set(CLAIM_TRANSITIONS) == set(TRIAGE_TRANSITIONS)
+    assert declared == set(CLAIM_STEPS) == set(TRIAGE_STEPS)
 
 
 def test_support_approves_through_the_hand_off_that_opens_the_order():
-    assert TRIAGE_TRANSITIONS["approve"].service.__name__ == "approve_claim_and_open_order"
-    assert TRIAGE_TRANSITIONS["approve"].fields == ("service_center",)
-    assert TRIAGE_TRANSITIONS["reject"] is CLAIM_TRANSITIONS["reject"]
+    assert TRIAGE_STEPS["approve"].work.__name__ == "open_order_on_approval"
+    assert TRIAGE_STEPS["approve"].fields == ("service_center",)
+    assert TRIAGE_STEPS["reject"] is CLAIM_STEPS["reject"]
 
 
 @pytest.mark.parametrize("status", OrderStatus.values)
 def test_every_order_state_has_its_customer_texts(status):
     # A missing entry would fall back to "Status updated" and tell the customer nothing.
-    assert status in status_text.CURRENT
-    assert status in status_text.NEXT
-    assert status in status_text.TIMELINE
+    facts = states.STATES[status]
+    assert all(str(text) for text in (facts.current, facts.next, facts.timeline))
 
 
 def test_a_state_nothing_enters_has_no_path():
@@ -58,7 +57,7 @@ def _first_source(name: str) -> str:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", list(ORDER_TRANSITIONS))
+@pytest.mark.parametrize("name", list(ORDER_STEPS))
 def test_the_table_says_truly_whether_the_customer_gets_an_email(name):
     technician = TechnicianFactory()
     order = make_order(status=_first_source(name), technician=technician)
@@ -67,7 +66,7 @@ def test_the_table_says_truly_whether_the_customer_gets_an_email(name):
     run_step(name, order, technician.user)
 
     emailed = Notification.objects.filter(recipient=order.claim.email).count() > before
-    assert emailed == ORDER_TRANSITIONS[name].emails_customer
+    assert emailed == ORDER_STEPS[name].emails_customer
 
 
 @pytest.mark.django_db

@@ -1,9 +1,10 @@
-"""The order page's step forms: one per row of repairs.transitions.ORDER_TRANSITIONS
-(except `receive`, which is the intake act's own page), asking for exactly the fields
-the row names. Field names are the services' keyword arguments, so `cleaned_data` goes
-to `transitions.run` as it is.
+"""The order page's step forms, made from the rows of `repairs.steps.ORDER_STEPS` (except
+`receive`, which is the intake act's own page): each asks for exactly the fields its row
+names, so a new step with known fields needs no form of its own.
 """
 
+import copy
+import functools
 import re
 
 from django import forms
@@ -11,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from claims.forms import printable
+from dreame_service.fsm import Step
 from repairs.forms import DATE_INPUT_FORMATS, ParcelForm
-from repairs.models import RepairOrder
-from repairs.services import MAX_QUOTE_KZT
+from repairs.models import MAX_QUOTE_KZT, RepairOrder
 from repairs.workbench.order_selectors import today
 
 NOTE_MAX = 2000
@@ -79,19 +80,23 @@ class StepForm(forms.Form):
         return any(field.errors or field.value() for field in self.note_fields())
 
 
-class NotesForm(StepForm):
-    """A step that needs nothing but the two notes."""
+def _expected_date_field():
+    return forms.DateField(
+        label=_("Expected on"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[_not_in_past],
+    )
 
-    note = _note()
-    internal_note = _internal_note()
+
+def _not_in_past(value) -> None:
+    if value is not None and value < today():
+        raise ValidationError(_("The expected date cannot be in the past."), code="date_in_past")
 
 
-class ShipmentForm(ParcelForm, StepForm):
-    internal_note = _internal_note()
-
-
-class QuoteForm(StepForm):
-    amount = TengeField(
+def _amount_field():
+    return TengeField(
         label=_("Price, ₸"),
         help_text=_("Whole tenge, from 1 to 5 000 000."),
         min_value=1,
@@ -103,74 +108,49 @@ class QuoteForm(StepForm):
         },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    description = text_field(label=_("What the price covers"), max_length=NOTE_MAX, rows=2)
-    note = _note()
-    internal_note = _internal_note()
 
 
-class PartsForm(StepForm):
-    part = text_field(
-        label=_("Spare part awaited"),
-        max_length=RepairOrder._meta.get_field("awaiting_part").max_length,
-    )
-    expected_date = forms.DateField(
-        label=_("Expected on"),
-        required=False,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    note = _note()
-    internal_note = _internal_note()
-
-    def clean_expected_date(self):
-        value = self.cleaned_data["expected_date"]
-        if value is not None and value < today():
-            raise ValidationError(
-                _("The expected date cannot be in the past."), code="date_in_past"
-            )
-        return value
-
-
-class CompleteForm(StepForm):
-    work_done = text_field(label=_("Work done"), max_length=LONG_TEXT_MAX, rows=3)
-    note = _note()
-    internal_note = _internal_note()
-
-
-class ReplacementForm(StepForm):
-    new_serial = text_field(
-        label=_("Serial number of the new unit"),
-        max_length=RepairOrder._meta.get_field("replacement_serial").max_length,
-    )
-    note = _note()
-    internal_note = _internal_note()
-
-
-class CancelForm(StepForm):
-    reason = text_field(
+def _reason_field():
+    return text_field(
         label=_("Reason"),
         help_text=_("The customer sees it on the status page and in the e-mail."),
         max_length=NOTE_MAX,
         rows=2,
     )
-    internal_note = _internal_note()
 
 
-# The explicit map from a posted `transition` to its form; the view never looks a name
-# up anywhere else. `receive` is missing on purpose: the intake act has its own page.
-STEP_FORMS: dict[str, type[StepForm]] = {
-    "register_shipment": ShipmentForm,
-    "start_diagnostics": NotesForm,
-    "start_repair": NotesForm,
-    "wait_for_parts": PartsForm,
-    "parts_arrived": NotesForm,
-    "complete": CompleteForm,
-    "send_quote": QuoteForm,
-    "accept_quote": NotesForm,
-    "decline_quote": NotesForm,
-    "resolve_replacement": ReplacementForm,
-    "resolve_refund": NotesForm,
-    "ship_back": ShipmentForm,
-    "confirm_delivery": NotesForm,
-    "cancel": CancelForm,
+# Every field a step's row may name, by its name (the transition's keyword argument): a
+# step's form is its row's fields, in the row's order (`step_form`).
+FIELDS = {
+    "note": _note,
+    "internal_note": _internal_note,
+    "carrier": lambda: ParcelForm.base_fields["carrier"],
+    "tracking_number": lambda: ParcelForm.base_fields["tracking_number"],
+    "amount": _amount_field,
+    "description": lambda: text_field(
+        label=_("What the price covers"), max_length=NOTE_MAX, rows=2
+    ),
+    "part": lambda: text_field(
+        label=_("Spare part awaited"),
+        max_length=RepairOrder._meta.get_field("awaiting_part").max_length,
+    ),
+    "expected_date": _expected_date_field,
+    "work_done": lambda: text_field(label=_("Work done"), max_length=LONG_TEXT_MAX, rows=3),
+    "new_serial": lambda: text_field(
+        label=_("Serial number of the new unit"),
+        max_length=RepairOrder._meta.get_field("replacement_serial").max_length,
+    ),
+    "reason": _reason_field,
 }
+
+
+def step_form(step: Step, base: type[StepForm] = StepForm) -> type[StepForm]:
+    """The form of a step: its row's fields, on `base` (support's pages add the state the
+    page showed). `cleaned_data` goes to `repairs.steps.run_step` as it is."""
+    return _form_class(step.name, step.fields, base)
+
+
+@functools.cache
+def _form_class(name: str, fields: tuple[str, ...], base: type[StepForm]) -> type[StepForm]:
+    declared = {field: copy.deepcopy(FIELDS[field]()) for field in fields}
+    return type(f"{name.title().replace('_', '')}Form", (base,), declared)

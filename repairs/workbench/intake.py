@@ -1,8 +1,8 @@
 """The intake act: receiving a parcel, the printable act with its stub, its PDF, its photos.
 
 Every view loads the order through `get_order` (another center's order is a 404) and
-receiving goes through `services.receive_order` alone: a second submit of the same form
-finds the order received and writes no second act.
+receiving is the step table's `receive`, run by `repairs.steps.run_step`: a second submit
+of the same form finds the order received and writes no second act.
 """
 
 from django.conf import settings
@@ -11,16 +11,16 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from claims.files import private_file_response
 from dreame_service.formats import format_date
-from repairs import documents, services
-from repairs.models import IntakePhoto, OrderStatus
+from dreame_service.fsm import Actor, Stale
+from repairs import documents, steps
+from repairs.models import RECEIVABLE_STATES, IntakePhoto
 from repairs.workbench.access import center_orders, get_order, technician_required
 from repairs.workbench.intake_forms import IntakeForm, checklist_items
 
-RECEIVABLE = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.IN_TRANSIT)
+RECEIVE = "receive"
 ACT_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
@@ -28,7 +28,7 @@ ACT_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 @require_http_methods(["GET", "POST"])
 def receive(request, pk):
     order = _load(request, pk)
-    if order.status not in RECEIVABLE:
+    if order.status not in RECEIVABLE_STATES:
         return _not_receivable(request, order)
     claim = order.claim
     checklist = checklist_items(category=claim.product.category if claim.product else "")
@@ -40,14 +40,19 @@ def receive(request, pk):
     if not form.is_valid():
         return _intake_page(request, order, form)
     try:
-        order = services.receive_order(
-            order=order,
-            act_data=form.act_data(),
+        order, _event = steps.run_step(
+            order,
+            RECEIVE,
+            actor=Actor.TECHNICIAN,
             by=request.user,
-            photos=form.cleaned_data["photos"],
-            **form.notes(),
+            values={
+                "act_data": form.act_data(),
+                "photos": form.cleaned_data["photos"],
+                **form.notes(),
+            },
+            shown={"status": order.status},
         )
-    except (TransitionNotAllowed, ConcurrentTransition):
+    except Stale:
         # Received meanwhile: by a double click, the back button or a colleague.
         return _not_receivable(request, _load(request, pk))
     messages.success(
@@ -134,7 +139,7 @@ def act_pdf(request, pk):
 
 
 def _no_act_yet(request, order):
-    if order.status not in RECEIVABLE:
+    if order.status not in RECEIVABLE_STATES:
         raise Http404
     messages.info(request, _("This order has no intake act yet: receive the product first."))
     return redirect("workbench:receive", pk=order.pk)

@@ -1,6 +1,6 @@
 """The intake act's form: what the technician finds when the parcel is opened.
 
-Its fields carry IntakeAct's names; `act_data()` gives them to `services.receive_order`.
+Its fields carry IntakeAct's names; `act_data()` gives them to the `receive` step.
 There is no intake date here on purpose: the service sets it (today in Asia/Almaty), and
 a posted one is ignored.
 """
@@ -274,7 +274,7 @@ class IntakeForm(forms.Form):
             )
 
     def act_data(self) -> dict:
-        """The cleaned values under IntakeAct's field names, for `services.receive_order`."""
+        """The cleaned values under IntakeAct's field names, for the `receive` step."""
         data = self.cleaned_data
         ticked = set(data["accessories"])
         return {

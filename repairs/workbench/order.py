@@ -1,9 +1,9 @@
 """The order page (/service/orders/<pk>/, a contract URL), its step forms, the return slip,
 and the claim's files for the technician of the order's center.
 
-A step is POSTed back to the order page with `transition` (a name of the transition
-table) and `from_status` (the state the page showed). The name is looked up in the
-explicit STEP_FORMS map only; a stale page, an unknown or illegal step, or bad input gets
+A step is POSTed back to the order page with `transition` (a row of the step table,
+`repairs.steps.ORDER_STEPS`) and `from_status` (the state the page showed), and run by
+`run_step` as the technician; a stale page, an unknown or illegal step, or bad input gets
 a message in the technician's language and changes nothing.
 """
 
@@ -13,28 +13,28 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from claims.files import private_file_response
-from repairs import transitions
+from dreame_service.fsm import Actor, Stale, Step
+from repairs import steps
 from repairs.history import act_facts, case_history
-from repairs.models import OrderStatus, RepairOrder
 from repairs.selectors import warranty_end_for
-from repairs.transitions import OrderTransition
 from repairs.workbench import order_selectors as selectors
 from repairs.workbench.access import center_orders, get_order, technician_required
-from repairs.workbench.forms import STEP_FORMS, StepForm
+from repairs.workbench.forms import StepForm, step_form
 
 ORDER_TEMPLATE = "repairs/workbench/order.html"
 SLIP_TEMPLATE = "repairs/workbench/return_slip.html"
-AWAITING_INTAKE = (OrderStatus.AWAITING_SHIPMENT, OrderStatus.IN_TRANSIT)
+RECEIVE = "receive"  # a page of its own (the intake act), not a button here
+RETURN = "ship_back"  # its button shows the warranty after the return
 
 
 @dataclass(frozen=True)
-class Step:
-    row: OrderTransition
+class OfferedStep:
+    row: Step
     form: StepForm
 
 
@@ -48,10 +48,12 @@ def order_page(request, pk):
 
 def _page(request, pk, *, bound: StepForm | None = None, bound_name: str = "", status=200):
     order = get_order(request, pk, queryset=selectors.orders_for_page(center_orders(request)))
-    allowed = selectors.allowed_transition_names(order=order, user=request.user)
-    steps = [
-        Step(row=row, form=bound if row.name == bound_name else _blank_form(row.name))
-        for row in selectors.step_transitions(allowed=allowed)
+    offered = steps.offered_steps(order=order, actor=Actor.TECHNICIAN, user=request.user)
+    allowed = {step.name for step in offered}
+    buttons = [
+        OfferedStep(row=step, form=bound if step.name == bound_name else _blank_form(step))
+        for step in offered
+        if step.name != RECEIVE
     ]
     act = selectors.intake_act_of(order)
     context = {
@@ -59,66 +61,64 @@ def _page(request, pk, *, bound: StepForm | None = None, bound_name: str = "", s
         "claim": order.claim,
         "act": act,
         **act_facts(act, declared_serial=order.claim.serial_number),
-        "steps": steps,
-        "can_receive": selectors.RECEIVE in allowed and order.status in AWAITING_INTAKE,
+        "steps": buttons,
+        "can_receive": RECEIVE in allowed,
         "history": case_history(order.claim),
         "shipments": order.shipments.all(),
         "has_return_slip": selectors.return_slip_for(order) is not None,
     }
-    if "ship_back" in allowed:
-        context["ship_back_warranty_end"] = warranty_end_for(
-            order=order, returned_date=selectors.today()
-        )
+    if RETURN in allowed:
+        # If it is shipped today.
+        context["ship_back_warranty_end"] = warranty_end_for(order=order, shipped_at=timezone.now())
     return render(request, ORDER_TEMPLATE, context, status=status)
 
 
-def _blank_form(name: str) -> StepForm:
-    return STEP_FORMS[name](prefix=name)  # prefixed: many forms on one page, unique ids
+def _blank_form(step: Step) -> StepForm:
+    return step_form(step)(prefix=step.name)  # prefixed: many forms on one page, unique ids
 
 
 def _post_step(request, pk):
     order = get_order(request, pk)
     name = request.POST.get("transition", "")
-    form_class = STEP_FORMS.get(name)
+    step = steps.ORDER_STEPS.get(name)
     back = redirect("workbench:order", pk=order.pk)
-    if form_class is None:
+    if step is None or name == RECEIVE:
         messages.error(request, _("This step does not exist. Choose one of the buttons below."))
         return back
     if request.POST.get("from_status") != order.status:
-        messages.error(request, transitions.stale_order_message(order))
+        messages.error(request, steps.stale_order_message(order))
         return back
-    row = transitions.ORDER_TRANSITIONS[name]
-    if name not in selectors.allowed_transition_names(order=order, user=request.user):
+    if step not in steps.offered_steps(order=order, actor=Actor.TECHNICIAN, user=request.user):
         messages.error(
             request,
             _("“%(step)s” is not possible while the order is “%(status)s”.")
-            % {"step": row.label, "status": order.get_status_display()},
+            % {"step": step.label, "status": order.get_status_display()},
         )
         return back
 
-    form = form_class(request.POST, prefix=name)
+    form = step_form(step)(request.POST, prefix=name)
     if form.is_valid():
         try:
-            order = transitions.run(
-                order=order,
-                name=name,
+            order, _event = steps.run_step(
+                order,
+                name,
+                actor=Actor.TECHNICIAN,
                 by=request.user,
                 values=form.cleaned_data,
-                expected_status=order.status,
+                shown={"status": order.status},
             )
-        except (transitions.OrderChanged, TransitionNotAllowed, ConcurrentTransition):
-            changed = RepairOrder.objects.get(pk=order.pk)
-            messages.error(request, transitions.stale_order_message(changed))
+        except Stale:
+            messages.error(request, steps.stale_order_message(order))
             return back
         except PermissionDenied:
             messages.error(request, _("You may not make this step on this order."))
             return back
         except ValidationError as error:
-            form.add_error(None, error)  # the service's own check, e.g. the quote's range
+            form.add_error(None, error)  # the step's own check, e.g. the quote's range
         else:
-            messages.success(request, transitions.order_done_message(row=row, order=order))
+            messages.success(request, steps.order_done_message(step=step, order=order))
             return back
-    messages.error(request, _("Check the fields of “%(step)s”.") % {"step": row.label})
+    messages.error(request, _("Check the fields of “%(step)s”.") % {"step": step.label})
     return _page(request, order.pk, bound=form, bound_name=name, status=400)
 
 

@@ -13,9 +13,6 @@ from claims.models import ClaimAttachment
 from repairs.history import history_prefetch
 from repairs.models import RepairOrder, Shipment
 from repairs.selectors import RETURNED_STATES, warranty_end_for
-from repairs.transitions import ORDER_TRANSITIONS, OrderTransition
-
-RECEIVE = "receive"  # a page of its own (the intake act), not a button here
 
 
 def orders_with_case(orders):
@@ -56,19 +53,6 @@ def intake_act_of(order: RepairOrder):
         return None
 
 
-# --- Who may do what now -------------------------------------------------------------
-
-
-def allowed_transition_names(*, order: RepairOrder, user) -> set[str]:
-    """Transitions legal from the order's state that this user may make (django-fsm)."""
-    return {t.name for t in order.get_available_user_status_transitions(user)}
-
-
-def step_transitions(*, allowed: set[str]) -> list[OrderTransition]:
-    """The allowed rows of the table, in its order, without `receive` (a link, not a form)."""
-    return [row for name, row in ORDER_TRANSITIONS.items() if name in allowed and name != RECEIVE]
-
-
 # --- Shipments and the warranty after the return ----------------------------------------
 
 
@@ -99,5 +83,5 @@ def return_slip_for(order: RepairOrder) -> ReturnSlip | None:
         order=order,
         shipment=shipment,
         shipped_date=shipped_date,
-        warranty_end_date=warranty_end_for(order=order, returned_date=shipped_date),
+        warranty_end_date=warranty_end_for(order=order, shipped_at=shipment.created_at),
     )

@@ -1,35 +1,16 @@
 """The center's queue at /service/ and its one search box (DESIGN §4)."""
 
 from django.shortcuts import redirect, render
-from django.utils.translation import pgettext_lazy
 
-from repairs.models import OrderStatus
+from repairs import states
 from repairs.search import MAX_LENGTH, parse_query
 from repairs.workbench import selectors
 from repairs.workbench.access import technician_required
 
-S = OrderStatus
-STATE_NAMES = dict(OrderStatus.choices)
-
-# Short names for the tabs: the technician's words, not the customer's sentences.
-TAB_LABELS = {
-    S.AWAITING_SHIPMENT: pgettext_lazy("workbench queue", "Awaiting shipment"),
-    S.IN_TRANSIT: pgettext_lazy("workbench queue", "In transit"),
-    S.RECEIVED: pgettext_lazy("workbench queue", "Received"),
-    S.DIAGNOSTICS: pgettext_lazy("workbench queue", "Diagnostics"),
-    S.AWAITING_APPROVAL: pgettext_lazy("workbench queue", "Awaiting approval"),
-    S.IN_REPAIR: pgettext_lazy("workbench queue", "In repair"),
-    S.AWAITING_PARTS: pgettext_lazy("workbench queue", "Awaiting parts"),
-    S.READY_FOR_RETURN: pgettext_lazy("workbench queue", "Ready for return"),
-    S.SHIPPED: pgettext_lazy("workbench queue", "Shipped"),
-}
-
 
 def _labelled(rows):
     # A search also finds finished orders, which have no tab: their model label then.
-    return [
-        (row, TAB_LABELS.get(row.status) or STATE_NAMES.get(row.status, row.status)) for row in rows
-    ]
+    return [(row, states.tab_label(row.status)) for row in rows]
 
 
 @technician_required
@@ -46,8 +27,8 @@ def queue(request):
         page_number=request.GET.get("page"),
     )
     tabs = [
-        {"status": state, "label": TAB_LABELS[state], "count": counts[state]}
-        for state in selectors.QUEUE_STATES
+        {"status": state, "label": states.tab_label(state), "count": counts[state]}
+        for state in states.QUEUE_STATES
     ]
     return render(
         request,
@@ -55,7 +36,7 @@ def queue(request):
         {
             "tabs": tabs,
             "status": status,
-            "status_label": TAB_LABELS[status],
+            "status_label": states.tab_label(status),
             "page": page,
             "rows": _labelled(page.object_list),
         },

@@ -14,26 +14,14 @@ from django.utils import timezone
 
 from claims.models import Claim
 from repairs import order_numbers
-from repairs.models import IntakeAct, OrderStatus, RepairOrder
+from repairs.models import RECEIVABLE_STATES, IntakeAct, OrderStatus, RepairOrder
 from repairs.search import Query
-from repairs.status_text import USUAL_DAYS
+from repairs.states import QUEUE_STATES, USUAL_DAYS
 
 S = OrderStatus
 
-# The queue's tabs, in the order a repair goes; final states are history, not work.
-QUEUE_STATES = (
-    S.AWAITING_SHIPMENT,
-    S.IN_TRANSIT,
-    S.RECEIVED,
-    S.DIAGNOSTICS,
-    S.AWAITING_APPROVAL,
-    S.IN_REPAIR,
-    S.AWAITING_PARTS,
-    S.READY_FOR_RETURN,
-    S.SHIPPED,
-)
 # The parcel is expected: the technician writes the intake act from the row.
-RECEIVABLE_STATES = (S.AWAITING_SHIPMENT, S.IN_TRANSIT)
+
 PAGE_SIZE = 25
 SEARCH_LIMIT = 50  # a phone or a serial names a handful of orders; more means a vague query
 

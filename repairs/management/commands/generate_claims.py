@@ -26,9 +26,9 @@ from claims.models import (
     ClaimStatus,
     ProductModel,
     StatusEvent,
-    WarrantyPolicy,
 )
 from claims.reference_data import PRODUCTS
+from claims.selectors import warranty_policy
 from repairs.management.commands._bulk import times_as_given
 
 BATCH = 2000
@@ -173,7 +173,7 @@ def _write_claims(count: int, *, rng: random.Random) -> Counter:
     maker = _ClaimMaker(
         rng=rng,
         by=support,
-        policy=WarrantyPolicy.objects.get(country="KZ"),
+        policy=warranty_policy(),
         taken=set(Claim.objects.values_list("number", flat=True)),
     )
     made = Counter()

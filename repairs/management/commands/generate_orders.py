@@ -17,9 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims import claim_numbers, warranty
-from claims.models import Claim, ClaimStatus, ProductModel, StatusEvent, WarrantyPolicy
+from claims.models import Claim, ClaimStatus, ProductModel, StatusEvent
 from claims.reference_data import PRODUCTS
-from repairs import order_numbers, transitions
+from claims.selectors import warranty_policy
+from repairs import order_numbers, steps
 from repairs.management.commands._bulk import times_as_given
 from repairs.models import (
     FINAL_STATES,
@@ -31,7 +32,7 @@ from repairs.models import (
     Shipment,
     Technician,
 )
-from repairs.status_text import USUAL_DAYS
+from repairs.states import USUAL_DAYS
 
 S = OrderStatus
 BATCH = 1000
@@ -113,7 +114,7 @@ class Command(BaseCommand):
             rng=random.Random(seed),
             center=center,
             by=technician.user,
-            policy=WarrantyPolicy.objects.get(country="KZ"),
+            policy=warranty_policy(),
         )
         made = Counter()
         dated = (Claim, RepairOrder, StatusEvent, IntakeAct, Shipment)
@@ -126,7 +127,7 @@ class Command(BaseCommand):
 
 @cache
 def _targets() -> dict[str, str]:
-    return {name: target for name, _source, target in transitions.declared_moves()}
+    return {name: target for name, _source, target in steps.declared_moves()}
 
 
 @cache
@@ -134,14 +135,14 @@ def _path(status: str, via_transit: bool, paid: bool) -> tuple[str, ...]:
     if status == S.CANCELLED:
         return (*_path(S.DIAGNOSTICS, via_transit, paid), "cancel")
     if via_transit and status not in (S.AWAITING_SHIPMENT, S.IN_TRANSIT):
-        steps = transitions.path_to(S.IN_TRANSIT)
-        steps += transitions.path_to(status, start=S.IN_TRANSIT)
+        names = steps.path_to(S.IN_TRANSIT)
+        names += steps.path_to(status, start=S.IN_TRANSIT)
     else:
-        steps = transitions.path_to(status)
-    if paid and "start_repair" in steps:
-        at = steps.index("start_repair")
-        steps[at : at + 1] = ["send_quote", "accept_quote"]
-    return tuple(steps)
+        names = steps.path_to(status)
+    if paid and "start_repair" in names:
+        at = names.index("start_repair")
+        names[at : at + 1] = ["send_quote", "accept_quote"]
+    return tuple(names)
 
 
 class _Maker:

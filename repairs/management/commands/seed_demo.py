@@ -15,9 +15,11 @@ from django.utils import timezone
 from claims import links
 from claims import services as claim_services
 from claims.models import Claim, ClaimStatus, ProductModel
+from claims.steps import run_claim_step
+from dreame_service.fsm import Actor
 from repairs import services as repair_services
-from repairs import transitions
 from repairs.models import OrderStatus, RepairOrder, ServiceCenter, Technician
+from repairs.steps import run_step, step_between
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_SERIAL_PREFIX = "DEMO-"
@@ -115,9 +117,11 @@ FAULTS = [
     "Не включается после зарядки.",
 ]
 
-# What each claim goes through: (center, steps after approval or a claim-only outcome,
-# days since purchase). Together they reach every claim state and every order state, and
-# every center gets several states, "received" among them.
+S = OrderStatus
+# What each claim goes through: (center, the states its order passes after approval — each
+# move is the step between two states, `repairs.steps.step_between` — or a claim-only
+# outcome, days since purchase). Together they reach every claim state and every order
+# state, and every center gets several states, "received" among them.
 SCENARIOS = [
     # claims support has not approved (yet)
     (None, ["submitted"], 5),
@@ -126,58 +130,64 @@ SCENARIOS = [
     (None, ["rejected"], 1500),
     (None, ["withdrawn"], 40),
     # Almaty
-    ("almaty", ["register_shipment", "receive"], 12),
-    ("almaty", ["receive", "start_diagnostics"], 60),
-    ("almaty", ["receive", "start_diagnostics", "start_repair"], 150),
-    ("almaty", ["receive", "start_diagnostics", "start_repair", "wait_for_parts"], 250),
+    ("almaty", [S.IN_TRANSIT, S.RECEIVED], 12),
+    ("almaty", [S.RECEIVED, S.DIAGNOSTICS], 60),
+    ("almaty", [S.RECEIVED, S.DIAGNOSTICS, S.IN_REPAIR], 150),
+    ("almaty", [S.RECEIVED, S.DIAGNOSTICS, S.IN_REPAIR, S.AWAITING_PARTS], 250),
     (
         "almaty",
-        ["receive", "start_diagnostics", "resolve_replacement", "ship_back", "confirm_delivery"],
+        [S.RECEIVED, S.DIAGNOSTICS, S.READY_FOR_RETURN, S.SHIPPED, S.DELIVERED],
         25,
     ),
     # Astana
     ("astana", [], 8),
-    ("astana", ["receive"], 100),
-    ("astana", ["receive", "start_diagnostics", "send_quote"], 500),
-    ("astana", ["receive", "start_diagnostics", "send_quote", "decline_quote"], 420),
-    ("astana", ["receive", "start_diagnostics", "resolve_refund"], 10),
+    ("astana", [S.RECEIVED], 100),
+    ("astana", [S.RECEIVED, S.DIAGNOSTICS, S.AWAITING_APPROVAL], 500),
+    ("astana", [S.RECEIVED, S.DIAGNOSTICS, S.AWAITING_APPROVAL, S.READY_FOR_RETURN], 420),
+    ("astana", [S.RECEIVED, S.DIAGNOSTICS, S.REFUNDED], 10),
     # Shymkent
-    ("shymkent", ["register_shipment"], 35),
-    ("shymkent", ["register_shipment", "receive"], 300),
-    ("shymkent", ["receive", "start_diagnostics", "start_repair", "complete", "ship_back"], 180),
+    ("shymkent", [S.IN_TRANSIT], 35),
+    ("shymkent", [S.IN_TRANSIT, S.RECEIVED], 300),
+    ("shymkent", [S.RECEIVED, S.DIAGNOSTICS, S.IN_REPAIR, S.READY_FOR_RETURN, S.SHIPPED], 180),
     (
         "shymkent",
-        ["receive", "start_diagnostics", "start_repair", "wait_for_parts", "parts_arrived"],
+        [S.RECEIVED, S.DIAGNOSTICS, S.IN_REPAIR, S.AWAITING_PARTS, S.IN_REPAIR],
         90,
     ),
-    ("shymkent", ["cancel"], 70),
+    ("shymkent", [S.CANCELLED], 70),
 ]
 
-# What the technicians write at each step, as the transition table's fields.
+# What the technicians write at each move (from, to), as the step's note.
 NOTES = {
-    "start_diagnostics": "Проводим диагностику.",
-    "start_repair": "Гарантийный случай подтверждён, начали ремонт.",
-    "send_quote": "Замена платы управления.",
-    "decline_quote": "Клиент отказался от платного ремонта.",
-    "wait_for_parts": "Заказан датчик лидара, ожидаем 7–10 дней.",
-    "parts_arrived": "Запчасть получена, продолжаем ремонт.",
-    "complete": "Заменён модуль зарядки.",
-    "resolve_replacement": "Неремонтопригоден, отправляем новое устройство.",
-    "resolve_refund": "Заводской брак в первые 15 дней: деньги возвращены.",
+    (S.RECEIVED, S.DIAGNOSTICS): "Проводим диагностику.",
+    (S.DIAGNOSTICS, S.IN_REPAIR): "Гарантийный случай подтверждён, начали ремонт.",
+    (S.DIAGNOSTICS, S.AWAITING_APPROVAL): "Замена платы управления.",
+    (S.AWAITING_APPROVAL, S.READY_FOR_RETURN): "Клиент отказался от платного ремонта.",
+    (S.IN_REPAIR, S.AWAITING_PARTS): "Заказан датчик лидара, ожидаем 7–10 дней.",
+    (S.AWAITING_PARTS, S.IN_REPAIR): "Запчасть получена, продолжаем ремонт.",
+    (S.IN_REPAIR, S.READY_FOR_RETURN): "Заменён модуль зарядки.",
+    (S.DIAGNOSTICS, S.READY_FOR_RETURN): "Неремонтопригоден, отправляем новое устройство.",
+    (S.DIAGNOSTICS, S.REFUNDED): "Заводской брак в первые 15 дней: деньги возвращены.",
 }
 
 
-def _step_values(order: RepairOrder, step: str, n: int) -> dict:
-    """The values scenario `n` gives the fields of `step` (repairs.transitions)."""
+def _step_values(order: RepairOrder, target: str, n: int) -> dict:
+    """The values scenario `n` gives the fields of the step from the order's state to
+    `target` (a step takes the ones its row names)."""
     carrier, tracking_number = "Казпочта", f"RR{48211000 + n}KZ"
-    if step == "ship_back":
+    if target == S.SHIPPED:
         carrier, tracking_number = "CDEK", f"10{84420000 + n}"
+    note = NOTES.get((order.status, target), "")
     return {
         "carrier": carrier,
         "tracking_number": tracking_number,
         "act_data": _act_data(order, n),
         "amount": 38500,
-        "note": NOTES.get(step, ""),
+        "description": note,
+        "part": "Датчик лидара",
+        "work_done": note,
+        "new_serial": f"{DEMO_SERIAL_PREFIX}R{n + 1:04d}",
+        "note": note,
         "reason": "Клиент решил не отправлять товар.",
     }
 
@@ -256,7 +266,7 @@ class Command(BaseCommand):
         technicians = {center_key: users[username] for username, *_n, center_key in TECHNICIANS}
         products = list(ProductModel.objects.filter(is_active=True).order_by("name"))
         today = timezone.localdate()
-        for n, (center_key, steps, days_ago) in enumerate(SCENARIOS):
+        for n, (center_key, states, days_ago) in enumerate(SCENARIOS):
             name, language, phone, region, city, address, postal_code = CUSTOMERS[n]
             product = products[n % len(products)]
             claim = claim_services.submit_claim(
@@ -279,37 +289,36 @@ class Command(BaseCommand):
                 language=language,
             )
             if center_key is None:
-                self._triage(claim=claim, outcome=steps[0], support=support)
+                self._triage(claim=claim, outcome=states[0], support=support)
                 continue
             order = repair_services.approve_claim_and_open_order(
                 claim=claim, service_center=centers[center_key], by=support
             )
-            for step in steps:
-                order = transitions.run(
-                    order=order,
-                    name=step,
+            for target in states:
+                order, _event = run_step(
+                    order,
+                    step_between(order.status, target),
+                    actor=Actor.TECHNICIAN,
                     by=technicians[center_key],
-                    values=_step_values(order, step, n),
+                    values=_step_values(order, target, n),
                 )
 
     def _triage(self, *, claim: Claim, outcome: str, support: User) -> None:
         if outcome == "needs_info":
-            claim_services.request_claim_info(
-                claim=claim,
-                message="Пожалуйста, пришлите фото чека и серийного номера на корпусе.",
+            run_claim_step(
+                claim,
+                "request_info",
                 by=support,
+                values={"message": "Пожалуйста, пришлите фото чека и серийного номера на корпусе."},
             )
         elif outcome == "rejected":
-            claim_services.reject_claim(
-                claim=claim,
-                reason=(
-                    "Товар куплен за пределами Казахстана: "
-                    "гарантия DREAME в РК на него не распространяется."
-                ),
-                by=support,
+            reason = (
+                "Товар куплен за пределами Казахстана: "
+                "гарантия DREAME в РК на него не распространяется."
             )
+            run_claim_step(claim, "reject", by=support, values={"reason": reason})
         elif outcome == "withdrawn":
-            claim_services.withdraw_claim(claim=claim)
+            run_claim_step(claim, "withdraw")
 
     def _summary(self) -> None:
         demo_claims = Claim.objects.filter(serial_number__startswith=DEMO_SERIAL_PREFIX)

@@ -6,9 +6,14 @@ from django.core.cache import cache
 
 from claims.models import WarrantyPolicy
 from conftest import AXE_JS, office_page_for, require, save_screenshot
-from repairs import services, transitions
 from repairs.models import OrderStatus
-from repairs.tests.factories import SupportUserFactory, TechnicianFactory, make_order, run_step
+from repairs.tests.factories import (
+    SupportUserFactory,
+    TechnicianFactory,
+    make_order,
+    run_step,
+    step,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,8 +53,10 @@ def order():
         product_model="DREAME L20 Ultra",
         serial_number="R2216-0042-KZ",
     )
-    order = services.receive_order(
-        order=order,
+    order = step(
+        order,
+        "receive",
+        by=technician.user,
         act_data={
             "serial_number": "R2216-0099-KZ",
             "completeness": "Робот-пылесос, базовая станция",
@@ -61,11 +68,10 @@ def order():
             "fault_found": "Окислены контакты базы",
             "final_verdict": "paid_repair",
         },
-        by=technician.user,
     )
     order = run_step("start_diagnostics", order, technician.user)
     quote = {"amount": 25000, "description": "Замена контактной группы базы"}
-    return transitions.run(order=order, name="send_quote", by=technician.user, values=quote)
+    return step(order, "send_quote", by=technician.user, **quote)
 
 
 def style_of(page, selector: str, prop: str) -> str:

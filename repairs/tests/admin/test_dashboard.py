@@ -11,10 +11,9 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from claims import services as claim_services
 from claims.admin import ReplyClockFilter
 from claims.models import StatusEvent
-from claims.tests.factories import ClaimFactory
+from claims.tests.factories import ClaimFactory, claim_step
 from conftest import assert_no_horizontal_scroll, axe_violations, office_page_for, save_screenshot
 from repairs.models import OrderStatus, RepairOrder, Shipment
 from repairs.tests.factories import (
@@ -75,13 +74,13 @@ def test_it_counts_todays_claims_the_waiting_ones_and_the_reply_clock(support):
     ClaimFactory.create_batch(2)  # new today, 10 days left
     ClaimFactory(submitted_at=timezone.now() - datetime.timedelta(days=2))
     waiting = ClaimFactory(submitted_at=timezone.now() - datetime.timedelta(days=3))
-    claim_services.request_claim_info(claim=waiting, message="Фото чека", by=SupportUserFactory())
+    claim_step(waiting, "request_info", by=SupportUserFactory(), message="Фото чека")
     ClaimFactory(response_due_date=today - datetime.timedelta(days=1))  # overdue
     ClaimFactory(response_due_date=today)  # due today: within 3 days
     ClaimFactory(response_due_date=today + datetime.timedelta(days=3))  # within 3 days
     ClaimFactory(response_due_date=today + datetime.timedelta(days=4))  # later
     rejected = ClaimFactory(response_due_date=today - datetime.timedelta(days=5))
-    claim_services.reject_claim(claim=rejected, reason="Не наш товар", by=SupportUserFactory())
+    claim_step(rejected, "reject", by=SupportUserFactory(), reason="Не наш товар")
 
     page = support.get(INDEX).content.decode()
 
@@ -98,7 +97,7 @@ def test_it_counts_todays_claims_the_waiting_ones_and_the_reply_clock(support):
 def test_each_claim_figure_opens_the_list_of_exactly_those_claims(support):
     today = timezone.localdate()
     waiting = ClaimFactory(submitted_at=timezone.now() - datetime.timedelta(days=4))
-    claim_services.request_claim_info(claim=waiting, message="Фото чека", by=SupportUserFactory())
+    claim_step(waiting, "request_info", by=SupportUserFactory(), message="Фото чека")
     ClaimFactory(response_due_date=today - datetime.timedelta(days=2))
     ClaimFactory(response_due_date=today + datetime.timedelta(days=1))
     ClaimFactory(submitted_at=timezone.now() - datetime.timedelta(days=1))
@@ -312,7 +311,7 @@ def test_the_dashboard_costs_the_same_queries_with_no_data_or_a_busy_day(
 def test_support_logs_in_and_reads_the_day_on_the_dashboard(browser, live_server):
     seed_a_busy_day()
     waiting = ClaimFactory()
-    claim_services.request_claim_info(claim=waiting, message="Фото чека", by=SupportUserFactory())
+    claim_step(waiting, "request_info", by=SupportUserFactory(), message="Фото чека")
     ClaimFactory(response_due_date=timezone.localdate() - datetime.timedelta(days=2))
     agent = SupportUserFactory(username="aigerim", first_name="Айгерим")
     context, page = office_page_for(browser, live_server)

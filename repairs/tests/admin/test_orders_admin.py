@@ -17,6 +17,7 @@ from repairs.tests.factories import (
     UserFactory,
     make_order,
     run_step,
+    step,
 )
 from tests.pages import jpeg, visible_text
 
@@ -67,8 +68,8 @@ def received(technician, *, photos=0, status=S.IN_TRANSIT):
         "fault_found": "Окислены контакты базы",
         "final_verdict": "free_repair",
     }
-    return services.receive_order(
-        order=order, act_data=act, by=technician.user, photos=[jpeg() for _ in range(photos)]
+    return step(
+        order, "receive", by=technician.user, act_data=act, photos=[jpeg() for _ in range(photos)]
     )
 
 
@@ -261,8 +262,8 @@ def test_a_serial_differs_only_by_more_than_dashes_spaces_and_case(
 ):
     order = make_order(status=S.IN_TRANSIT, technician=technician, serial_number="R2216-0042")
     act = {"serial_number": found, "completeness": "Полный", "condition": "Без повреждений"}
-    order = services.receive_order(
-        order=order, act_data={**act, "final_verdict": "free_repair"}, by=technician.user
+    order = step(
+        order, "receive", by=technician.user, act_data={**act, "final_verdict": "free_repair"}
     )
     tech = Client()
     tech.force_login(technician.user)

@@ -16,19 +16,19 @@ from django.utils import timezone
 from claims import services as claim_services
 from claims import warranty
 from claims.models import Claim, ClaimAttachment, ClaimStatus, Verdict, WarrantyPolicy
-from claims.tests.factories import ClaimFactory
+from claims.tests.factories import ClaimFactory, claim_step
 from notifications.models import Notification
 from notifications.services import render_email
 from repairs import services
 from repairs.admin.triage import STEP_FORMS
 from repairs.models import RepairOrder
+from repairs.steps import TRIAGE_STEPS
 from repairs.tests.factories import (
     ServiceCenterFactory,
     SupportUserFactory,
     TechnicianFactory,
     UserFactory,
 )
-from repairs.transitions import TRIAGE_TRANSITIONS
 from tests.pages import jpeg_bytes, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -143,8 +143,8 @@ def test_it_shows_contacts_as_links_and_files_through_the_checked_views(support)
 
 def test_it_shows_the_history_and_the_emails_of_the_claim_and_its_order(support, support_user):
     claim = ClaimFactory()
-    claim_services.request_claim_info(claim=claim, message="Пришлите фото чека", by=support_user)
-    claim_services.supplement_claim(claim=claim, text="Фото во вложении")
+    claim_step(claim, "request_info", by=support_user, message="Пришлите фото чека")
+    claim_step(claim, "supplement", text="Фото во вложении")
     center = ServiceCenterFactory(name="DREAME Сервис Алматы", email="almaty@service.kz")
     order = services.approve_claim_and_open_order(
         claim=claim, service_center=center, by=support_user
@@ -185,7 +185,7 @@ def test_customer_text_is_shown_escaped(support):
 def test_the_step_forms_are_the_triage_tables_rows():
     for name, form_class in STEP_FORMS.items():
         fields = set(form_class.base_fields) - {"from_status"}
-        assert fields == set(TRIAGE_TRANSITIONS[name].fields), name
+        assert fields == set(TRIAGE_STEPS[name].fields), name
 
 
 @pytest.mark.parametrize(
@@ -200,7 +200,7 @@ def test_it_offers_only_the_steps_allowed_in_the_claims_state(
 ):
     claim = ClaimFactory()
     if status == ClaimStatus.NEEDS_INFO:
-        claim_services.request_claim_info(claim=claim, message="Чек?", by=support_user)
+        claim_step(claim, "request_info", by=support_user, message="Чек?")
 
     html = support.get(page_url(claim)).content.decode()
 
@@ -411,7 +411,7 @@ STALE = "Другой сотрудник тем временем изменил 
 
 def test_a_step_chosen_on_an_out_of_date_page_is_refused(support, support_user):
     claim = ClaimFactory()
-    claim_services.request_claim_info(claim=claim, message="Чек?", by=support_user)
+    claim_step(claim, "request_info", by=support_user, message="Чек?")
 
     html = post_step(support, claim, "withdraw", from_status=ClaimStatus.SUBMITTED).content.decode()
 
@@ -450,9 +450,7 @@ def test_an_approval_racing_another_agents_is_refused_under_the_lock(support):
 
 
 def test_a_step_the_state_does_not_allow_is_refused_with_a_message(support):
-    claim = claim_services.reject_claim(
-        claim=ClaimFactory(), reason="Не в Казахстане", by=SupportUserFactory()
-    )
+    claim = claim_step(ClaimFactory(), "reject", by=SupportUserFactory(), reason="Не в Казахстане")
 
     html = post_step(support, claim, "withdraw").content.decode()
 

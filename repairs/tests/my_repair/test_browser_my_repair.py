@@ -8,8 +8,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from claims import services as claim_services
-from claims.tests.factories import ClaimFactory
+from claims.tests.factories import ClaimFactory, claim_step
 from conftest import (
     CHROMIUM,
     assert_no_horizontal_scroll,
@@ -159,10 +158,10 @@ def _every_state():
     """One case in each state «Мой ремонт» shows: the claim's, then the order's."""
     support = SupportUserFactory()
     submitted = ClaimFactory()
-    needs_info = claim_services.request_claim_info(
-        claim=ClaimFactory(), message="Пришлите фото чека", by=support
+    needs_info = claim_step(
+        ClaimFactory(), "request_info", by=support, message="Пришлите фото чека"
     )
-    rejected = claim_services.reject_claim(claim=ClaimFactory(), reason="Не наш товар", by=support)
+    rejected = claim_step(ClaimFactory(), "reject", by=support, reason="Не наш товар")
     yield "submitted", submitted
     yield "needs_info", needs_info
     yield "rejected", rejected
@@ -197,9 +196,7 @@ def test_get_my_link_again_from_the_status_page(phone, live_server, eager_celery
 
 def test_a_too_big_file_for_support_is_caught_before_sending(phone, live_server, tmp_path):
     support = SupportUserFactory()
-    claim = claim_services.request_claim_info(
-        claim=ClaimFactory(), message="Пришлите фото чека", by=support
-    )
+    claim = claim_step(ClaimFactory(), "request_info", by=support, message="Пришлите фото чека")
     big = tmp_path / "IMG_2042.jpg"
     big.write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * (11 * 1024 * 1024))
     page = phone

@@ -9,7 +9,7 @@ from django.utils import timezone
 from claims import links
 from claims import services as claim_services
 from claims.models import Claim
-from claims.tests.factories import ClaimFactory
+from claims.tests.factories import ClaimFactory, claim_step
 from notifications.models import Notification
 from notifications.services import full_context, render_email
 from repairs.models import OrderStatus
@@ -87,7 +87,7 @@ def test_the_link_works_until_90_days_after_the_repair_ended(client):
 def test_a_rejected_claims_link_counts_its_90_days_from_the_rejection():
     claim = ClaimFactory()
     support = SupportUserFactory()
-    claim = claim_services.reject_claim(claim=claim, reason="Не наш товар", by=support)
+    claim = claim_step(claim, "reject", by=support, reason="Не наш товар")
     assert claim.ended_at is not None
     assert timezone.now() - claim.ended_at < datetime.timedelta(minutes=1)
 
@@ -121,9 +121,7 @@ def test_no_outbox_row_keeps_a_link_that_opens_the_case(client, settings):
     order = make_order(status=OrderStatus.SHIPPED)
     claim = Claim.objects.get(pk=order.claim_id)
     info = ClaimFactory()
-    claim_services.request_claim_info(
-        claim=info, message="Пришлите фото чека", by=SupportUserFactory()
-    )
+    claim_step(info, "request_info", by=SupportUserFactory(), message="Пришлите фото чека")
     rows = list(Notification.objects.values_list("context", flat=True))
     assert len(rows) >= 6
     stored = repr(rows)
@@ -137,7 +135,7 @@ def test_no_outbox_row_keeps_a_link_that_opens_the_case(client, settings):
 
 def test_an_email_still_in_the_outbox_when_the_link_is_renewed_carries_the_new_link(client):
     claim = ClaimFactory()
-    claim_services.request_claim_info(claim=claim, message="Пришлите чек", by=SupportUserFactory())
+    claim_step(claim, "request_info", by=SupportUserFactory(), message="Пришлите чек")
     [queued] = Notification.objects.filter(recipient=claim.email)
     old_path = my_path(claim)
     claim_services.renew_link(claim=claim, by=SupportUserFactory())

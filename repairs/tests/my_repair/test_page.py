@@ -3,8 +3,7 @@
 import pytest
 from django.core import mail  # noqa: F401 - the outbox is the Notification table here
 
-from claims import services as claim_services
-from claims.tests.factories import ClaimFactory
+from claims.tests.factories import ClaimFactory, claim_step
 from repairs.models import OrderStatus
 from repairs.tests.factories import SupportUserFactory, make_order
 from repairs.tests.my_repair.helpers import my_path
@@ -66,8 +65,8 @@ def test_a_submitted_claim_shows_its_verdict_and_reply_date_and_can_be_withdrawn
 
 def test_a_claim_waiting_for_information_shows_the_question_and_the_form(client):
     claim = ClaimFactory()
-    claim_services.request_claim_info(
-        claim=claim, message="Пришлите фото серийного номера", by=SupportUserFactory()
+    claim_step(
+        claim, "request_info", by=SupportUserFactory(), message="Пришлите фото серийного номера"
     )
     html = client.get(my_path(claim)).content.decode()
     assert "Пришлите фото серийного номера" in visible_text(html)
@@ -97,8 +96,9 @@ def test_after_intake_the_order_number_date_act_and_public_notes_are_there(clien
     assert my_path(order, "act.pdf") in html
 
 
-def test_the_act_pdf_is_the_customers_copy(client):
-    order = make_order(status=OrderStatus.RECEIVED)
+def test_the_act_pdf_is_the_customers_copy(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the copy is stored after commit
+        order = make_order(status=OrderStatus.RECEIVED)
     response = client.get(my_path(order, "act.pdf"))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")

@@ -9,7 +9,7 @@ domain or URL in it is left for a mail client to turn into a link.
 import pytest
 
 from claims import services as claim_services
-from claims.tests.factories import ClaimFactory
+from claims.tests.factories import ClaimFactory, claim_step
 from notifications.models import Notification
 from notifications.services import render_email
 from notifications.tests.samples import HOSTILE_MODEL, HOSTILE_NAME
@@ -33,7 +33,7 @@ def _assert_nothing_typed_speaks_for_us(part: str) -> None:
 def test_the_emails_to_the_claims_address_greet_without_the_name_and_link_nothing_typed():
     claim = ClaimFactory(full_name=HOSTILE_NAME, product_model=HOSTILE_MODEL, email=VICTIM)
     claim_services.send_links_again(contact=VICTIM)
-    claim_services.withdraw_claim(claim=claim)
+    claim_step(claim, "withdraw")
 
     sent = Notification.objects.filter(recipient=VICTIM).order_by("pk")
     assert [row.template for row in sent] == ["my_link", "claim_withdrawn"]

@@ -5,9 +5,9 @@ import pytest
 from django.test import Client
 
 from claims.models import Claim, ClaimStatus
-from claims.tests.factories import ClaimFactory
+from claims.tests.factories import ClaimFactory, claim_step
 from notifications.models import Notification
-from repairs import transitions
+from repairs import steps
 from repairs.models import OrderStatus, QuoteConsent, RepairOrder, ServiceRating
 from repairs.services.customer import hash_address
 from repairs.tests.factories import make_order
@@ -118,7 +118,7 @@ def test_a_second_click_or_a_stale_page_is_harmless(client):
 def test_after_the_technician_recorded_the_answer_by_phone_the_page_changes_nothing(client):
     order = make_order(status=OrderStatus.AWAITING_APPROVAL)
     technician = order.service_center.technicians.first().user
-    transitions.run(order=order, name="decline_quote", by=technician, values={})
+    steps.run_step(order, "decline_quote", by=technician)
     response = client.post(
         my_path(order, "quote/"), {"decision": "accept", "quote_amount": "25000"}
     )
@@ -198,11 +198,10 @@ def test_an_approved_claim_cannot_be_withdrawn_through_the_link(client):
 
 
 def test_the_customer_answers_a_request_for_information(client):
-    from claims import services as claim_services
     from repairs.tests.factories import SupportUserFactory
 
     claim = ClaimFactory()
-    claim_services.request_claim_info(claim=claim, message="Фото?", by=SupportUserFactory())
+    claim_step(claim, "request_info", by=SupportUserFactory(), message="Фото?")
     response = client.post(my_path(claim, "supplement/"), {"text": "Серийный номер SN1"})
     assert response.status_code == 302
     claim.refresh_from_db()

@@ -5,8 +5,7 @@ import pytest
 from notifications.models import Notification
 from repairs.models import OrderStatus, RepairOrder
 from repairs.public_status import forget
-from repairs.services import receive_order
-from repairs.tests.factories import INTAKE_ACT_DATA, TechnicianFactory, make_order, run_step
+from repairs.tests.factories import INTAKE_ACT_DATA, TechnicianFactory, make_order, run_step, step
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db
@@ -107,9 +106,7 @@ def test_a_failure_later_in_the_transaction_leaves_no_email_and_no_move(
 
     # the act is written after the move and its e-mail: a bad act must undo both
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(TypeError):
-        receive_order(
-            order=order, act_data={**INTAKE_ACT_DATA, "no_such_field": 1}, by=technician.user
-        )
+        step(order, "receive", by=technician.user, act_data={**INTAKE_ACT_DATA, "no_such_field": 1})
 
     assert RepairOrder.objects.get(pk=order.pk).status == S.AWAITING_SHIPMENT
     assert Notification.objects.count() == count

@@ -8,8 +8,7 @@ import pytest
 from django.utils import timezone
 
 from repairs.models import IntakeAct, OrderStatus, RepairOrder
-from repairs.services import receive_order
-from repairs.tests.factories import INTAKE_ACT_DATA, TechnicianFactory, make_order
+from repairs.tests.factories import INTAKE_ACT_DATA, TechnicianFactory, make_order, step
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +21,7 @@ def test_the_intake_date_is_todays_date_in_almaty_while_utc_is_still_yesterday()
     order = make_order(technician=technician)
 
     with mock.patch("django.utils.timezone.now", return_value=LATE_EVENING_UTC):
-        receive_order(order=order, act_data=dict(INTAKE_ACT_DATA), by=technician.user)
+        step(order, "receive", by=technician.user, act_data=dict(INTAKE_ACT_DATA))
 
     assert RepairOrder.objects.get(pk=order.pk).intake_date == datetime.date(2026, 3, 11)
 
@@ -35,7 +34,7 @@ def test_the_intake_date_ignores_a_timezone_activated_for_the_request():
         mock.patch("django.utils.timezone.now", return_value=LATE_EVENING_UTC),
         timezone.override(ZoneInfo("UTC")),
     ):
-        receive_order(order=order, act_data=dict(INTAKE_ACT_DATA), by=technician.user)
+        step(order, "receive", by=technician.user, act_data=dict(INTAKE_ACT_DATA))
 
     assert RepairOrder.objects.get(pk=order.pk).intake_date == datetime.date(2026, 3, 11)
 
@@ -44,10 +43,11 @@ def test_receiving_writes_the_intake_act_by_the_technician():
     technician = TechnicianFactory()
     order = make_order(technician=technician)
 
-    receive_order(
-        order=order,
-        act_data={**INTAKE_ACT_DATA, "final_verdict": "paid_repair", "is_user_fault": True},
+    step(
+        order,
+        "receive",
         by=technician.user,
+        act_data={**INTAKE_ACT_DATA, "final_verdict": "paid_repair", "is_user_fault": True},
     )
 
     act = IntakeAct.objects.get(repair_order=order)
@@ -62,6 +62,6 @@ def test_an_order_is_received_straight_from_in_transit():
     technician = TechnicianFactory()
     order = make_order(status=OrderStatus.IN_TRANSIT, technician=technician)
 
-    receive_order(order=order, act_data=dict(INTAKE_ACT_DATA), by=technician.user)
+    step(order, "receive", by=technician.user, act_data=dict(INTAKE_ACT_DATA))
 
     assert RepairOrder.objects.get(pk=order.pk).intake_date == timezone.localdate()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from repairs import services
 from repairs.models import IntakeAct, OrderStatus, RepairOrder, Resolution
-from repairs.tests.factories import INTAKE_ACT_DATA, TechnicianFactory, make_order
+from repairs.tests.factories import INTAKE_ACT_DATA, TechnicianFactory, make_order, step
 
 pytestmark = pytest.mark.django_db
 S = OrderStatus
@@ -21,15 +21,19 @@ def test_each_step_keeps_what_the_technician_wrote():
     by = technician.user
     order = make_order(status=S.DIAGNOSTICS, technician=technician)
 
-    order = services.send_quote(
-        order=order, amount=38500, description="Замена платы", by=by, internal_note="звонил"
+    order = step(
+        order, "send_quote", by=by, amount=38500, description="Замена платы", internal_note="звонил"
     )
-    order = services.accept_quote(order=order, by=by, note="Клиент согласен")
-    order = services.wait_for_parts(
-        order=order, by=by, part="Датчик лидара", expected_date=datetime.date(2026, 12, 5)
+    order = step(order, "accept_quote", by=by, note="Клиент согласен")
+    order = step(
+        order,
+        "wait_for_parts",
+        by=by,
+        part="Датчик лидара",
+        expected_date=datetime.date(2026, 12, 5),
     )
-    order = services.parts_arrived(order=order, by=by)
-    order = services.complete_repair(order=order, by=by, work_done="Заменён датчик лидара")
+    order = step(order, "parts_arrived", by=by)
+    order = step(order, "complete", by=by, work_done="Заменён датчик лидара")
 
     order = RepairOrder.objects.get(pk=order.pk)
     assert (order.quote_amount, order.quote_description) == (38500, "Замена платы")
@@ -47,7 +51,7 @@ def test_a_replacement_records_the_new_units_serial():
     technician = TechnicianFactory()
     order = make_order(status=S.DIAGNOSTICS, technician=technician)
 
-    services.resolve_replacement(order=order, by=technician.user, new_serial="L20U-NEW-0001")
+    step(order, "resolve_replacement", by=technician.user, new_serial="L20U-NEW-0001")
 
     order = RepairOrder.objects.get(pk=order.pk)
     assert (order.resolution, order.replacement_serial) == (
@@ -62,7 +66,7 @@ def test_an_absurd_quote_is_refused_and_changes_nothing(amount):
     order = make_order(status=S.DIAGNOSTICS, technician=technician)
 
     with pytest.raises(ValidationError):
-        services.send_quote(order=order, amount=amount, by=technician.user)
+        step(order, "send_quote", by=technician.user, amount=amount)
 
     order = RepairOrder.objects.get(pk=order.pk)
     assert order.status == S.DIAGNOSTICS
@@ -75,9 +79,7 @@ def test_more_than_eight_photos_are_refused_before_anything_is_written():
     photos = [SimpleUploadedFile(f"p{i}.jpg", b"x") for i in range(9)]
 
     with pytest.raises(ValidationError):
-        services.receive_order(
-            order=order, act_data=dict(INTAKE_ACT_DATA), by=technician.user, photos=photos
-        )
+        step(order, "receive", by=technician.user, act_data=dict(INTAKE_ACT_DATA), photos=photos)
 
     assert RepairOrder.objects.get(pk=order.pk).status == S.AWAITING_SHIPMENT
     assert not IntakeAct.objects.filter(repair_order=order).exists()
@@ -92,6 +94,6 @@ def test_a_move_restarts_the_time_in_state_and_a_note_does_not():
     services.add_order_note(order=order, by=technician.user, internal_note="звонил клиент")
     assert RepairOrder.objects.get(pk=order.pk).state_entered_at == long_ago
 
-    services.start_diagnostics(order=order, by=technician.user)
+    step(order, "start_diagnostics", by=technician.user)
     entered = RepairOrder.objects.get(pk=order.pk).state_entered_at
     assert timezone.now() - entered < datetime.timedelta(minutes=1)

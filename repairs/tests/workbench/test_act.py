@@ -12,9 +12,9 @@ from PIL import Image
 
 from claims.models import ProductModel
 from conftest import require
-from repairs import codes, documents, services
+from repairs import codes, documents
 from repairs.models import IntakeAct, IntakePhoto, OrderStatus
-from repairs.tests.factories import make_order
+from repairs.tests.factories import make_order, step
 from tests.pages import jpeg
 
 pytestmark = pytest.mark.django_db
@@ -53,10 +53,11 @@ def received(technician, *, photos=0, **act):
         "final_verdict": "free_repair",
         **act,
     }
-    return services.receive_order(
-        order=order,
-        act_data=act_data,
+    return step(
+        order,
+        "receive",
         by=technician.user,
+        act_data=act_data,
         photos=[jpeg() for _ in range(photos)],
     )
 

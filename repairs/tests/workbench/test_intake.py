@@ -9,7 +9,7 @@ from django.utils import timezone
 from claims.models import ProductModel, StatusEvent
 from conftest import require
 from notifications.models import Notification
-from repairs import documents, services
+from repairs import documents, steps
 from repairs.models import IntakeAct, IntakePhoto, OrderStatus, RepairOrder
 from repairs.serials import same_serial
 from repairs.tests.factories import make_order
@@ -161,14 +161,15 @@ def test_a_second_submit_of_the_form_makes_no_second_act(tech_client, order):
 def test_losing_the_race_to_a_colleague_shows_the_act_written_first(
     tech_client, order, technician, monkeypatch
 ):
-    receive_order = services.receive_order
+    run_step = steps.run_step
 
-    def colleague_first(**kwargs):
+    def colleague_first(order, name, *, values, **kwargs):
         # A colleague's submit commits between this form's checks and its own write.
-        receive_order(**{**kwargs, "act_data": {**kwargs["act_data"], "fault_found": "Первый"}})
-        return receive_order(**kwargs)
+        first = {**values, "act_data": {**values["act_data"], "fault_found": "Первый"}}
+        run_step(order, name, by=technician.user, values=first)
+        return run_step(order, name, values=values, **kwargs)
 
-    monkeypatch.setattr(services, "receive_order", colleague_first)
+    monkeypatch.setattr(steps, "run_step", colleague_first)
 
     response = tech_client.post(url(order), intake(), follow=True)
 
@@ -177,11 +178,14 @@ def test_losing_the_race_to_a_colleague_shows_the_act_written_first(
     assert IntakeAct.objects.get().fault_found == "Первый"
 
 
-def test_the_customers_email_carries_the_acts_pdf(tech_client, order, private_media):
+def test_the_customers_email_carries_the_acts_pdf(
+    tech_client, order, private_media, django_capture_on_commit_callbacks
+):
     reason = documents.pdf_unavailable_reason()
     require(not reason, reason)  # fails in CI, skips on a machine without Pango
 
-    tech_client.post(url(order), intake())
+    with django_capture_on_commit_callbacks(execute=True):  # the PDF is made after the commit
+        tech_client.post(url(order), intake())
 
     notification = Notification.objects.get(template="product_received")
     [attachment] = notification.attachments

@@ -14,9 +14,9 @@ from django.utils import timezone
 from claims import warranty
 from claims.models import WarrantyPolicy
 from repairs.models import OrderStatus, Shipment
+from repairs.steps import ORDER_STEPS
 from repairs.tests.factories import TechnicianFactory, make_order
 from repairs.tests.workbench.pages import event_count, page, post_step, reloaded, steps_shown, url
-from repairs.transitions import ORDER_TRANSITIONS
 
 pytestmark = pytest.mark.django_db
 S = OrderStatus
@@ -76,7 +76,7 @@ def test_each_step_moves_the_order_and_writes_its_history_row_with_both_notes(
 ):
     order = make_order(status=before, technician=technician)
     notes = {"internal_note": "Только для нас"}
-    if "note" in ORDER_TRANSITIONS[name].fields:
+    if "note" in ORDER_STEPS[name].fields:
         notes["note"] = "Видно клиенту"
 
     response = post_step(tech_client, order, name, **fields, **notes)
@@ -196,14 +196,14 @@ def test_a_step_illegal_from_the_current_state_is_refused(technician, tech_clien
     assert not Shipment.objects.filter(repair_order=order).exists()
 
 
-def test_a_service_that_refuses_the_user_gives_a_message_not_a_403(
+def test_a_step_that_refuses_the_user_gives_a_message_not_a_403(
     monkeypatch, technician, tech_client
 ):
-    def refuse(**kwargs):
+    def refuse(*args, **kwargs):
         raise PermissionDenied
 
-    row = ORDER_TRANSITIONS["start_diagnostics"]
-    monkeypatch.setitem(ORDER_TRANSITIONS, "start_diagnostics", replace(row, service=refuse))
+    row = ORDER_STEPS["start_diagnostics"]
+    monkeypatch.setitem(ORDER_STEPS, "start_diagnostics", replace(row, work=refuse))
     order = make_order(status=S.RECEIVED, technician=technician)
 
     response = post_step(tech_client, order, "start_diagnostics", follow=True)
@@ -217,12 +217,12 @@ def test_a_service_that_refuses_the_user_gives_a_message_not_a_403(
     )
 
 
-def test_a_services_own_validation_error_shows_on_the_form(monkeypatch, technician, tech_client):
-    def invalid(**kwargs):
+def test_a_steps_own_validation_error_shows_on_the_form(monkeypatch, technician, tech_client):
+    def invalid(*args, **kwargs):
         raise ValidationError("Сервис не принял значение.")
 
-    row = ORDER_TRANSITIONS["start_diagnostics"]
-    monkeypatch.setitem(ORDER_TRANSITIONS, "start_diagnostics", replace(row, service=invalid))
+    row = ORDER_STEPS["start_diagnostics"]
+    monkeypatch.setitem(ORDER_STEPS, "start_diagnostics", replace(row, work=invalid))
     order = make_order(status=S.RECEIVED, technician=technician)
 
     response = post_step(tech_client, order, "start_diagnostics")

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from claims.models import StatusEvent
 from repairs import services
 from repairs.models import OrderStatus, RepairOrder
-from repairs.status_text import NEXT, USUAL_DAYS
+from repairs.states import STATES, USUAL_DAYS
 from repairs.tests.factories import make_order
 from repairs.workbench import selectors
 
@@ -420,4 +420,4 @@ def _calendar_days(text: str) -> int:
 @pytest.mark.parametrize("status", list(USUAL_DAYS))
 def test_the_usual_period_is_what_the_status_page_promises(status):
     with translation.override("en"):
-        assert USUAL_DAYS[status] == _calendar_days(str(NEXT[status]))
+        assert USUAL_DAYS[status] == _calendar_days(str(STATES[status].next))

@@ -1,0 +1,230 @@
+"""Writes on repair orders besides the steps' moves: opening an order on approval, a note,
+moving it to another center; who may work on an order; and what steps do beside the move
+(their rows in `repairs.steps` name them; `repairs.steps.run_step` runs every step).
+"""
+
+from dataclasses import replace
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from claims import services as claim_services
+from claims.models import Claim, StatusEvent
+from claims.steps import CLAIM_STEPS, run_claim_step
+from dreame_service.fsm import lock_shown
+from repairs import emails, order_numbers, public_status
+from repairs.models import (
+    REASSIGN_PERMISSION,
+    WORK_PERMISSION,
+    IntakeAct,
+    IntakePhoto,
+    RepairOrder,
+    ServiceCenter,
+    Shipment,
+)
+
+ORDER_NUMBER_ATTEMPTS = 5
+ORDER = StatusEvent.Subject.ORDER
+SUPPORT_PERMISSION = "repairs.support_order"
+
+
+def can_work_on(*, user, order: RepairOrder) -> bool:
+    """Technicians move only their own center's orders (superusers any)."""
+    if user is None or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    technician = getattr(user, "technician", None)
+    return (
+        technician is not None
+        and technician.service_center_id == order.service_center_id
+        and user.has_perm(WORK_PERMISSION)
+    )
+
+
+def is_support(user) -> bool:
+    """Support runs its steps (the rows that name it) on any center's order."""
+    return user is not None and user.is_active and user.has_perm(SUPPORT_PERMISSION)
+
+
+def _check_center_accepts(service_center: ServiceCenter) -> None:
+    if not service_center.is_active:
+        raise ValidationError(
+            _("This service center does not accept repairs now."), code="inactive_center"
+        )
+
+
+def open_order_on_approval(claim: Claim, event: StatusEvent, values: dict) -> None:
+    """Approval's hand-off (its row in `APPROVE`): the claim's repair order opened at the
+    chosen center, the customer e-mailed where to send the product, the center what comes."""
+    service_center = values["service_center"]
+    _check_center_accepts(service_center)
+    order, opened = _open_order(claim=claim, service_center=service_center, by=event.by)
+    emails.queue_approval_email(order=order, status_event=opened)
+    emails.queue_center_email(order=order, status_event=opened)
+
+
+# Support's approval: the claim's row, completed with the hand-off.
+APPROVE = replace(CLAIM_STEPS["approve"], fields=("service_center",), work=open_order_on_approval)
+
+
+def approve_claim_and_open_order(
+    *, claim: Claim, service_center: ServiceCenter, by, shown: dict | None = None
+) -> RepairOrder:
+    """Approve the claim and open its repair order at `service_center`; returns the order."""
+    claim, _event = run_claim_step(
+        claim,
+        "approve",
+        by=by,
+        values={"service_center": service_center},
+        shown=shown,
+        steps={"approve": APPROVE},
+    )
+    return claim.repair_order
+
+
+def close_claim_of(order: RepairOrder, *, by) -> Claim:
+    """An order reached a final state: its claim is done too, through the claim's runner."""
+    claim, _event = run_claim_step(order.claim, "close", by=by)
+    return claim
+
+
+def _open_order(
+    *, claim: Claim, service_center: ServiceCenter, by
+) -> tuple[RepairOrder, StatusEvent]:
+    """The order for an approved claim, under a fresh random order number."""
+    for _attempt in range(ORDER_NUMBER_ATTEMPTS):
+        number = order_numbers.generate()
+        try:
+            # A savepoint, so a collision on the number leaves the caller's transaction usable.
+            with transaction.atomic():
+                order = RepairOrder.objects.create(
+                    order_number=number, claim=claim, service_center=service_center
+                )
+        except IntegrityError:
+            if not RepairOrder.objects.filter(order_number=number).exists():
+                raise
+            continue
+        event = record_order_event(
+            order=order, transition="create", from_status="", to_status=order.status, by=by
+        )
+        return order, event
+    raise RuntimeError("Could not draw a free order number")
+
+
+def lock_order(order: RepairOrder, *, shown: dict | None = None) -> RepairOrder:
+    """The order locked for a change (with its claim and center), if it is still as the
+    caller's page showed it; else `Stale`. Two technicians may press the same button at
+    once: the second then sees the new state and is refused instead of repeating it."""
+    return lock_shown(
+        RepairOrder.objects.select_related("claim", "service_center"), pk=order.pk, shown=shown
+    )
+
+
+def forget_public_answer(order: RepairOrder) -> None:
+    # The public status page caches its answer; it must not outlive this change.
+    transaction.on_commit(
+        partial(
+            public_status.forget, order_number=order.order_number, intake_date=order.intake_date
+        )
+    )
+
+
+def record_order_event(*, order: RepairOrder, **fields) -> StatusEvent:
+    """The order's row in the case's history (the claim's history holds it, DESIGN §3)."""
+    return claim_services.record_status_event(claim=order.claim, subject=ORDER, **fields)
+
+
+# --- What steps do beside the move (their rows in repairs.steps name these) ---------------
+
+
+def record_inbound_parcel(order: RepairOrder, event: StatusEvent, values: dict) -> None:
+    Shipment.objects.create(
+        repair_order=order,
+        direction=Shipment.Direction.INBOUND,
+        carrier=values["carrier"],
+        tracking_number=values["tracking_number"],
+    )
+
+
+def record_return_parcel(order: RepairOrder, event: StatusEvent, values: dict) -> None:
+    # Before the e-mail is queued (the runner does that last): it carries the tracking number.
+    Shipment.objects.create(
+        repair_order=order,
+        direction=Shipment.Direction.OUTBOUND,
+        carrier=values["carrier"],
+        tracking_number=values["tracking_number"],
+    )
+
+
+def write_intake_act(order: RepairOrder, event: StatusEvent, values: dict) -> None:
+    """The intake act and its photos. Its PDF (the customer's copy) is rendered after the
+    commit, outside the lock, and goes with the "product received" e-mail."""
+    photos = values.get("photos") or ()
+    if len(photos) > IntakePhoto.MAX_PER_ACT:
+        raise ValidationError(_("At most %(count)d photos.") % {"count": IntakePhoto.MAX_PER_ACT})
+    act = IntakeAct.objects.create(repair_order=order, received_by=event.by, **values["act_data"])
+    for photo in photos:
+        IntakePhoto.objects.create(intake_act=act, file=photo)
+
+
+@transaction.atomic
+def add_order_note(*, order: RepairOrder, by, public_note: str = "", internal_note: str = ""):
+    """A note on the order's history without a move (the customer sees only a public one)."""
+    order = lock_order(order)
+    if not can_work_on(user=by, order=order):
+        raise PermissionDenied
+    forget_public_answer(order)
+    return record_order_event(
+        order=order,
+        transition="note",
+        from_status=order.status,
+        to_status=order.status,
+        by=by,
+        public_note=public_note,
+        internal_note=internal_note,
+    )
+
+
+@transaction.atomic
+def reassign_order(
+    *,
+    order: RepairOrder,
+    service_center: ServiceCenter,
+    reason: str,
+    by,
+    expected_status: str | None = None,
+    expected_center_id: int | None = None,
+):
+    """Move an open order to another center (the first one closed or is overloaded).
+
+    Support only; the history says from which center to which and why, and the customer
+    gets the new center's contacts, since that is where the product goes now. With the
+    state and center a page showed, a page that went stale (another agent moved it first)
+    changes nothing.
+    """
+    if by is None or not by.has_perm(REASSIGN_PERMISSION):
+        raise PermissionDenied
+    _check_center_accepts(service_center)
+    shown = {"status": expected_status, "service_center_id": expected_center_id}
+    order = lock_order(order, shown={k: v for k, v in shown.items() if v is not None})
+    if order.is_final or order.service_center_id == service_center.pk:
+        raise ValidationError(
+            _("This order cannot be moved to that service center."), code="cannot_reassign"
+        )
+    previous = order.service_center
+    order.service_center = service_center
+    order.save(update_fields=["service_center", "updated_at"])
+    event = record_order_event(
+        order=order,
+        transition="reassign",
+        from_status=order.status,
+        to_status=order.status,
+        by=by,
+        internal_note=f"{previous} → {service_center}: {reason}",
+    )
+    forget_public_answer(order)
+    emails.queue_order_email(order=order, event="order_reassigned", status_event=event)
+    return order
