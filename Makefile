@@ -37,7 +37,7 @@ help:
 	@echo "make serve     gunicorn + Celery worker + beat on PostgreSQL and Redis (production-like)"
 	@echo "make test      run the whole test suite (PYTEST_ARGS='-k name' to narrow it)"
 	@echo "make screenshots  refresh docs/screenshots/ from the browser tests"
-	@echo "make lint      ruff check + ruff format --check + lint-imports (app dependencies)"
+	@echo "make lint      ruff check + ruff format --check + lint-imports (app dependencies) + mypy"
 	@echo "make format    ruff format + ruff check --fix"
 	@echo "make messages  update and compile locale/ (maintainers; needs gettext)"
 	@echo "make lock      write requirements*.txt from requirements*.in (maintainers)"
@@ -124,6 +124,7 @@ lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	SECRET_KEY=$${SECRET_KEY:-lint-only-key} $(VENV)/bin/mypy .
 
 format: $(VENV_STAMP)
 	$(VENV)/bin/ruff format .

@@ -21,7 +21,7 @@ from django.conf import settings as site_settings
 from django.db import connections
 from django.utils import translation
 
-from dreame_service import ratelimit
+from dreame_service.kit import ratelimit
 
 ROOT = Path(__file__).resolve().parent
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))

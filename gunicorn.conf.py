@@ -84,7 +84,7 @@ def on_starting(server):
     # same redaction as Django's log. Imported here, once the project is on sys.path.
     import logging
 
-    from dreame_service.log_redaction import RedactLinkTokens
+    from dreame_service.kit.log_redaction import RedactLinkTokens
 
     logging.getLogger("gunicorn.access").addFilter(RedactLinkTokens())
 
@@ -92,6 +92,6 @@ def on_starting(server):
 def post_worker_init(worker):
     # Upload checks decode in children of a fork server (dreame_service/sandbox.py): each
     # worker starts its own now, so no customer's upload waits for its start (~0.3 s).
-    from dreame_service import sandbox
+    from dreame_service.kit import sandbox
 
     sandbox.start()

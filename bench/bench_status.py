@@ -41,7 +41,12 @@ from claims.models import WarrantyPolicy
 from claims.services import submit_claim
 from repairs import services
 from repairs.models import ServiceCenter
-from repairs.tests.factories import step
+from repairs.steps import run_step
+
+
+def step(order, name, *, by, **values):
+    return run_step(order, name, by=by, values=values)[0]
+
 
 by = User.objects.create_superuser("bench", "bench@example.kz", "bench-pass-123")
 center = ServiceCenter.objects.create(

@@ -9,7 +9,7 @@ builders are claims/tests/hostile_images.py, which the tests use too). Each goes
 `claims.uploads.validate_receipt`, as the claim form, both supplement forms and the intake
 photos do. Printed per case: the verdict, the wall time of the whole check in the web
 process (structure walk, the decoding child's start, the decode), and the decoding child's
-CPU time and peak memory above what it started with (reported by dreame_service.sandbox).
+CPU time and peak memory above what it started with (reported by dreame_service.kit.sandbox).
 
 Then responsiveness: a normal-priority process repeats 20 ms of pure-Python work (a page's
 worth) while N threads check the worst accepted file at once; its latency is printed next
@@ -198,7 +198,7 @@ def main() -> None:
     options = parser.parse_args()
 
     usage = Usage()
-    sandbox_log = logging.getLogger("dreame_service.sandbox")
+    sandbox_log = logging.getLogger("dreame_service.kit.sandbox")
     sandbox_log.addHandler(usage)
     sandbox_log.setLevel(logging.DEBUG)
 

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.expressions import Combinable
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -18,9 +20,9 @@ from claims.models import (
     Verdict,
     WarrantyPolicy,
 )
-from dreame_service.admin_lists import DeskListMixin
-from dreame_service.formats import format_date
-from dreame_service.fsm import Stale
+from dreame_service.kit.admin_lists import DeskListMixin
+from dreame_service.kit.formats import format_date
+from dreame_service.kit.fsm import Stale
 
 # --- The claim list's rules: the reply clock, the urgent order, the search ----------------
 
@@ -29,7 +31,7 @@ SOON_DAYS = 3  # this many days left or fewer: amber
 _IS_OPEN = Q(status__in=OPEN_STATES)
 # Open claims by their deadline, then the rest newest first. Migration 0006 indexes exactly
 # these expressions, so the first page is read off the index at any size.
-MOST_URGENT_FIRST = [
+MOST_URGENT_FIRST: list[str | Combinable] = [
     Case(When(_IS_OPEN, then=Value(0)), default=Value(1)).asc(),
     Case(When(_IS_OPEN, then=F("response_due_date"))).asc(),
     F("submitted_at").desc(),
@@ -55,7 +57,7 @@ class ReplyClock:
     due_date: datetime.date
     days_left: int  # negative: overdue
     level: str  # "later", "soon" (amber: 3 days or fewer) or "overdue" (red)
-    text: str  # "5 d.", "due today" or "overdue by 2 d."
+    text: str | Promise  # "5 d.", "due today" (lazy) or "overdue by 2 d."
 
 
 def reply_clock(claim: Claim) -> ReplyClock | None:
@@ -63,6 +65,8 @@ def reply_clock(claim: Claim) -> ReplyClock | None:
     left = days_left(claim)
     if left is None:
         return None
+    level: str
+    text: str | Promise
     if left < 0:
         level, text = "overdue", _("overdue by %(days)d d.") % {"days": -left}
     elif left == 0:

@@ -16,8 +16,8 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("Claims")
 
     def ready(self):
-        from dreame_service import sandbox
+        from dreame_service.kit import sandbox
 
         post_migrate.connect(_seed_reference_data, sender=self)
         # Upload checks decode in a fork server's children: it imports the decoder once.
-        sandbox.preload(["dreame_service.sandbox", "claims.image_probe"])
+        sandbox.preload(["dreame_service.kit.sandbox", "claims.image_probe"])

@@ -4,12 +4,13 @@ Pure Python, no ORM; a collision is caught by the unique index and drawn again.
 """
 
 import secrets
+from collections.abc import Callable
 
-from dreame_service.crockford import random_symbols
+from dreame_service.kit.crockford import random_symbols
 
 PREFIX = "CL-"
 LENGTH = 8
 
 
-def generate(randbits=secrets.randbits) -> str:
+def generate(randbits: Callable[[int], int] = secrets.randbits) -> str:
     return PREFIX + random_symbols(LENGTH, randbits=randbits)

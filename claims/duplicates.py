@@ -9,13 +9,15 @@ Pure: no database here.
 
 import datetime
 import hashlib
+from collections.abc import Mapping
+from typing import Any
 
 from claims import search
 
 SLOT_SECONDS = 600
 
 
-def key(*, data: dict, at: datetime.datetime) -> str:
+def key(*, data: Mapping[str, Any], at: datetime.datetime) -> str:
     """The claim's duplicate key for the slot `at` falls in."""
     parts = [
         search.email_identity(data["email"]),
@@ -28,7 +30,7 @@ def key(*, data: dict, at: datetime.datetime) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def recent_keys(*, data: dict, now: datetime.datetime) -> list[str]:
+def recent_keys(*, data: Mapping[str, Any], now: datetime.datetime) -> list[str]:
     """The keys a claim filed in the last 10 to 20 minutes with these details carries."""
     earlier = now - datetime.timedelta(seconds=SLOT_SECONDS)
     return [key(data=data, at=now), key(data=data, at=earlier)]

@@ -21,8 +21,8 @@ def private_file_response(field_file, *, filename_stem: str):
     response = FileResponse(
         handle,
         as_attachment=kind not in uploads.IMAGE_KINDS,  # PDFs download, not open here
-        filename=f"{filename_stem}{uploads.EXTENSIONS.get(kind, '')}",
-        content_type=uploads.CONTENT_TYPES.get(kind, "application/octet-stream"),
+        filename=f"{filename_stem}{uploads.EXTENSIONS.get(kind or '', '')}",
+        content_type=uploads.CONTENT_TYPES.get(kind or "", "application/octet-stream"),
     )
     response["Content-Security-Policy"] = "sandbox"
     return response

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from typing import Any
 
 import phonenumbers
 from django import forms
@@ -313,3 +314,10 @@ class SupplementForm(forms.Form):
                 _("Write an answer or choose a file: the form is empty."), code="empty"
             )
         return cleaned
+
+    def step_values(self) -> dict[str, Any]:
+        """The answer as the `supplement` step's fields (claims.steps)."""
+        return {
+            "text": self.cleaned_data["text"].strip(),
+            "attachment": self.cleaned_data["receipt"],
+        }

@@ -3,7 +3,7 @@
 Two steps with different costs. `jpeg_layout` walks a JPEG's markers without decoding
 anything (microseconds per marker), so a file whose decoding would cost too much is refused
 from its structure alone. `decode_verdict` decodes; the upload check runs it in a child
-process with CPU and memory limits (dreame_service.sandbox), so this module is also what
+process with CPU and memory limits (dreame_service.kit.sandbox), so this module is also what
 that child imports: nothing here may need Django's settings.
 """
 

@@ -39,7 +39,7 @@ def publish_link_request(*, link_request_id: int) -> bool:
     from claims.tasks import answer_link_request_task
 
     try:
-        answer_link_request_task.apply_async(args=[link_request_id], retry=False)
+        answer_link_request_task.apply_async(args=(link_request_id,), retry=False)
     except Exception:
         logger.warning("Could not publish link request %s; the sweep answers it", link_request_id)
         return False

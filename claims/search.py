@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from claims import claim_numbers
-from dreame_service import crockford
+from dreame_service.kit import crockford
 
 MAX_LENGTH = 100  # longer than any number, e-mail or name: a paste gone wrong
 # A trigram index finds nothing shorter, and two letters match half the names anyway.

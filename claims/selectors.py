@@ -1,7 +1,9 @@
 """Reads on claims used by more than one view (and by repairs)."""
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,7 +25,7 @@ def claim_for_number(*, number: str) -> Claim | None:
     return Claim.objects.filter(number=number).first()
 
 
-def recent_duplicate_claim(*, data: dict) -> Claim | None:
+def recent_duplicate_claim(*, data: Mapping[str, Any]) -> Claim | None:
     """The same claim (claims.duplicates) filed in the last few minutes."""
     keys = duplicates.recent_keys(data=data, now=timezone.now())
     return Claim.objects.filter(duplicate_key__in=keys).only("pk", "number").first()
@@ -35,7 +37,7 @@ def warranty_policy() -> WarrantyPolicy | None:
     return WarrantyPolicy.objects.filter(country=settings.WARRANTY_COUNTRY).first()
 
 
-def claim_emails(*, claim, order_number: str = "") -> list[Notification]:
+def claim_emails(*, claim: Claim, order_number: str = "") -> list[Notification]:
     """The outbox rows of this claim and of its order, oldest first: one query.
 
     The outbox names each e-mail's event key (`notifications.services.event_key`); the
@@ -60,7 +62,7 @@ def claim_emails(*, claim, order_number: str = "") -> list[Notification]:
     )
 
 
-def claim_assessment(*, claim) -> warranty.Assessment | None:
+def claim_assessment(*, claim: Claim) -> warranty.Assessment | None:
     """The policy's dates for this claim (return, replacement, free repair until), as of
     the day it was filed: one query for the policy. None without a policy or a date."""
     policy = warranty_policy()
@@ -86,8 +88,10 @@ class ClaimFile:
     uploaded_at: datetime.datetime | None
 
 
-def _claim_file(name: str, *, url: str, is_receipt: bool, uploaded_at=None) -> ClaimFile:
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+def _claim_file(
+    name: str | None, *, url: str, is_receipt: bool, uploaded_at: datetime.datetime | None = None
+) -> ClaimFile:
+    extension = name.rsplit(".", 1)[-1].lower() if name and "." in name else ""
     return ClaimFile(
         url=url,
         is_image=f".{extension}" in BROWSER_IMAGES,
@@ -97,7 +101,7 @@ def _claim_file(name: str, *, url: str, is_receipt: bool, uploaded_at=None) -> C
     )
 
 
-def claim_files(*, claim) -> list[ClaimFile]:
+def claim_files(*, claim: Claim) -> list[ClaimFile]:
     """The receipt, then the files the customer added (`attachments`, prefetched)."""
     files = []
     if claim.receipt:

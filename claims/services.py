@@ -7,11 +7,15 @@ order's final state closes the claim through the claim's own step runner.
 """
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +26,9 @@ from claims.models import (
     Claim,
     StatusEvent,
     Verdict,
+    WarrantyPolicy,
 )
-from dreame_service.formats import format_date
+from dreame_service.kit.formats import format_date
 
 CLAIM_NUMBER_ATTEMPTS = 5
 
@@ -35,7 +40,7 @@ def record_status_event(
     from_status: str,
     to_status: str,
     subject: str = StatusEvent.Subject.CLAIM,
-    by=None,
+    by: User | None = None,
     by_customer: bool = False,
     public_note: str = "",
     internal_note: str = "",
@@ -61,18 +66,26 @@ def record_status_event(
 class DuplicateClaim(Exception):  # noqa: N818 - a state of the world, not a bug
     """This claim was already filed a moment ago: `number` is the one saved."""
 
-    def __init__(self, number: str):
+    def __init__(self, number: str) -> None:
         super().__init__(number)
         self.number = number
 
 
-def submit_claim(*, data: dict, receipt=None, language: str = "ru", policy=None) -> Claim:
+def submit_claim(
+    *,
+    data: Mapping[str, Any],
+    receipt: "UploadedFile[bytes] | None" = None,
+    language: str = "ru",
+    policy: WarrantyPolicy | None = None,
+) -> Claim:
     """Save a customer's claim with its preliminary verdict and queue its e-mails.
 
     `data` holds the claim form's cleaned fields (names as on Claim). A claim is saved
     even when the broker or SMTP is down: the e-mails wait in the outbox.
     """
     policy = policy or selectors.warranty_policy()
+    if policy is None:
+        raise RuntimeError("No warranty policy: load the reference data first")
     submitted_at = timezone.now()
     today = timezone.localdate(submitted_at)
     assessment = warranty.assess(data["purchase_date"], today, policy)
@@ -117,7 +130,9 @@ def submit_claim(*, data: dict, receipt=None, language: str = "ru", policy=None)
 RESENT_LINKS_MAX = 3
 
 
-def _email_link(*, claim: Claim, transition: str, by=None, by_customer: bool = False) -> None:
+def _email_link(
+    *, claim: Claim, transition: str, by: User | None = None, by_customer: bool = False
+) -> None:
     """E-mail the claim's personal link to the claim's own address, with a history row."""
     event = record_status_event(
         claim=claim,
@@ -140,7 +155,7 @@ def resend_link_for_repeated_claim(*, number: str) -> None:
 
 
 @transaction.atomic
-def renew_link(*, claim: Claim, by) -> Claim:
+def renew_link(*, claim: Claim, by: User | None) -> Claim:
     """Support revokes the customer's personal link (forwarded, leaked) and e-mails a new
     one to the claim's address: the old token names no claim from now on."""
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
@@ -193,7 +208,7 @@ CORRECTABLE_FIELDS = (
 )
 
 
-def _as_text(value) -> str:
+def _as_text(value: object) -> str:
     """A field's value as the history shows it: dates ДД.ММ.ГГГГ, phones E.164, "—" empty."""
     if value is None or value == "":
         return "—"
@@ -203,7 +218,7 @@ def _as_text(value) -> str:
 
 
 @transaction.atomic
-def correct_claim(*, claim: Claim, changes: dict, by) -> Claim:
+def correct_claim(*, claim: Claim, changes: Mapping[str, object], by: User | None) -> Claim:
     """Save support's corrections of the customer's data with one history row listing
     each "field: old → new"; no row when nothing actually changed.
 
@@ -225,7 +240,9 @@ def correct_claim(*, claim: Claim, changes: dict, by) -> Claim:
                 continue
             setattr(claim, field, changes[field])
             changed.append(field)
-            label = Claim._meta.get_field(field).verbose_name
+            model_field = Claim._meta.get_field(field)
+            assert isinstance(model_field, Field)  # CORRECTABLE_FIELDS are the claim's own
+            label = model_field.verbose_name
             lines.append(f"{label}: {old} → {new}")
     if not changed:
         return claim
@@ -242,7 +259,7 @@ def correct_claim(*, claim: Claim, changes: dict, by) -> Claim:
 
 
 @transaction.atomic
-def override_verdict(*, claim: Claim, verdict: str, reason: str, by) -> Claim:
+def override_verdict(*, claim: Claim, verdict: str, reason: str, by: User | None) -> Claim:
     """Support replaces the preliminary verdict (it is not a state: no transition), with
     the reason in the history for whoever reads the claim next."""
     reason = reason.strip()

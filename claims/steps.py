@@ -8,22 +8,25 @@ the repair order, and is what support's screens walk.
 """
 
 from collections.abc import Mapping
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from claims import emails
 from claims.models import ENDED_STATES, Claim, ClaimAttachment, StatusEvent
 from claims.services import record_status_event
-from dreame_service.fsm import Actor, Step, apply_transition, lock_shown, table
+from dreame_service.kit.fsm import Actor, Step, apply_transition, lock_shown, table
 
 TRIAGE_PERMISSION = "claims.triage_claim"
 S, C = Actor.SUPPORT, Actor.CUSTOMER
 
 
-def keep_supplement(claim: Claim, event: StatusEvent, values: dict) -> None:
+def keep_supplement(claim: Claim, event: StatusEvent, values: Mapping[str, Any]) -> None:
     """The customer's answer: a file is kept beside the receipt, never instead of it, and
     support is told by e-mail."""
     if values.get("attachment") is not None:
@@ -39,6 +42,7 @@ CLAIM_STEPS: dict[str, Step] = table(
         ("message",),
         email="claim_info_requested",
         public_note_field="message",
+        timeline=pgettext_lazy("repair timeline", "Support asked for information"),
     ),
     Step(
         "supplement",
@@ -47,8 +51,15 @@ CLAIM_STEPS: dict[str, Step] = table(
         ("text", "attachment"),
         public_note_field="text",
         work=keep_supplement,
+        timeline=pgettext_lazy("repair timeline", "You added information"),
     ),
-    Step("approve", _("Approve"), frozenset({S}), ()),
+    Step(
+        "approve",
+        _("Approve"),
+        frozenset({S}),
+        (),
+        timeline=pgettext_lazy("repair timeline", "Claim approved"),
+    ),
     Step(
         "reject",
         _("Reject"),
@@ -56,14 +67,22 @@ CLAIM_STEPS: dict[str, Step] = table(
         ("reason",),
         email="claim_rejected",
         public_note_field="reason",
+        timeline=pgettext_lazy("repair timeline", "Claim not approved"),
     ),
-    Step("withdraw", _("Withdraw"), frozenset({S, C}), (), email="claim_withdrawn"),
+    Step(
+        "withdraw",
+        _("Withdraw"),
+        frozenset({S, C}),
+        (),
+        email="claim_withdrawn",
+        timeline=pgettext_lazy("repair timeline", "You withdrew the claim"),
+    ),
     # Nobody closes a claim by hand: its repair order reaching a final state does.
     Step("close", _("Close"), frozenset(), ()),
 )
 
 
-def actor_for(user) -> Actor:
+def actor_for(user: User | None) -> Actor:
     """The customer acts without an account (the personal link); staff are support."""
     return Actor.CUSTOMER if user is None else Actor.SUPPORT
 
@@ -73,7 +92,7 @@ def run_claim_step(
     claim: Claim,
     name: str,
     *,
-    by=None,
+    by: User | None = None,
     actor: Actor | None = None,
     values: Mapping[str, object] | None = None,
     shown: Mapping[str, object] | None = None,
@@ -91,7 +110,7 @@ def run_claim_step(
     if step.actors and not step.may(actor):
         raise PermissionDenied
     given = {field: values[field] for field in step.fields if values and field in values}
-    claim = lock_shown(Claim.objects, pk=claim.pk, shown=shown)
+    claim = lock_shown(Claim.objects.all(), pk=claim.pk, shown=shown)
     from_status = apply_transition(instance=claim, transition=name, by=by, values=given)
     if claim.status in ENDED_STATES:
         # No transition leaves an ended state: the personal link's 90 days start here.

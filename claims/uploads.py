@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims import image_probe
 from claims.image_probe import HEIF, JPEG, PILLOW_FORMATS, PNG, WEBP
-from dreame_service import sandbox
+from dreame_service.kit import sandbox
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ PROGRESSIVE_JPEG_MAX_PIXELS = 16_800_000
 MAX_JPEG_SCANS = 24
 # libpng writes 8 KB data chunks, so a 10 MB PNG has about 1,300; Pillow reads each in Python.
 MAX_PNG_CHUNKS = 8192
-# The decoding child's limits (dreame_service.sandbox): ten times the worst accepted file's
+# The decoding child's limits (dreame_service.kit.sandbox): ten times the worst accepted file's
 # measured CPU, well below gunicorn's 30 s timeout; the address space covers the worst
 # accepted file's ~130 MB with room for the decoder's thread and libraries' reservations.
 DECODE_CPU_SECONDS = 3

@@ -18,8 +18,8 @@ from claims.files import private_file_response
 from claims.forms import ClaimForm, SupplementForm
 from claims.models import Claim, ClaimAttachment, ClaimStatus
 from claims.steps import run_claim_step
-from dreame_service.fsm import Actor, Stale
-from dreame_service.ratelimit import (
+from dreame_service.kit.fsm import Actor, Stale
+from dreame_service.kit.ratelimit import (
     BodyGuard,
     client_address,
     is_limited,
@@ -217,15 +217,7 @@ def claim_supplement(request, token):
         form = SupplementForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                run_claim_step(
-                    claim,
-                    "supplement",
-                    actor=Actor.CUSTOMER,
-                    values={
-                        "text": form.cleaned_data["text"].strip(),
-                        "attachment": form.cleaned_data["receipt"],
-                    },
-                )
+                run_claim_step(claim, "supplement", actor=Actor.CUSTOMER, values=form.step_values())
             except Stale:
                 return _no_info_needed(request, claim)
             return redirect("claims:supplement_done")

@@ -27,6 +27,13 @@ class Policy(Protocol):
     repair_months: int
 
 
+class RepairTerm(Protocol):
+    """What the warranty's end needs from a policy: its free-repair months (read only)."""
+
+    @property
+    def repair_months(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class Assessment:
     verdict: str
@@ -79,7 +86,7 @@ def assess(purchase_date: datetime.date, on: datetime.date, policy: Policy) -> A
 def extended_warranty_end(
     *,
     purchase_date: datetime.date,
-    policy: Policy,
+    policy: RepairTerm,
     claim_date: datetime.date,
     returned_date: datetime.date,
 ) -> datetime.date:
@@ -94,7 +101,7 @@ def extended_warranty_end(
 def warranty_end_after_return(
     *,
     purchase_date: datetime.date,
-    policy: Policy,
+    policy: RepairTerm,
     claim_date: datetime.date,
     returned_date: datetime.date,
 ) -> datetime.date | None:

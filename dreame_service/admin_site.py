@@ -4,7 +4,7 @@
 every app's `admin.site.register(...)` lands here unchanged. What it adds:
 
 - the header «DREAME Сервис — поддержка» and the titles, translatable;
-- the index is the day's dashboard (repairs.dashboard) above the list of models;
+- the index is the day's dashboard (repairs.admin.dashboard) above the list of models;
 - page titles in the right grammatical case: Django builds «Выберите %s для изменения»
   from the nominative verbose_name («Выберите заявка…»). Every model page passes through
   `admin_view`; there a title Django built is replaced by ours, with the model's noun from
@@ -35,8 +35,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from dreame_service import ratelimit
-from dreame_service.ratelimit import client_address
+from dreame_service.kit import ratelimit
+from dreame_service.kit.ratelimit import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def retitle(response) -> None:
     if not context or context.get("is_popup"):
         return
     opts = context.get("opts")
-    accusative = ACCUSATIVE.get(getattr(opts, "label_lower", None))
+    accusative = ACCUSATIVE.get(getattr(opts, "label_lower", ""))
     if accusative is None:
         return
     title = context.get("title")
@@ -104,7 +104,7 @@ class SupportLoginForm(AdminAuthenticationForm):
     def confirm_login_allowed(self, user):
         # Imported when used, like the dashboard below: the apps' admin modules register
         # with this site, which must exist first.
-        from repairs.workbench.access import technician_of
+        from repairs.selectors import technician_of
 
         if not user.is_staff and user.is_active and technician_of(user) is not None:
             self.workbench_login_url = reverse("workbench:login")
@@ -132,7 +132,7 @@ class SupportAdminSite(admin.AdminSite):
         return super().admin_view(retitled, cacheable)
 
     def index(self, request, extra_context=None):
-        from repairs.dashboard import support_dashboard  # it imports claims.admin
+        from repairs.admin.dashboard import support_dashboard  # it imports claims.admin
 
         extra_context = dict(extra_context or {})
         # The figures are the claims' and orders' own; whoever may see claims sees them.
@@ -311,7 +311,7 @@ def restrict_axes_admin(site=None) -> None:
         if not site.is_registered(model):
             continue  # AXES_ENABLE_ADMIN = False
         base = type(site.get_model_admin(model))
-        mixins = (SuperuserOnlyAdminMixin,)
+        mixins: tuple[type, ...] = (SuperuserOnlyAdminMixin,)
         if model is AccessAttempt:
             mixins += (UnlockActionMixin,)
         site.unregister(model)

@@ -31,15 +31,16 @@ def _allow_long_upload_names() -> None:
     from django.conf import settings
     from django.http import multipartparser
 
-    multipartparser.MAX_TOTAL_HEADER_SIZE = settings.MULTIPART_PART_HEADERS_MAX_BYTES
+    # A module constant since Django 6.0.x's security releases; django-stubs lacks it.
+    multipartparser.MAX_TOTAL_HEADER_SIZE = settings.MULTIPART_PART_HEADERS_MAX_BYTES  # type: ignore[attr-defined]
 
 
 def _start_session_clocks_at_sign_in() -> None:
     """Every sign-in (the two login pages, and a test's force_login) starts the session's
-    idle and sign-in clocks (dreame_service.middleware.StaffSessionMiddleware)."""
+    idle and sign-in clocks (dreame_service.kit.middleware.StaffSessionMiddleware)."""
     from django.contrib.auth.signals import user_logged_in
 
-    from dreame_service.middleware import stamp_sign_in
+    from dreame_service.kit.middleware import stamp_sign_in
 
     user_logged_in.connect(stamp_sign_in, dispatch_uid="dreame_service.stamp_sign_in")
 

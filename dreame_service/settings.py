@@ -13,8 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from dreame_service.bucket_origins import bucket_origins
-from dreame_service.mailers import SMTP_BACKEND, smtp_mailer
+from dreame_service.kit.bucket_origins import bucket_origins
+from dreame_service.kit.mailers import SMTP_BACKEND, smtp_mailer
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -59,15 +59,15 @@ MIDDLEWARE = [
     # Before the body guard, which asks who posts a large body; reads no body itself.
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before anything reads a body (CSRF does): too large, or a client over its limit.
-    "dreame_service.middleware.BodyGuardMiddleware",
+    "dreame_service.kit.middleware.BodyGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs out a staff session idle too long or signed in too long ago.
-    "dreame_service.middleware.StaffSessionMiddleware",
+    "dreame_service.kit.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "dreame_service.middleware.PermissionsPolicyMiddleware",
+    "dreame_service.kit.middleware.PermissionsPolicyMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -115,7 +115,7 @@ REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "dreame_service.cache.RedisCache",
+            "BACKEND": "dreame_service.kit.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "dreame",
             "OPTIONS": {
@@ -291,7 +291,7 @@ ADMINS = env.list("ADMINS", default=[])
 EMAIL_SUBJECT_PREFIX = "[DREAME Service] "
 # Staff sessions (support, the superuser, technicians: only staff sign in) end after this
 # long without a request: a screen left signed in. Enforced, to the minute, by
-# dreame_service.middleware.StaffSessionMiddleware.
+# dreame_service.kit.middleware.StaffSessionMiddleware.
 STAFF_IDLE_SECONDS = env.int("STAFF_IDLE_SECONDS", default=8 * 3600)
 # Counter tablets are shared: on the workbench, a technician's session ends after this long
 # without a click (the same as STAFF_IDLE_SECONDS unless set).
@@ -353,7 +353,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"redact_tokens": {"()": "dreame_service.log_redaction.RedactLinkTokens"}},
+    "filters": {"redact_tokens": {"()": "dreame_service.kit.log_redaction.RedactLinkTokens"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

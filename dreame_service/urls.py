@@ -9,7 +9,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("claims.urls")),
-    path("", include("repairs.urls")),
+    path("", include("repairs.public.urls")),
     path("service/", include("repairs.workbench.urls")),
-    path("my/", include("repairs.my_repair.urls")),
+    path("my/", include("repairs.public.my_repair.urls")),
 ]

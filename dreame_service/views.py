@@ -71,7 +71,9 @@ def _storage_ok() -> bool:
             location.mkdir(parents=True, exist_ok=True)
             return os.access(location, os.R_OK | os.W_OK | os.X_OK)
         if hasattr(storage, "bucket_name"):  # S3: the bucket is there and ours to read
-            storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
+            # django-storages' S3Storage, duck-typed: its boto3 resource is not on `Storage`.
+            client = storage.connection.meta.client  # type: ignore[attr-defined]
+            client.head_bucket(Bucket=storage.bucket_name)
         else:
             storage.exists("healthz-probe")  # a missing object is fine; no answer is not
         return True

@@ -125,7 +125,11 @@ def enqueue_notification(*, notification_id: int, countdown: float | None = None
     from notifications.tasks import send_email_task
 
     try:
-        send_email_task.apply_async(args=[notification_id], countdown=countdown, retry=False)
+        send_email_task.apply_async(
+            args=(notification_id,),
+            countdown=countdown,  # type: ignore[arg-type]  # None is Celery's own default: no delay
+            retry=False,
+        )
     except Exception:
         logger.exception(
             "Could not enqueue notification %s; the sweeper will retry", notification_id
@@ -177,7 +181,10 @@ def render_email(*, template: str, language: str, context: dict) -> tuple[str, s
 
 def _render_plain(name: str, context: dict) -> str:
     # Plain text is not HTML: a name like «Ким & Ко» must arrive as typed, not as «&amp;».
-    return get_template(name).template.render(Context(context, autoescape=False))
+    # The DjangoTemplates backend's wrapper holds the engine's Template, which renders a
+    # Context; the stubs type get_template() as the engine-neutral protocol.
+    template = get_template(name).template  # type: ignore[attr-defined]
+    return template.render(Context(context, autoescape=False))
 
 
 class OutboxEmail(EmailMultiAlternatives):

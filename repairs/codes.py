@@ -42,6 +42,7 @@ def code128_svg(text: str) -> str:
     writer_options = {**BARCODE_OPTIONS, "with_doctype": False, "compress": True}
     svg = xml.dom.minidom.parseString(Code128(text, writer=SVGWriter()).render(writer_options))
     root = svg.documentElement
+    assert root is not None  # the writer's XML always has its <svg> element
     width, height = (root.getAttribute(name).removesuffix("mm") for name in ("width", "height"))
     root.setAttribute("viewBox", f"0 0 {width} {height}")
     for rect in root.getElementsByTagName("rect"):

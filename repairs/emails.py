@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from claims.emails import claim_context, customer_context, queue_claim_email
-from dreame_service import formats
+from dreame_service.kit import formats
 from notifications.services import event_key, queue_email
 from repairs import codes, documents, selectors
 

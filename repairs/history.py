@@ -121,3 +121,12 @@ def act_facts(act: IntakeAct | None, *, declared_serial: str) -> dict:
         "condition_marks": [str(labels[mark]) for mark in act.condition_marks if mark in labels],
         "serial_differs": not same_serial(act.serial_number, declared_serial),
     }
+
+
+def orders_with_case(orders):
+    """`orders` with what both order pages (the workbench's, support's) show, joined or
+    prefetched: order+claim+center+act+act author in one query, then one query each for
+    the act's photos, the history (with authors) and the shipments."""
+    return orders.select_related(
+        "claim", "service_center", "intake_act", "intake_act__received_by"
+    ).prefetch_related("intake_act__photos", history_prefetch("claim__status_events"), "shipments")

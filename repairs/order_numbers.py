@@ -6,15 +6,16 @@ I/L -> 1 and O -> 0 are mapped as Crockford prescribes. Pure Python, no ORM.
 """
 
 import secrets
+from collections.abc import Callable
 
-from dreame_service.crockford import ALPHABET, LOOKALIKES, SEPARATORS, random_symbols
+from dreame_service.kit.crockford import ALPHABET, LOOKALIKES, SEPARATORS, random_symbols
 
 LENGTH = 10
 RANDOM_BITS = LENGTH * 5  # 32 symbols = 5 bits each
 GROUP = 5
 
 
-def generate(randbits=secrets.randbits) -> str:
+def generate(randbits: Callable[[int], int] = secrets.randbits) -> str:
     """A new canonical order number (uppercase, no dashes)."""
     return random_symbols(LENGTH, randbits=randbits)
 

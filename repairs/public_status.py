@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dreame_service import formats
+from dreame_service.kit import formats
 from repairs import selectors, states
 from repairs.models import OrderStatus
 
@@ -130,7 +130,7 @@ def _json_payload(found: selectors.RepairStatus) -> dict:
             "display": quote,
             "how_to_approve": _("Call the service center to approve or decline the price."),
         }
-        if quote
+        if quote and found.quote_amount is not None
         else None,
         "return_shipment": {
             "carrier": found.return_shipment.carrier,

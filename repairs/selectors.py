@@ -3,19 +3,29 @@
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from phonenumber_field.phonenumber import PhoneNumber
 
 from claims import warranty
-from claims.models import StatusEvent
+from claims.models import Claim, StatusEvent
 from claims.selectors import warranty_policy
 from repairs import order_numbers
-from repairs.models import NON_FINAL_STATES, OrderStatus, RepairOrder, ServiceCenter, Shipment
+from repairs.models import (
+    NON_FINAL_STATES,
+    WORK_PERMISSION,
+    OrderStatus,
+    RepairOrder,
+    ServiceCenter,
+    Shipment,
+    Technician,
+)
 
 # Stand-ins for input that cannot be an order: the lookup still runs the same query, so a
 # malformed request costs what a real miss costs. "*" is outside the alphabet, so no
@@ -98,7 +108,7 @@ class RepairStatus:
     quote_amount: Decimal | None
     service_center_name: str
     service_center_city: str
-    service_center_phone: object  # phonenumbers.PhoneNumber
+    service_center_phone: PhoneNumber
     return_shipment: ReturnShipment | None
     warranty_end_date: datetime.date | None
     timeline: tuple[TimelineEntry, ...]
@@ -159,7 +169,7 @@ def repair_status_for(
     )
 
 
-def _row(values: tuple) -> dict:
+def _row(values: tuple[Any, ...]) -> dict[str, Any]:
     row = dict(zip(_STATUS_COLUMNS, values, strict=True))
     for column in _DATETIME_COLUMNS:
         # PostgreSQL returns aware datetimes; SQLite naive ones, in UTC.
@@ -169,7 +179,7 @@ def _row(values: tuple) -> dict:
     return row
 
 
-def _is_news(row: dict) -> bool:
+def _is_news(row: dict[str, Any]) -> bool:
     # An event that changes nothing the customer can see (a staff note) is left out.
     return row["status_events__from_status"] != row["status_events__to_status"] or bool(
         row["status_events__public_note"]
@@ -181,7 +191,7 @@ class _Months:
     repair_months: int
 
 
-def _warranty_end_date(row: dict) -> datetime.date | None:
+def _warranty_end_date(row: dict[str, Any]) -> datetime.date | None:
     """The warranty's new end once the product is on its way back (DESIGN §1).
 
     Kazakh law adds the days without the product, from the claim to its return: the
@@ -200,19 +210,33 @@ def _warranty_end_date(row: dict) -> datetime.date | None:
     )
 
 
-def back_on(*, returned_at, shipped_at) -> datetime.date | None:
+def today() -> datetime.date:
+    """Today in Asia/Almaty (TIME_ZONE), whatever zone a request activated."""
+    return timezone.localdate(timezone=timezone.get_default_timezone())
+
+
+def back_on(
+    *, returned_at: datetime.datetime | None, shipped_at: datetime.datetime | None
+) -> datetime.date | None:
     """The day the product counts as back with the customer: its delivery once known,
     until then the day it was shipped back; None before either."""
     moment = returned_at or shipped_at
     return timezone.localdate(moment) if moment is not None else None
 
 
-def warranty_end_for(*, order, returned_at=None, shipped_at=None) -> datetime.date | None:
+def warranty_end_for(
+    *,
+    order: RepairOrder,
+    returned_at: datetime.datetime | None = None,
+    shipped_at: datetime.datetime | None = None,
+) -> datetime.date | None:
     """The customer's new warranty end once the product is back (`back_on`: delivered at
     `returned_at`, else shipped back at `shipped_at`; claims.warranty owns the rule), or None
     before either or when there is nothing to extend."""
     returned_date = back_on(returned_at=returned_at, shipped_at=shipped_at)
-    policy = warranty_policy() if returned_date is not None else None
+    if returned_date is None:
+        return None
+    policy = warranty_policy()
     if policy is None:
         return None
     return warranty.warranty_end_after_return(
@@ -223,7 +247,7 @@ def warranty_end_for(*, order, returned_at=None, shipped_at=None) -> datetime.da
     )
 
 
-def active_service_centers():
+def active_service_centers() -> QuerySet[ServiceCenter]:
     """The centers the «Партнеры» page lists: one query, contacts the public may see."""
     return ServiceCenter.objects.filter(is_active=True).only(
         "name", "city", "postal_address", "phone", "working_hours"
@@ -257,7 +281,7 @@ def _nearness(center: ServiceCenter, *, city: str, region: str) -> int:
     return ELSEWHERE
 
 
-def suggested_centers(*, claim) -> list[ServiceCenter]:
+def suggested_centers(*, claim: Claim) -> list[ServiceCenter]:
     """Active centers, nearest to the customer first (same city, then same region), each
     with `open_orders` (orders not in a final state) and `nearness`. One query.
 
@@ -279,7 +303,19 @@ def suggested_centers(*, claim) -> list[ServiceCenter]:
         )
     )
     city, region = _words(claim.city), _words(claim.region)
+    nearness = {center.pk: _nearness(center, city=city, region=region) for center in centers}
     for center in centers:
-        center.nearness = _nearness(center, city=city, region=region)
+        # For the approval form's template, beside `open_orders`: not a field of the model.
+        center.nearness = nearness[center.pk]  # type: ignore[attr-defined]
     # Stable: within a rank the model's order (city, name) stays.
-    return sorted(centers, key=lambda center: center.nearness)
+    return sorted(centers, key=lambda center: nearness[center.pk])
+
+
+def technician_of(user: User | AnonymousUser) -> Technician | None:
+    """The user's technician record, if they may work in the workbench now."""
+    if not (user.is_authenticated and user.is_active and user.has_perm(WORK_PERMISSION)):
+        return None
+    try:
+        return Technician.objects.select_related("service_center").get(user=user)
+    except Technician.DoesNotExist:
+        return None

@@ -14,6 +14,7 @@ if the method keeps a new field. docs/decisions.md says more.
 
 from collections.abc import Mapping
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -22,12 +23,14 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim, StatusEvent
 from claims.steps import CLAIM_STEPS
-from dreame_service.fsm import Actor, Step, apply_transition, table
+from dreame_service.kit.fsm import Actor, Step, apply_transition, table
 from repairs import emails
 from repairs.models import OrderStatus, RepairOrder
 from repairs.services import orders
 
 T, S, C = Actor.TECHNICIAN, Actor.SUPPORT, Actor.CUSTOMER
+INTAKE = "receive"  # the workbench gives it a page of its own: the intake act
+RETURN = "ship_back"  # its button shows the warranty's new end
 NOTES = ("note", "internal_note")  # public (status page, e-mail) and staff-only
 PARCEL = ("carrier", "tracking_number", "internal_note")
 
@@ -40,7 +43,7 @@ ORDER_STEPS: dict[str, Step] = table(
         work=orders.record_inbound_parcel,
     ),
     Step(
-        "receive",
+        INTAKE,
         _("Receive: write the intake act"),
         frozenset({T}),
         ("act_data", "photos", *NOTES),
@@ -81,7 +84,7 @@ ORDER_STEPS: dict[str, Step] = table(
     ),
     Step("resolve_refund", _("Refund the money"), frozenset({T}), email="order_refunded"),
     Step(
-        "ship_back",
+        RETURN,
         _("Ship back to the customer"),
         frozenset({T}),
         PARCEL,
@@ -106,7 +109,7 @@ TRIAGE_STEPS: dict[str, Step] = {**CLAIM_STEPS, "approve": orders.APPROVE}
 # --- Who may run what -------------------------------------------------------------------
 
 
-def may_run(step: Step, *, actor: Actor, user, order: RepairOrder) -> bool:
+def may_run(step: Step, *, actor: Actor, user: User | None, order: RepairOrder) -> bool:
     """May this user, on this screen, run this step on this order (whatever its state)?"""
     if not step.may(actor):
         return False
@@ -117,7 +120,7 @@ def may_run(step: Step, *, actor: Actor, user, order: RepairOrder) -> bool:
     return user is None  # the customer: the personal link is the permission
 
 
-def actor_of(user, order: RepairOrder) -> Actor:
+def actor_of(user: User | None, order: RepairOrder) -> Actor:
     """Who `user` is for this order when the caller does not say: the customer without an
     account, a technician of its center, else support."""
     if user is None:
@@ -125,7 +128,7 @@ def actor_of(user, order: RepairOrder) -> Actor:
     return Actor.TECHNICIAN if orders.can_work_on(user=user, order=order) else Actor.SUPPORT
 
 
-def offered_steps(*, order: RepairOrder, actor: Actor, user) -> list[Step]:
+def offered_steps(*, order: RepairOrder, actor: Actor, user: User | None) -> list[Step]:
     """The steps legal from the order's state now that this user may run here, in order."""
     legal = {t.name for t in order.get_available_status_transitions()}
     return [
@@ -143,7 +146,7 @@ def run_step(
     order: RepairOrder,
     name: str,
     *,
-    by=None,
+    by: User | None = None,
     actor: Actor | None = None,
     values: Mapping[str, object] | None = None,
     shown: Mapping[str, object] | None = None,
@@ -194,7 +197,7 @@ def run_step(
 def declared_moves() -> list[tuple[str, str, str]]:
     """(step, source, target) as the model's `@transition` methods declare them."""
     field = RepairOrder._meta.get_field("status")
-    return [(t.name, t.source, t.target) for t in field.get_all_transitions(RepairOrder)]
+    return [(t.name, str(t.source), str(t.target)) for t in field.get_all_transitions(RepairOrder)]
 
 
 def step_between(source: str, target: str) -> str:
@@ -211,7 +214,7 @@ def path_to(status: str, *, start: str = OrderStatus.AWAITING_SHIPMENT) -> list[
     return _path(status, start=start, seen=frozenset())
 
 
-def _path(status: str, *, start: str, seen: frozenset) -> list[str]:
+def _path(status: str, *, start: str, seen: frozenset[str]) -> list[str]:
     if status == start:
         return []
     if status in seen:

@@ -1,9 +1,9 @@
 """Moving a test client's session back in time: the idle and sign-in clocks of
-dreame_service.middleware.StaffSessionMiddleware, as if time had passed."""
+dreame_service.kit.middleware.StaffSessionMiddleware, as if time had passed."""
 
 import time
 
-from dreame_service.middleware import SEEN_AT_KEY, SIGNED_IN_AT_KEY
+from dreame_service.kit.middleware import SEEN_AT_KEY, SIGNED_IN_AT_KEY
 
 
 def rewind(client, *, seen: int, signed_in: int | None = None) -> None:

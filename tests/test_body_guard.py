@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
-from dreame_service import ratelimit
-from dreame_service.middleware import BodyGuardMiddleware
+from dreame_service.kit import ratelimit
+from dreame_service.kit.middleware import BodyGuardMiddleware
 from repairs.tests.factories import SupportUserFactory, TechnicianFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +130,6 @@ def test_a_client_over_the_claim_limit_gets_429_before_its_body_is_read(unreadab
 
 def test_it_stands_after_the_login_and_before_the_csrf_middleware(settings):
     order = settings.MIDDLEWARE.index
-    guard = order("dreame_service.middleware.BodyGuardMiddleware")
+    guard = order("dreame_service.kit.middleware.BodyGuardMiddleware")
     assert order("django.contrib.auth.middleware.AuthenticationMiddleware") < guard
     assert guard < order("django.middleware.csrf.CsrfViewMiddleware")

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from dreame_service.formats import format_date, format_kzt
+from dreame_service.kit.formats import format_date, format_kzt
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from claims import links
 from claims.models import Claim
 from claims.tests.claim_form import NEW, form_data
-from dreame_service.log_redaction import RedactLinkTokens
+from dreame_service.kit.log_redaction import RedactLinkTokens
 from repairs.models import OrderStatus
 from repairs.services import approve_claim_and_open_order
 from repairs.tests.factories import SupportUserFactory, TechnicianFactory, advance_order

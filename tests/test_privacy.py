@@ -2,7 +2,7 @@
 
 import pytest
 
-from dreame_service import privacy
+from dreame_service.kit import privacy
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,11 @@
-"""dreame_service.sandbox: a call in a child process that the kernel stops at its limits."""
+"""dreame_service.kit.sandbox: a call in a child process that the kernel stops at its limits."""
 
 import math
 import time
 
 import pytest
 
-from dreame_service import sandbox
+from dreame_service.kit import sandbox
 
 
 def test_it_returns_what_the_call_returns():

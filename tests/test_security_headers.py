@@ -57,7 +57,7 @@ def test_the_csp_lets_staff_previews_load_from_the_bucket_and_nowhere_else(endpo
 
     from storages.backends.s3 import S3Storage
 
-    from dreame_service.bucket_origins import bucket_origins
+    from dreame_service.kit.bucket_origins import bucket_origins
 
     storage = S3Storage(
         bucket_name="dreame-private",

@@ -5,7 +5,7 @@ active: the next request is sent to the login page, which says why."""
 import pytest
 from django.test import Client
 
-from dreame_service.middleware import SEEN_AT_KEY, SIGNED_IN_AT_KEY
+from dreame_service.kit.middleware import SEEN_AT_KEY, SIGNED_IN_AT_KEY
 from repairs.tests.factories import PASSWORD, SupportUserFactory, TechnicianFactory
 from tests.session_clock import is_signed_in, let_time_pass, rewind
 

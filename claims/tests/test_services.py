@@ -11,7 +11,7 @@ from django.utils import timezone
 from claims import claim_numbers, services
 from claims.models import Claim, ClaimStatus, StatusEvent, WarrantyPolicy
 from claims.tests.factories import ClaimFactory, claim_step
-from dreame_service.fsm import Stale
+from dreame_service.kit.fsm import Stale
 from notifications.models import Notification
 from repairs import order_numbers
 from repairs.models import OrderStatus, RepairOrder

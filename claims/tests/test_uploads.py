@@ -10,7 +10,7 @@ from pillow_heif import from_pillow
 
 from claims import image_probe, uploads
 from claims.tests import hostile_images
-from dreame_service import sandbox
+from dreame_service.kit import sandbox
 
 
 def image_bytes(fmt: str, size=(40, 30)) -> bytes:

@@ -6,7 +6,7 @@ import re
 from django import template
 from django.template.defaultfilters import stringfilter
 
-from dreame_service import formats
+from dreame_service.kit import formats
 
 register = template.Library()
 

@@ -1,6 +1,6 @@
 import pytest
 
-from dreame_service.mailers import smtp_mailer
+from dreame_service.kit.mailers import smtp_mailer
 from notifications.tests.smtp import SmtpSink
 
 

@@ -120,7 +120,9 @@ def test_a_submitted_and_approved_claim_emails_each_message_once_in_the_customer
     assert "Тауар кепілдікте" in received.get_body(("plain",)).get_content()
     assert staff["Subject"].startswith(f"Новая заявка {claim.number}")
 
-    order_services.approve_claim_and_open_order(claim=claim, service_center=center, by=SupportUserFactory())
+    order_services.approve_claim_and_open_order(
+        claim=claim, service_center=center, by=SupportUserFactory()
+    )
 
     approved = outbox.wait_for(2, recipient="aigerim@example.kz")[1]
     text = approved.get_body(("plain",)).get_content()

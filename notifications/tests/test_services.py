@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from dreame_service.mailers import smtp_mailer
+from dreame_service.kit.mailers import smtp_mailer
 from notifications import services
 from notifications.models import Notification
 from notifications.tests.conftest import make_notification

@@ -1,11 +1,20 @@
 """The claim list's service-side columns, filters and searches (the order, its center)."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import pgettext_lazy
 
 from repairs import order_numbers
 from repairs.models import RepairOrder, ServiceCenter
+
+if TYPE_CHECKING:  # checked as what it is mixed into (claims' ClaimAdmin); plain at run time
+    from dreame_service.kit.admin_lists import DeskListMixin
+
+    _ClaimAdminBase = DeskListMixin
+else:
+    _ClaimAdminBase = object
 
 
 class CenterFilter(admin.SimpleListFilter):
@@ -34,7 +43,7 @@ def order_claim_ids(term: str):
     return RepairOrder.objects.filter(order_number=number).values("claim_id")
 
 
-class ClaimListMixin:
+class ClaimListMixin(_ClaimAdminBase):
     """Mixed into the claim admin by repairs: what the list needs to know of orders."""
 
     def get_list_display(self, request):

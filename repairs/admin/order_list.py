@@ -8,8 +8,8 @@ from django.utils.translation import pgettext_lazy
 
 from claims import search
 from claims.admin import claims_matching, titled_filter
-from dreame_service.admin_lists import DeskListMixin
-from dreame_service.formats import format_date
+from dreame_service.kit.admin_lists import DeskListMixin
+from dreame_service.kit.formats import format_date
 from repairs import order_numbers
 from repairs.admin.claim_list import CenterFilter
 from repairs.models import OrderStatus, RepairOrder
@@ -48,8 +48,7 @@ def matching_order_ids(term: str):
     readings = search.parse(term)
     if readings is None:
         return None
-    ids = RepairOrder.objects.filter(claim__in=claims_matching(readings).values("pk"))
-    ids = ids.values("pk")
+    ids = RepairOrder.objects.filter(claim__in=claims_matching(readings).values("pk")).values("pk")
     number = order_numbers.normalize(readings.text)
     if number:
         ids = ids.union(RepairOrder.objects.filter(order_number=number).values("pk"))

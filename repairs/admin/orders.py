@@ -9,12 +9,14 @@ center, cancel it. Each calls the service every other caller uses; the two steps
 """
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -24,20 +26,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.files import private_file_response
-from dreame_service.fsm import Actor, Stale
+from dreame_service.kit.fsm import Actor, Stale
 from repairs import services, states, steps
 from repairs.admin.common import active_centers
 from repairs.admin.order_list import OrderListMixin
-from repairs.history import act_facts, case_history
+from repairs.documents import act_sheet_context
+from repairs.history import act_facts, case_history, orders_with_case
 from repairs.models import (
     REASSIGN_PERMISSION,
     IntakeAct,
     IntakePhoto,
     RepairOrder,
 )
-from repairs.workbench.forms import StepForm, step_form, text_field
-from repairs.workbench.intake import act_sheet_context
-from repairs.workbench.order_selectors import orders_with_case
+from repairs.step_forms import StepForm, step_form, text_field
 
 REASON_MAX = 500  # why an order moves: a sentence or two for the history, not a letter
 ACT_TEMPLATE = "admin/repairs/repairorder/act_page.html"
@@ -74,10 +75,12 @@ class MoveForm(_PageForm):
     def __init__(self, *args, order: RepairOrder, **kwargs):
         super().__init__(*args, order=order, **kwargs)
         centers = active_centers().exclude(pk=order.service_center_id)
-        self.fields["service_center"].queryset = centers
+        service_center = self.fields["service_center"]
+        assert isinstance(service_center, forms.ModelChoiceField)
+        service_center.queryset = centers
 
 
-class ReassignActionForm(admin.helpers.ActionForm):
+class ReassignActionForm(ActionForm):
     """The list's action bar, with what the bulk move needs."""
 
     service_center = forms.ModelChoiceField(
@@ -93,7 +96,7 @@ class ReassignActionForm(admin.helpers.ActionForm):
 class SupportAction:
     name: str  # the form's prefix, the URL's last part
     label: Promise  # the button
-    form_class: type[forms.Form]
+    form_class: Callable[..., forms.Form]  # a form class that takes the `order`
     step: str = ""  # its row of the step table; none for the move
 
 

@@ -19,7 +19,7 @@ from claims import services as claim_services
 from claims.admin import ClaimAdmin
 from claims.models import Claim
 from claims.steps import run_claim_step
-from dreame_service.fsm import Actor, Stale
+from dreame_service.kit.fsm import Actor, Stale
 from repairs import services
 from repairs.admin.claim_list import ClaimListMixin
 from repairs.admin.common import active_centers
@@ -245,7 +245,7 @@ class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
 
     @staticmethod
     def _done_message(*, row, result) -> str:
-        if row.name == "approve":
+        if "service_center" in row.fields:  # the hand-off: it opened the order
             order = result.repair_order
             return _(
                 "Claim %(number)s is approved: repair order %(order)s at %(center)s. The "

@@ -2,7 +2,7 @@
 override, the corrections of the customer's data, and the list's bulk approval."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib.admin.helpers import ActionForm
 from django.utils.translation import gettext_lazy as _
 
 from claims import services as claim_services
@@ -121,7 +121,7 @@ class ClaimCorrectionForm(forms.ModelForm):
         return purchase_date
 
 
-class TriageActionForm(admin.helpers.ActionForm):
+class TriageActionForm(ActionForm):
     service_center = forms.ModelChoiceField(
         label=_("Service center"), queryset=active_centers(), required=False
     )

@@ -6,12 +6,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from claims import selectors as claim_selectors
 from claims.admin import ReplyClock, reply_clock
 from claims.models import Verdict
-from dreame_service.fsm import Step as StepRow
+from dreame_service.kit.fsm import Step as StepRow
 from repairs import selectors
 from repairs.admin.triage_forms import STEP_FORMS, StepForm
 from repairs.history import case_history
@@ -39,7 +40,8 @@ def steps_allowed(claim, *, allowed: set[str], bound: StepForm | None = None) ->
             form = STEP_FORMS[name](prefix=name, initial={"from_status": claim.status})
         else:
             form = bound  # shown again with what was typed
-        centers = selectors.suggested_centers(claim=claim) if name == "approve" else []
+        hand_off = "service_center" in row.fields  # approval: the nearest centers first
+        centers = selectors.suggested_centers(claim=claim) if hand_off else []
         url = reverse("admin:claims_claim_triage", args=[claim.pk, name])
         steps.append(Step(row=row, form=form, url=url, centers=centers))
     return steps
@@ -51,8 +53,11 @@ def _subject(notification) -> str:
         template = get_template(f"emails/{notification.template}_subject.txt")
     except TemplateDoesNotExist:
         return notification.template
-    # Plain text, as the outbox renders it; the page's template escapes it.
-    text = template.template.render(Context(notification.context, autoescape=False))
+    # Plain text, as the outbox renders it; the page's template escapes it. The stubs type
+    # get_template() as the engine-neutral protocol; DjangoTemplates' wrapper has `.template`.
+    text = template.template.render(  # type: ignore[attr-defined]
+        Context(notification.context, autoescape=False)
+    )
     return " ".join(text.split())
 
 
@@ -62,8 +67,9 @@ def _emails(claim, order, *, links: bool) -> list:
         claim=claim, order_number=order.order_number if order else ""
     )
     for row in rows:
-        row.subject = _subject(row)
-        row.admin_url = (
+        # For the page's template only: neither is a field of the outbox row.
+        row.subject = _subject(row)  # type: ignore[attr-defined]
+        row.admin_url = (  # type: ignore[attr-defined]
             reverse("admin:notifications_notification_change", args=[row.pk]) if links else ""
         )
     return rows
@@ -87,11 +93,13 @@ def _reply_clock(claim) -> ReplyClock | None:
 def workspace(claim, *, steps: list[Step], verdict_form, outbox_links: bool) -> dict:
     order = _order_of(claim)
     assessment = claim_selectors.claim_assessment(claim=claim)
-    differs = assessment is not None and assessment.verdict != claim.verdict
+    assessed_verdict: str | Promise = ""
+    if assessment is not None and assessment.verdict != claim.verdict:
+        assessed_verdict = dict(Verdict.choices)[assessment.verdict]
     return {
         "claim": claim,
         "assessment": assessment,
-        "assessed_verdict": dict(Verdict.choices)[assessment.verdict] if differs else "",
+        "assessed_verdict": assessed_verdict,
         "clock": _reply_clock(claim),
         "order": order,
         "order_url": reverse("admin:repairs_repairorder_change", args=[order.pk]) if order else "",

@@ -1,11 +1,13 @@
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, Transition, transition
 
 from claims.models import StatusEvent
 from repairs import order_numbers
@@ -124,6 +126,10 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
             # The dashboard's "longer than usual in this state", for every center at once.
             models.Index(fields=["status", "state_entered_at"], name="order_state_since"),
         ]
+
+    if TYPE_CHECKING:
+        # FSMField adds this method to the class when the model is created.
+        def get_available_status_transitions(self) -> Iterator[Transition]: ...
 
     def __str__(self):
         return self.display_number

@@ -15,8 +15,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dreame_service.formats import format_kzt
-from dreame_service.fsm import Actor, Stale
+from dreame_service.kit.formats import format_kzt
+from dreame_service.kit.fsm import Actor, Stale
 from repairs import emails
 from repairs.models import OrderStatus, QuoteConsent, RepairOrder, ServiceRating
 from repairs.services.orders import lock_order, record_order_event
@@ -72,6 +72,7 @@ def decide_quote(
         # The price the page showed is part of what the customer answered.
         shown={"status": OrderStatus.AWAITING_APPROVAL, "quote_amount": amount_shown},
     )
+    assert order.quote_amount is not None  # run_step checked it is still `amount_shown`
     consent = QuoteConsent.objects.create(
         repair_order=order,
         decision=decision,

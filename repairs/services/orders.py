@@ -3,9 +3,12 @@ moving it to another center; who may work on an order; and what steps do beside 
 (their rows in `repairs.steps` name them; `repairs.steps.run_step` runs every step).
 """
 
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import partial
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from claims import services as claim_services
 from claims.models import Claim, StatusEvent
 from claims.steps import CLAIM_STEPS, run_claim_step
-from dreame_service.fsm import lock_shown
+from dreame_service.kit.fsm import lock_shown
 from repairs import emails, order_numbers, public_status
 from repairs.models import (
     REASSIGN_PERMISSION,
@@ -30,7 +33,7 @@ ORDER = StatusEvent.Subject.ORDER
 SUPPORT_PERMISSION = "repairs.support_order"
 
 
-def can_work_on(*, user, order: RepairOrder) -> bool:
+def can_work_on(*, user: User | None, order: RepairOrder) -> bool:
     """Technicians move only their own center's orders (superusers any)."""
     if user is None or not user.is_active:
         return False
@@ -44,7 +47,7 @@ def can_work_on(*, user, order: RepairOrder) -> bool:
     )
 
 
-def is_support(user) -> bool:
+def is_support(user: User | None) -> bool:
     """Support runs its steps (the rows that name it) on any center's order."""
     return user is not None and user.is_active and user.has_perm(SUPPORT_PERMISSION)
 
@@ -56,7 +59,7 @@ def _check_center_accepts(service_center: ServiceCenter) -> None:
         )
 
 
-def open_order_on_approval(claim: Claim, event: StatusEvent, values: dict) -> None:
+def open_order_on_approval(claim: Claim, event: StatusEvent, values: Mapping[str, Any]) -> None:
     """Approval's hand-off (its row in `APPROVE`): the claim's repair order opened at the
     chosen center, the customer e-mailed where to send the product, the center what comes."""
     service_center = values["service_center"]
@@ -71,7 +74,11 @@ APPROVE = replace(CLAIM_STEPS["approve"], fields=("service_center",), work=open_
 
 
 def approve_claim_and_open_order(
-    *, claim: Claim, service_center: ServiceCenter, by, shown: dict | None = None
+    *,
+    claim: Claim,
+    service_center: ServiceCenter,
+    by: User | None,
+    shown: Mapping[str, object] | None = None,
 ) -> RepairOrder:
     """Approve the claim and open its repair order at `service_center`; returns the order."""
     claim, _event = run_claim_step(
@@ -85,14 +92,14 @@ def approve_claim_and_open_order(
     return claim.repair_order
 
 
-def close_claim_of(order: RepairOrder, *, by) -> Claim:
+def close_claim_of(order: RepairOrder, *, by: User | None) -> Claim:
     """An order reached a final state: its claim is done too, through the claim's runner."""
     claim, _event = run_claim_step(order.claim, "close", by=by)
     return claim
 
 
 def _open_order(
-    *, claim: Claim, service_center: ServiceCenter, by
+    *, claim: Claim, service_center: ServiceCenter, by: User | None
 ) -> tuple[RepairOrder, StatusEvent]:
     """The order for an approved claim, under a fresh random order number."""
     for _attempt in range(ORDER_NUMBER_ATTEMPTS):
@@ -114,7 +121,7 @@ def _open_order(
     raise RuntimeError("Could not draw a free order number")
 
 
-def lock_order(order: RepairOrder, *, shown: dict | None = None) -> RepairOrder:
+def lock_order(order: RepairOrder, *, shown: Mapping[str, object] | None = None) -> RepairOrder:
     """The order locked for a change (with its claim and center), if it is still as the
     caller's page showed it; else `Stale`. Two technicians may press the same button at
     once: the second then sees the new state and is refused instead of repeating it."""
@@ -132,7 +139,7 @@ def forget_public_answer(order: RepairOrder) -> None:
     )
 
 
-def record_order_event(*, order: RepairOrder, **fields) -> StatusEvent:
+def record_order_event(*, order: RepairOrder, **fields: Any) -> StatusEvent:
     """The order's row in the case's history (the claim's history holds it, DESIGN §3)."""
     return claim_services.record_status_event(claim=order.claim, subject=ORDER, **fields)
 
@@ -140,7 +147,9 @@ def record_order_event(*, order: RepairOrder, **fields) -> StatusEvent:
 # --- What steps do beside the move (their rows in repairs.steps name these) ---------------
 
 
-def record_inbound_parcel(order: RepairOrder, event: StatusEvent, values: dict) -> None:
+def record_inbound_parcel(
+    order: RepairOrder, event: StatusEvent, values: Mapping[str, Any]
+) -> None:
     Shipment.objects.create(
         repair_order=order,
         direction=Shipment.Direction.INBOUND,
@@ -149,7 +158,7 @@ def record_inbound_parcel(order: RepairOrder, event: StatusEvent, values: dict) 
     )
 
 
-def record_return_parcel(order: RepairOrder, event: StatusEvent, values: dict) -> None:
+def record_return_parcel(order: RepairOrder, event: StatusEvent, values: Mapping[str, Any]) -> None:
     # Before the e-mail is queued (the runner does that last): it carries the tracking number.
     Shipment.objects.create(
         repair_order=order,
@@ -159,19 +168,22 @@ def record_return_parcel(order: RepairOrder, event: StatusEvent, values: dict) -
     )
 
 
-def write_intake_act(order: RepairOrder, event: StatusEvent, values: dict) -> None:
+def write_intake_act(order: RepairOrder, event: StatusEvent, values: Mapping[str, Any]) -> None:
     """The intake act and its photos. Its PDF (the customer's copy) is rendered after the
     commit, outside the lock, and goes with the "product received" e-mail."""
     photos = values.get("photos") or ()
     if len(photos) > IntakePhoto.MAX_PER_ACT:
         raise ValidationError(_("At most %(count)d photos.") % {"count": IntakePhoto.MAX_PER_ACT})
+    assert event.by is not None  # intake is a technician's step: its row names nobody else
     act = IntakeAct.objects.create(repair_order=order, received_by=event.by, **values["act_data"])
     for photo in photos:
         IntakePhoto.objects.create(intake_act=act, file=photo)
 
 
 @transaction.atomic
-def add_order_note(*, order: RepairOrder, by, public_note: str = "", internal_note: str = ""):
+def add_order_note(
+    *, order: RepairOrder, by: User | None, public_note: str = "", internal_note: str = ""
+) -> StatusEvent:
     """A note on the order's history without a move (the customer sees only a public one)."""
     order = lock_order(order)
     if not can_work_on(user=by, order=order):
@@ -194,10 +206,10 @@ def reassign_order(
     order: RepairOrder,
     service_center: ServiceCenter,
     reason: str,
-    by,
+    by: User | None,
     expected_status: str | None = None,
     expected_center_id: int | None = None,
-):
+) -> RepairOrder:
     """Move an open order to another center (the first one closed or is overloaded).
 
     Support only; the history says from which center to which and why, and the customer

@@ -1,7 +1,7 @@
 import pytest
 
-from dreame_service import ratelimit
-from repairs.views import RATE_LIMIT_SCOPE
+from dreame_service.kit import ratelimit
+from repairs.public.status import RATE_LIMIT_SCOPE
 
 
 @pytest.fixture

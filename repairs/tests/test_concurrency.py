@@ -8,7 +8,7 @@ from django_fsm import ConcurrentTransition
 
 from claims.models import Claim, ClaimStatus, StatusEvent
 from claims.tests.factories import ClaimFactory
-from dreame_service.fsm import Stale
+from dreame_service.kit.fsm import Stale
 from repairs.models import IntakeAct, OrderStatus, RepairOrder
 from repairs.services import approve_claim_and_open_order
 from repairs.tests.factories import (

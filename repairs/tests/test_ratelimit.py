@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import caches
 from django.test import RequestFactory
 
-from dreame_service import ratelimit
-from repairs.views import RATE_LIMIT_SCOPE
+from dreame_service.kit import ratelimit
+from repairs.public.status import RATE_LIMIT_SCOPE
 
 URL = "/partners/repair-status/"
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

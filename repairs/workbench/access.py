@@ -11,24 +11,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.views.decorators.cache import never_cache
 
-from repairs.models import WORK_PERMISSION, RepairOrder, Technician
-
-
-def technician_of(user) -> Technician | None:
-    """The user's technician record, if they may work in the workbench now."""
-    if not (user.is_authenticated and user.is_active and user.has_perm(WORK_PERMISSION)):
-        return None
-    try:
-        return Technician.objects.select_related("service_center").get(user=user)
-    except Technician.DoesNotExist:
-        return None
+from repairs.models import RepairOrder
+from repairs.selectors import technician_of
 
 
 def technician_required(view):
     """Log in through the workbench's own page; a logged-in non-technician gets 403.
 
     A counter tablet left alone logs its technician out: the idle time of every staff
-    session (WORKBENCH_IDLE_SECONDS here) is dreame_service.middleware.StaffSessionMiddleware's.
+    session (WORKBENCH_IDLE_SECONDS here) is dreame_service.kit.middleware.StaffSessionMiddleware's.
     """
 
     @never_cache

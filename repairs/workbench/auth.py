@@ -3,10 +3,9 @@
 from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from repairs.workbench.access import technician_of
+from repairs.selectors import technician_of
 
 
 class TechnicianLoginForm(AuthenticationForm):
@@ -27,8 +26,8 @@ class LoginView(auth_views.LoginView):
     template_name = "repairs/workbench/login.html"
     authentication_form = TechnicianLoginForm
     redirect_authenticated_user = False
-    next_page = reverse_lazy("workbench:queue")
+    next_page = "workbench:queue"  # a URL name: resolve_url() reverses it
 
 
 class LogoutView(auth_views.LogoutView):
-    next_page = reverse_lazy("workbench:login")
+    next_page = "workbench:login"

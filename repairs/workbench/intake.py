@@ -5,7 +5,6 @@ receiving is the step table's `receive`, run by `repairs.steps.run_step`: a seco
 of the same form finds the order received and writes no second act.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -13,15 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from claims.files import private_file_response
-from dreame_service.formats import format_date
-from dreame_service.fsm import Actor, Stale
+from dreame_service.kit.formats import format_date
+from dreame_service.kit.fsm import Actor, Stale
 from repairs import documents, steps
 from repairs.models import RECEIVABLE_STATES, IntakePhoto
 from repairs.workbench.access import center_orders, get_order, technician_required
 from repairs.workbench.intake_forms import IntakeForm, checklist_items
-
-RECEIVE = "receive"
-ACT_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 @technician_required
@@ -42,7 +38,7 @@ def receive(request, pk):
     try:
         order, _event = steps.run_step(
             order,
-            RECEIVE,
+            steps.INTAKE,
             actor=Actor.TECHNICIAN,
             by=request.user,
             values={
@@ -130,7 +126,7 @@ def act_pdf(request, pk):
         return _no_act_yet(request, order)
     if reason := documents.pdf_unavailable_reason():
         return _act_page(request, order, pdf_problem=reason, status=503)
-    language = act_language(request)
+    language = documents.act_language(request)
     pdf = documents.act_pdf(order=order, language=language)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"act-{order.display_number}-{language}.pdf"
@@ -147,25 +143,12 @@ def _no_act_yet(request, order):
 
 def _act_page(request, order, *, pdf_problem: str = "", status: int = 200):
     context = {
-        **act_sheet_context(request, order),
-        "act_languages": ACT_LANGUAGES,
+        **documents.act_sheet_context(request, order),
+        "act_languages": documents.ACT_LANGUAGES,
         "photos": list(order.intake_act.photos.all()),
         "pdf_problem": pdf_problem,
     }
     return render(request, "repairs/workbench/act_page.html", context, status=status)
-
-
-def act_sheet_context(request, order) -> dict:
-    """What a page printing the act shows (support's admin prints it too): the act and its
-    stub, in the language `?lang=` asks for. Its stylesheets are linked, never inlined: the
-    site's Content-Security-Policy refuses inline styles (only the PDF carries them)."""
-    return {**documents.act_context(order=order), "act_language": act_language(request)}
-
-
-def act_language(request) -> str:
-    """The act's language from `?lang=`: Russian unless the customer asks for another."""
-    language = request.GET.get("lang", "")
-    return language if language in ACT_LANGUAGES else settings.LANGUAGE_CODE
 
 
 # --- Photos --------------------------------------------------------------------------

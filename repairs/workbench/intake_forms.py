@@ -194,7 +194,9 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.claim = claim
         self.checklist = checklist
-        self.fields["accessories"].choices = [(item, item) for item in checklist]
+        accessories = self.fields["accessories"]
+        assert isinstance(accessories, forms.ChoiceField)
+        accessories.choices = [(item, item) for item in checklist]
         self.fields["photos"].help_text = gettext(
             "Up to %(count)d photos: JPEG, PNG, HEIC or WebP, up to %(megabytes)d MB each."
         ) % {

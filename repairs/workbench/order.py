@@ -18,18 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from claims.files import private_file_response
-from dreame_service.fsm import Actor, Stale, Step
+from dreame_service.kit.fsm import Actor, Stale, Step
 from repairs import steps
 from repairs.history import act_facts, case_history
 from repairs.selectors import warranty_end_for
+from repairs.step_forms import StepForm, step_form
 from repairs.workbench import order_selectors as selectors
 from repairs.workbench.access import center_orders, get_order, technician_required
-from repairs.workbench.forms import StepForm, step_form
 
 ORDER_TEMPLATE = "repairs/workbench/order.html"
 SLIP_TEMPLATE = "repairs/workbench/return_slip.html"
-RECEIVE = "receive"  # a page of its own (the intake act), not a button here
-RETURN = "ship_back"  # its button shows the warranty after the return
 
 
 @dataclass(frozen=True)
@@ -51,9 +49,12 @@ def _page(request, pk, *, bound: StepForm | None = None, bound_name: str = "", s
     offered = steps.offered_steps(order=order, actor=Actor.TECHNICIAN, user=request.user)
     allowed = {step.name for step in offered}
     buttons = [
-        OfferedStep(row=step, form=bound if step.name == bound_name else _blank_form(step))
+        OfferedStep(
+            row=step,
+            form=bound if bound is not None and step.name == bound_name else _blank_form(step),
+        )
         for step in offered
-        if step.name != RECEIVE
+        if step.name != steps.INTAKE
     ]
     act = selectors.intake_act_of(order)
     context = {
@@ -62,12 +63,12 @@ def _page(request, pk, *, bound: StepForm | None = None, bound_name: str = "", s
         "act": act,
         **act_facts(act, declared_serial=order.claim.serial_number),
         "steps": buttons,
-        "can_receive": RECEIVE in allowed,
+        "can_receive": steps.INTAKE in allowed,
         "history": case_history(order.claim),
         "shipments": order.shipments.all(),
         "has_return_slip": selectors.return_slip_for(order) is not None,
     }
-    if RETURN in allowed:
+    if steps.RETURN in allowed:
         # If it is shipped today.
         context["ship_back_warranty_end"] = warranty_end_for(order=order, shipped_at=timezone.now())
     return render(request, ORDER_TEMPLATE, context, status=status)
@@ -82,7 +83,7 @@ def _post_step(request, pk):
     name = request.POST.get("transition", "")
     step = steps.ORDER_STEPS.get(name)
     back = redirect("workbench:order", pk=order.pk)
-    if step is None or name == RECEIVE:
+    if step is None or name == steps.INTAKE:
         messages.error(request, _("This step does not exist. Choose one of the buttons below."))
         return back
     if request.POST.get("from_status") != order.status:

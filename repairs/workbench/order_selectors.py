@@ -10,18 +10,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from claims.models import ClaimAttachment
-from repairs.history import history_prefetch
+from repairs.history import orders_with_case
 from repairs.models import RepairOrder, Shipment
 from repairs.selectors import RETURNED_STATES, warranty_end_for
-
-
-def orders_with_case(orders):
-    """`orders` with what both order pages (the workbench's, support's) show, joined or
-    prefetched: order+claim+center+act+act author in one query, then one query each for
-    the act's photos, the history (with authors) and the shipments."""
-    return orders.select_related(
-        "claim", "service_center", "intake_act", "intake_act__received_by"
-    ).prefetch_related("intake_act__photos", history_prefetch("claim__status_events"), "shipments")
 
 
 def orders_for_page(orders):
@@ -59,10 +50,6 @@ def intake_act_of(order: RepairOrder):
 def shipment_of(order: RepairOrder, direction: str) -> Shipment | None:
     """From the prefetched shipments: no query."""
     return next((s for s in order.shipments.all() if s.direction == direction), None)
-
-
-def today() -> datetime.date:
-    return timezone.localdate(timezone=timezone.get_default_timezone())
 
 
 @dataclass(frozen=True)

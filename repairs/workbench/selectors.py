@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from claims.models import Claim
@@ -80,6 +80,7 @@ def queue_page(*, service_center_id: int, status: str, count: int, page_number):
     page = paginator.get_page(page_number)
     # The page's 25 ids are picked on the order table alone, then only those rows are
     # joined to their claims and history: sorting a joined tab cost 3x as much.
+    assert isinstance(page.object_list, QuerySet)  # the page's slice of `orders`
     rows = _rows_queryset().filter(pk__in=page.object_list.values("pk"))
     page.object_list = _queue_rows(rows.order_by(*newest_first))
     return page

@@ -176,7 +176,7 @@ def _write_claims(count: int, *, rng: random.Random) -> Counter:
         policy=warranty_policy(),
         taken=set(Claim.objects.values_list("number", flat=True)),
     )
-    made = Counter()
+    made: Counter[str] = Counter()
     with transaction.atomic(), times_as_given(Claim, StatusEvent):
         for start in range(0, count, BATCH):
             made.update(maker.batch(min(BATCH, count - start)))
@@ -201,10 +201,11 @@ class _ClaimMaker:
     def _claim(self, status: str) -> Claim:
         rng = self.rng
         # Waiting claims are days old (some past their 10 days); decided ones, up to a year.
-        age = {
+        ages: dict[str, float] = {
             ClaimStatus.SUBMITTED: rng.uniform(0, 13),
             ClaimStatus.NEEDS_INFO: rng.uniform(2, 25),
-        }.get(status, rng.uniform(1, 400))
+        }
+        age = ages.get(status, rng.uniform(1, 400))
         submitted_at = self.now - datetime.timedelta(days=age)
         submitted_date = timezone.localdate(submitted_at)
         purchase_date = submitted_date - datetime.timedelta(days=rng.randrange(3, 700))

@@ -11,6 +11,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from inspect import signature
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -27,7 +28,6 @@ from repairs.models import (
     IntakeAct,
     OrderStatus,
     RepairOrder,
-    Resolution,
     ServiceCenter,
     Shipment,
     Technician,
@@ -50,13 +50,6 @@ STATE_WEIGHTS = {
     S.DELIVERED: 40,
     S.REFUNDED: 2,
     S.CANCELLED: 5,
-}
-RESOLUTIONS = {
-    "start_repair": Resolution.WARRANTY_REPAIR,
-    "accept_quote": Resolution.PAID_REPAIR,
-    "decline_quote": Resolution.UNREPAIRED,
-    "resolve_replacement": Resolution.REPLACEMENT,
-    "resolve_refund": Resolution.REFUND,
 }
 PHONE_PREFIXES = ["700", "701", "702", "705", "707", "708", "747", "771", "775", "777", "778"]
 PLACES = [
@@ -84,8 +77,8 @@ FAULTS = [
 @dataclass
 class _Plan:
     status: str
-    steps: list[str]
-    times: list[datetime.datetime]  # one per step, oldest first
+    states: list[str]  # the states the order entered after it was opened, in order
+    times: list[datetime.datetime]  # when it entered each, oldest first
     opened_at: datetime.datetime
     submitted_at: datetime.datetime
 
@@ -126,23 +119,35 @@ class Command(BaseCommand):
 
 
 @cache
+def _path(status: str, via_transit: bool, paid: bool) -> tuple[str, ...]:
+    """The states an order went through to `status`, the usual way (`repairs.steps.path_to`):
+    through "in transit" when the customer registered the parcel, through the quote when
+    the repair was paid, cancelled after diagnostics."""
+    if status == S.CANCELLED:
+        return (*_path(S.DIAGNOSTICS, via_transit, paid), S.CANCELLED)
+    names = steps.path_to(status)
+    if via_transit and status not in (S.AWAITING_SHIPMENT, S.IN_TRANSIT):
+        names = steps.path_to(S.IN_TRANSIT) + steps.path_to(status, start=S.IN_TRANSIT)
+    states = [_targets()[name] for name in names]
+    if paid and S.IN_REPAIR in states and states[states.index(S.IN_REPAIR) - 1] == S.DIAGNOSTICS:
+        states.insert(states.index(S.IN_REPAIR), S.AWAITING_APPROVAL)
+    return tuple(states)
+
+
+@cache
 def _targets() -> dict[str, str]:
     return {name: target for name, _source, target in steps.declared_moves()}
 
 
-@cache
-def _path(status: str, via_transit: bool, paid: bool) -> tuple[str, ...]:
-    if status == S.CANCELLED:
-        return (*_path(S.DIAGNOSTICS, via_transit, paid), "cancel")
-    if via_transit and status not in (S.AWAITING_SHIPMENT, S.IN_TRANSIT):
-        names = steps.path_to(S.IN_TRANSIT)
-        names += steps.path_to(status, start=S.IN_TRANSIT)
-    else:
-        names = steps.path_to(status)
-    if paid and "start_repair" in names:
-        at = names.index("start_repair")
-        names[at : at + 1] = ["send_quote", "accept_quote"]
-    return tuple(names)
+# What the technicians typed, for each field a step's `@transition` method keeps.
+TYPED = {
+    "amount": 45000,
+    "description": "Замена аккумулятора",
+    "part": "Аккумулятор 5200 мА·ч",
+    "work_done": "Заменён аккумулятор, проверена зарядка",
+    "new_serial": "R2299E0000001",
+    "reason": "Клиент передумал",
+}
 
 
 class _Maker:
@@ -171,19 +176,19 @@ class _Maker:
     def _plan(self) -> _Plan:
         rng = self.rng
         status = rng.choices(list(STATE_WEIGHTS), weights=list(STATE_WEIGHTS.values()))[0]
-        steps = list(_path(status, rng.random() < 0.7, rng.random() < 0.25))
+        states = list(_path(status, rng.random() < 0.7, rng.random() < 0.25))
         # Days in the current state: past the usual period for about a third of the orders.
         usual = USUAL_DAYS.get(status, 10)
         days_here = rng.uniform(0, 300) if status in FINAL_STATES else rng.uniform(0, 1.5 * usual)
         at = self.now - datetime.timedelta(days=days_here, minutes=rng.randrange(600))
         times = []
-        for _step in steps:
+        for _state in states:
             times.append(at)
             at -= datetime.timedelta(days=rng.uniform(0.2, 4))
         times.reverse()
         return _Plan(
             status=status,
-            steps=steps,
+            states=states,
             times=times,
             opened_at=at,
             submitted_at=at - datetime.timedelta(days=rng.uniform(0.1, 3)),
@@ -233,25 +238,27 @@ class _Maker:
         return f"R{rng.randrange(2200, 2300)}{rng.choice('ABCDE')}{rng.randrange(10**7):07}"
 
     def _order(self, plan: _Plan, claim: Claim) -> RepairOrder:
-        done = dict(zip(plan.steps, plan.times, strict=True))
-        resolution = next((RESOLUTIONS[s] for s in plan.steps if s in RESOLUTIONS), "")
-        return RepairOrder(
+        """The order as its steps leave it: each `@transition` method run in memory with
+        what a technician typed, then the dates set to the plan's."""
+        order = RepairOrder(
             order_number=self._number(order_numbers.generate),
             claim=claim,
             service_center=self.center,
-            status=plan.status,
-            resolution=resolution,
-            intake_date=timezone.localdate(done["receive"]) if "receive" in done else None,
-            quote_amount=self.rng.randrange(5, 120) * 1000 if "send_quote" in done else None,
-            quote_description="Замена аккумулятора" if "send_quote" in done else "",
-            awaiting_part="Аккумулятор 5200 мА·ч" if "wait_for_parts" in done else "",
-            work_done="Заменён аккумулятор, проверена зарядка" if "complete" in done else "",
-            cancel_reason="Клиент передумал" if "cancel" in done else "",
-            returned_at=done.get("confirm_delivery"),
             created_at=plan.opened_at,
             updated_at=plan.times[-1] if plan.times else plan.opened_at,
             state_entered_at=plan.times[-1] if plan.times else plan.opened_at,
         )
+        for state in plan.states:
+            move = getattr(order, steps.step_between(order.status, state))
+            move(**{k: v for k, v in TYPED.items() if k in signature(move).parameters})
+        entered = dict(zip(plan.states, plan.times, strict=True))
+        order.intake_date = (
+            timezone.localdate(entered[S.RECEIVED]) if S.RECEIVED in entered else None
+        )
+        order.returned_at = entered.get(S.DELIVERED)
+        if order.quote_amount is not None:
+            order.quote_amount = self.rng.randrange(5, 120) * 1000
+        return order
 
     def _events(self, plan: _Plan, order: RepairOrder) -> list[StatusEvent]:
         claim = order.claim
@@ -279,9 +286,9 @@ class _Maker:
                 created_at=plan.opened_at,
             ),
         ]
-        status = S.AWAITING_SHIPMENT
-        for step, at in zip(plan.steps, plan.times, strict=True):
-            target = _targets()[step]
+        status: str = S.AWAITING_SHIPMENT
+        for target, at in zip(plan.states, plan.times, strict=True):
+            step = steps.step_between(status, target)
             events.append(
                 StatusEvent(
                     claim=claim,
@@ -298,14 +305,14 @@ class _Maker:
         return events
 
     def _act(self, plan: _Plan, order: RepairOrder) -> list[IntakeAct]:
-        if "receive" not in plan.steps:
+        if S.RECEIVED not in plan.states:
             return []
         serial = order.claim.serial_number
         return [
             IntakeAct(
                 repair_order=order,
                 received_by=self.by,
-                created_at=plan.times[plan.steps.index("receive")],
+                created_at=plan.times[plan.states.index(S.RECEIVED)],
                 serial_number=serial if self.rng.random() < 0.9 else f"{serial[:-2]}00",
                 completeness="Изделие, зарядная база, шнур питания",
                 condition="Следы эксплуатации",
@@ -318,18 +325,18 @@ class _Maker:
 
     def _shipments(self, plan: _Plan, order: RepairOrder) -> list[Shipment]:
         shipments = []
-        for step, direction, carrier in [
-            ("register_shipment", Shipment.Direction.INBOUND, "Kazpost"),
-            ("ship_back", Shipment.Direction.OUTBOUND, "CDEK"),
+        for state, direction, carrier in [
+            (S.IN_TRANSIT, Shipment.Direction.INBOUND, "Kazpost"),
+            (S.SHIPPED, Shipment.Direction.OUTBOUND, "CDEK"),
         ]:
-            if step in plan.steps:
+            if state in plan.states:
                 shipments.append(
                     Shipment(
                         repair_order=order,
                         direction=direction,
                         carrier=carrier,
                         tracking_number=f"RR{self.rng.randrange(10**9):09d}KZ",
-                        created_at=plan.times[plan.steps.index(step)],
+                        created_at=plan.times[plan.states.index(state)],
                     )
                 )
         return shipments

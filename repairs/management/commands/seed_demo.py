@@ -16,7 +16,7 @@ from claims import links
 from claims import services as claim_services
 from claims.models import Claim, ClaimStatus, ProductModel
 from claims.steps import run_claim_step
-from dreame_service.fsm import Actor
+from dreame_service.kit.fsm import Actor
 from repairs import services as repair_services
 from repairs.models import OrderStatus, RepairOrder, ServiceCenter, Technician
 from repairs.steps import run_step, step_between
@@ -122,7 +122,7 @@ S = OrderStatus
 # move is the step between two states, `repairs.steps.step_between` — or a claim-only
 # outcome, days since purchase). Together they reach every claim state and every order
 # state, and every center gets several states, "received" among them.
-SCENARIOS = [
+SCENARIOS: list[tuple[str | None, list[str], int]] = [
     # claims support has not approved (yet)
     (None, ["submitted"], 5),
     (None, ["submitted"], 200),
@@ -158,7 +158,7 @@ SCENARIOS = [
 ]
 
 # What the technicians write at each move (from, to), as the step's note.
-NOTES = {
+NOTES: dict[tuple[str, str], str] = {
     (S.RECEIVED, S.DIAGNOSTICS): "Проводим диагностику.",
     (S.DIAGNOSTICS, S.IN_REPAIR): "Гарантийный случай подтверждён, начали ремонт.",
     (S.DIAGNOSTICS, S.AWAITING_APPROVAL): "Замена платы управления.",

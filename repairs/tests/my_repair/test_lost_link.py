@@ -15,7 +15,7 @@ from claims.models import LinkRequest
 from claims.tests.factories import ClaimFactory
 from notifications.models import Notification
 from notifications.services import full_context
-from repairs.my_repair.views import LINK_REQUESTS_PER_ADDRESS, LINK_REQUESTS_PER_CONTACT
+from repairs.public.my_repair.views import LINK_REQUESTS_PER_ADDRESS, LINK_REQUESTS_PER_CONTACT
 from repairs.tests.my_repair.helpers import my_path
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]

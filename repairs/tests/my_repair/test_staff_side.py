@@ -6,7 +6,7 @@ import pytest
 from claims.models import Claim
 from notifications.models import Notification
 from notifications.services import full_context
-from repairs.dashboard import support_dashboard
+from repairs.admin.dashboard import support_dashboard
 from repairs.models import OrderStatus
 from repairs.services import customer
 from repairs.tests.factories import SupportUserFactory, make_order

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
 from claims.models import StatusEvent
-from dreame_service.fsm import Stale
+from dreame_service.kit.fsm import Stale
 from repairs.models import IntakeAct, OrderStatus, RepairOrder
 from repairs.services import can_work_on
 from repairs.tests.factories import (

@@ -1,5 +1,5 @@
 """The one lock every "do it only if it still looks as the page showed" takes
-(dreame_service.fsm.lock_shown): support's triage, the order's step table and the
+(dreame_service.kit.fsm.lock_shown): support's triage, the order's step table and the
 customer's «Мой ремонт» steps, all through their step runner."""
 
 import pytest
@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim, ClaimStatus
 from claims.tests.factories import ClaimFactory
-from dreame_service.fsm import Stale, lock_shown
+from dreame_service.kit.fsm import Stale, lock_shown
 from repairs import steps
 from repairs.models import OrderStatus, RepairOrder
 from repairs.services import customer

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 
 from claims.models import ClaimStatus, StatusEvent
-from dreame_service.fsm import Stale
+from dreame_service.kit.fsm import Stale
 from notifications.models import Notification
 from repairs import services, steps
 from repairs.models import OrderStatus, RepairOrder, Shipment

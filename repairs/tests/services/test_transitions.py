@@ -3,7 +3,7 @@
 import pytest
 
 from claims.models import ClaimStatus, StatusEvent
-from dreame_service.fsm import Stale
+from dreame_service.kit.fsm import Stale
 from notifications.models import Notification
 from repairs.models import (
     FINAL_STATES,

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from claims.models import ClaimAttachment, WarrantyPolicy
 from repairs import services
 from repairs.models import IntakePhoto, OrderStatus
+from repairs.step_forms import step_form
 from repairs.steps import ORDER_STEPS
 from repairs.tests.factories import make_order
 from repairs.tests.workbench.pages import page, steps_shown, url
-from repairs.workbench.forms import step_form
 from tests.pages import jpeg
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,17 @@ sidebar's width given to the columns, and one search box that each list reads it
 app.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 
+if TYPE_CHECKING:  # checked as what it is mixed into; a plain class at run time
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object
 
-class DeskListMixin:
+
+class DeskListMixin(_ModelAdmin):
     """Mixed into a ModelAdmin before `admin.ModelAdmin`; the list defines `matching_ids`."""
 
     # One order, read off an index; sorting 100,000 rows by another column costs ~200 ms.

@@ -7,6 +7,7 @@ notes only, never a raw state code) and the one thing the customer can do now.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -14,11 +15,12 @@ from django.utils import timezone
 from claims import selectors as claim_selectors
 from claims import status_text as claim_text
 from claims.models import OPEN_STATES, Claim, ClaimStatus, StatusEvent
-from dreame_service import privacy
-from dreame_service.formats import format_kzt
+from claims.steps import CLAIM_STEPS
+from dreame_service.kit import privacy
+from dreame_service.kit.formats import format_kzt
 from repairs import selectors, states
 from repairs.models import OrderStatus, RepairOrder, Shipment
-from repairs.my_repair.wording import consent_wording
+from repairs.public.my_repair.wording import consent_wording
 
 S = OrderStatus
 # Where this page offers what the status page can only describe: the customer answers the
@@ -72,15 +74,23 @@ class TimelineEntry:
     note: str
 
 
+def _claim_line(transition: str) -> str:
+    """A claim's row in the timeline: its submission, or a step with a line of its own."""
+    if transition == "submit":
+        return str(claim_text.SUBMITTED)
+    step = CLAIM_STEPS.get(transition)
+    return str(step.timeline) if step and step.timeline else ""
+
+
 def _timeline(claim: Claim) -> list[TimelineEntry]:
     """The customer's history, oldest first: moves and public notes, no staff-only rows."""
     entries = []
-    for event in claim.timeline_events:
+    for event in claim.timeline_events:  # type: ignore[attr-defined]  # claim_for_key's Prefetch
         is_order = event.subject == StatusEvent.Subject.ORDER
         if is_order and event.from_status != event.to_status:
             label = states.timeline_label(event.to_status)
-        elif not is_order and event.transition in claim_text.TIMELINE:
-            label = str(claim_text.TIMELINE[event.transition])
+        elif not is_order and (line := _claim_line(event.transition)):
+            label = line
         elif event.transition == "note" and event.public_note:
             label = ""
         else:
@@ -91,7 +101,8 @@ def _timeline(claim: Claim) -> list[TimelineEntry]:
 
 
 def _parcel(order: RepairOrder, direction: str) -> Shipment | None:
-    return next((p for p in order.parcels if p.direction == direction), None)
+    parcels = order.parcels  # type: ignore[attr-defined]  # claim_for_key's Prefetch(to_attr=)
+    return next((p for p in parcels if p.direction == direction), None)
 
 
 def _warranty_end(order: RepairOrder, outbound: Shipment | None) -> datetime.date | None:
@@ -143,9 +154,19 @@ class MyRepairPage:
         return self.shows_order_number and hasattr(self.order, "intake_act")
 
 
+class _Common(TypedDict):
+    """What the page shows in every state."""
+
+    claim: Claim
+    order: RepairOrder | None
+    timeline: list[TimelineEntry]
+    masked_phone: str
+    masked_email: str
+
+
 def build(claim: Claim) -> MyRepairPage:
     order = order_of(claim)
-    common = {
+    common: _Common = {
         "claim": claim,
         "order": order,
         "timeline": _timeline(claim),

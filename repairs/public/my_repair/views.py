@@ -21,11 +21,11 @@ from claims import link_requests, links, search
 from claims.files import private_file_response
 from claims.forms import SupplementForm
 from claims.steps import run_claim_step
-from dreame_service.fsm import Actor, Stale
-from dreame_service.ratelimit import client_address, is_limited, private_key
+from dreame_service.kit.fsm import Actor, Stale
+from dreame_service.kit.ratelimit import client_address, is_limited, private_key
 from repairs import documents
-from repairs.my_repair import page
-from repairs.my_repair.forms import (
+from repairs.public.my_repair import page
+from repairs.public.my_repair.forms import (
     CustomerParcelForm,
     LinkRequestForm,
     QuoteDecisionForm,
@@ -209,15 +209,7 @@ def supplement(request, claim):
     form = SupplementForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render(request, claim, forms={"supplement": form}, status=400)
-    run_claim_step(
-        claim,
-        "supplement",
-        actor=Actor.CUSTOMER,
-        values={
-            "text": form.cleaned_data["text"].strip(),
-            "attachment": form.cleaned_data["receipt"],
-        },
-    )
+    run_claim_step(claim, "supplement", actor=Actor.CUSTOMER, values=form.step_values())
     messages.success(request, _("Thank you! Support has your answer."))
     return _back(claim)
 

@@ -1,6 +1,7 @@
-"""The order page's step forms, made from the rows of `repairs.steps.ORDER_STEPS` (except
-`receive`, which is the intake act's own page): each asks for exactly the fields its row
-names, so a new step with known fields needs no form of its own.
+"""The step forms every screen shows, made from the rows of `repairs.steps.ORDER_STEPS`: each
+asks for exactly the fields its row names (`step_form`), so a new step with known fields
+needs no form of its own. The workbench shows them on the order page (`receive` has the
+intake act's own page); support's order page adds the state the page showed.
 """
 
 import copy
@@ -12,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from claims.forms import printable
-from dreame_service.fsm import Step
+from dreame_service.kit.fsm import Step
 from repairs.forms import DATE_INPUT_FORMATS, ParcelForm
 from repairs.models import MAX_QUOTE_KZT, RepairOrder
-from repairs.workbench.order_selectors import today
+from repairs.selectors import today
 
 NOTE_MAX = 2000
 LONG_TEXT_MAX = 5000
@@ -23,7 +24,9 @@ NOTE_FIELDS = ("note", "internal_note")
 PRICE_RANGE = _("Enter a price between 1 and 5 000 000 ₸.")
 
 
-def text_field(*, label, max_length: int, required: bool = True, help_text="", rows: int = 0):
+def text_field(
+    *, label, max_length: int | None, required: bool = True, help_text="", rows: int = 0
+):
     """A stripped text field; a textarea when `rows` is given."""
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
     return forms.CharField(

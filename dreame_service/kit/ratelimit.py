@@ -14,11 +14,12 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
 
-from dreame_service.cache import RedisCache
+from dreame_service.kit.cache import RedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ class LimitState:
     is_limited: bool
     count: int
     retry_after: int  # seconds until the window ends and the count starts again
-    cached: object = None  # the cache entry asked for with `read`, if any
+    cached: Any = None  # the cache entry asked for with `read`, if any (what the cache holds)
 
 
 def client_address(request) -> str:
@@ -97,7 +98,7 @@ class LocalCounts:
 
     MAX_KEYS = 50_000
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._counts: dict[str, tuple[int, float]] = {}  # key -> (count, window end)
         self._lock = threading.Lock()
 
@@ -229,7 +230,7 @@ class BodyGuard:
 
 def limited_before_body(guard: BodyGuard):
     """Mark a view whose POSTs count against `guard`: a client already at the limit is
-    refused by dreame_service.middleware.BodyGuardMiddleware before its body is read."""
+    refused by dreame_service.kit.middleware.BodyGuardMiddleware before its body is read."""
 
     def mark(view):
         view.limit_before_body = guard

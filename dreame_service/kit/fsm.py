@@ -11,12 +11,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from inspect import signature
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.functional import Promise
 from django_fsm import TransitionNotAllowed
+
+if TYPE_CHECKING:  # the kit must stay importable before the app registry is ready
+    from django.contrib.auth.models import User
 
 
 class Actor(StrEnum):
@@ -36,8 +39,9 @@ class Stale(Exception):  # noqa: N818 - a state of the world, not a bug
 class Step:
     """One row of a step table: the step's name (its `@transition` method), its button, who
     may run it, the form fields it asks for, the customer's e-mail it sends ("" for none),
-    which field is the public note, and what it does beside the move (`work`, run in the
-    step's transaction after the history row: `work(row, event, values)`)."""
+    which field is the public note, what it does beside the move (`work`, run in the
+    step's transaction after the history row: `work(row, event, values)`), and its line in
+    the customer's timeline where the state it enters has none of its own (a claim's)."""
 
     name: str
     label: Promise
@@ -46,6 +50,7 @@ class Step:
     email: str = ""
     public_note_field: str = "note"
     work: Callable[..., Any] | None = None
+    timeline: Promise | None = None
 
     @property
     def emails_customer(self) -> bool:
@@ -60,7 +65,7 @@ def table(*steps: Step) -> dict[str, Step]:
     return {step.name: step for step in steps}
 
 
-def check_transition_permission(bound_transition, user) -> None:
+def check_transition_permission(bound_transition: Any, user: "User | None") -> None:
     """Refuse a transition the user may not make; `None` is the system itself.
 
     Checked whatever the current state: django-fsm's `has_transition_perm` also answers
@@ -96,7 +101,7 @@ def apply_transition(
     *,
     instance: models.Model,
     transition: str,
-    by,
+    by: "User | None",
     values: Mapping[str, object] | None = None,
     status_field: str = "status",
 ) -> str:
@@ -109,7 +114,7 @@ def apply_transition(
     """
     method = getattr(instance, transition)
     check_transition_permission(method, by)
-    from_status = getattr(instance, status_field)
+    from_status: str = getattr(instance, status_field)
     accepted = signature(method).parameters
     kept = {field: value for field, value in (values or {}).items() if field in accepted}
     try:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from repairs import views
+from repairs.public import status as views
 
 app_name = "repairs"
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from repairs.my_repair import views
+from repairs.public.my_repair import views
 
 app_name = "my"
 

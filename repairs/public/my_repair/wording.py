@@ -7,7 +7,7 @@ names the product: the model as typed in the claim stays out of our sentences.
 
 from django.utils.translation import gettext
 
-from dreame_service.formats import format_kzt
+from dreame_service.kit.formats import format_kzt
 
 
 def consent_wording(*, accept: bool, order_number: str, amount, covers: str) -> str:

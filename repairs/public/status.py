@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from dreame_service import ratelimit
+from dreame_service.kit import ratelimit
 from repairs import public_status, selectors
 from repairs.forms import RepairStatusForm
 
@@ -113,6 +113,7 @@ def _too_many(request, *, form, retry_after: int, as_json: bool):
         "the phone number printed on your stub.",
         minutes,
     ) % {"minutes": minutes}
+    response: HttpResponse
     if as_json:
         response = JsonResponse(
             {"error": "rate_limited", "message": message, "retry_after": retry_after},

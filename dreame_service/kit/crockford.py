@@ -4,6 +4,7 @@ No I, L, O or U, so nothing on a stub or in an e-mail is ambiguous. Pure Python.
 """
 
 import secrets
+from collections.abc import Callable
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 BITS_PER_SYMBOL = 5
@@ -13,7 +14,7 @@ SEPARATORS = str.maketrans("", "", " -\t_.")
 LOOKALIKES = str.maketrans({"I": "1", "L": "1", "O": "0"})
 
 
-def random_symbols(count: int, *, randbits=secrets.randbits) -> str:
+def random_symbols(count: int, *, randbits: Callable[[int], int] = secrets.randbits) -> str:
     """`count` symbols of fresh randomness (5 bits each), most significant first."""
     value = randbits(count * BITS_PER_SYMBOL)
     symbols = []

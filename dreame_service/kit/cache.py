@@ -40,4 +40,6 @@ class RedisCache(DjangoRedisCache):
             pipe.get(self.make_and_validate_key(read_key))
         results = pipe.execute()
         value = results[2] if read_key is not None else None
-        return int(results[1]), None if value is None else self._cache._serializer.loads(value)
+        # Django's own serializer for the entry: a private attribute the stubs leave out.
+        serializer = self._cache._serializer  # type: ignore[attr-defined]
+        return int(results[1]), None if value is None else serializer.loads(value)
