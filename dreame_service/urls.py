@@ -13,3 +13,6 @@ urlpatterns = [
     path("service/", include("repairs.workbench.urls")),
     path("my/", include("repairs.public.my_repair.urls")),
 ]
+
+# 400, 403 and 404 are Django's handlers with our templates (templates/4xx.html); 500 is ours.
+handler500 = "dreame_service.views.server_error"

@@ -2,10 +2,12 @@ import logging
 import os
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -80,3 +82,10 @@ def _storage_ok() -> bool:
     except Exception:
         logger.exception("Health check: file storage unreachable")
         return False
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: our page in the reader's language (LocaleMiddleware has run), rendered
+    without the request's context processors, since one of them may be what failed."""
+    page = loader.get_template("500.html").render({"SUPPORT_EMAIL": settings.SUPPORT_EMAIL})
+    return HttpResponseServerError(page)
