@@ -106,11 +106,15 @@ serve: $(RUN_STAMP)
 # names (conftest.py), and collectstatic below checks the files the CSS refers to.
 # pytest-django loads settings before conftest.py runs, hence the test-only key here.
 # pytest exits 5 when it ran no test: that is a broken suite, never a pass.
+# -n auto: one pytest-xdist worker per core, each with its own test database and Redis
+# database (conftest.py; Redis has 16, hence at most 16 workers); PYTEST_ARGS="-n 0" runs
+# everything in one process. worksteal: a worker that runs out takes tests from the other's
+# queue, so a few long browser tests at the end do not leave a core idle.
 test: export SECRET_KEY := $(or $(SECRET_KEY),test-only-secret-key)
 test: $(VENV_STAMP) $(NODE_STAMP)
 	@# DEBUG=0: the production storage, whose manifest step fails on a CSS url() to a missing file.
 	@DEBUG=0 $(PY) manage.py collectstatic --no-input --verbosity 0
-	@$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
+	@$(PY) -m pytest -p no:cacheprovider -n auto --maxprocesses=16 --dist worksteal $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest ran no test" >&2; fi; exit $$rc
 
 # Browser tests save their screenshots into test-results/screenshots/ (git-ignored); this

@@ -9,16 +9,24 @@ restores a serialized copy of the database (see `django_db_setup` below for why)
 
 With CI=true a test that needs PostgreSQL, Redis or Chromium fails when it is missing;
 on a developer's machine without them it skips with the reason.
+
+`make test` runs the files on every core (pytest-xdist, `-n auto`; `-n 0` runs them in one
+process). Each worker has a test database of its own (pytest-django names it after the
+worker: `test_<name>_gw0`, …) and, with REDIS_URL, a Redis database of its own (see
+`_worker_redis_url`): tests clear the cache, which empties their whole Redis database.
+Everything else a test starts listens on a free port the system chose, and writes under
+its own tmp_path or a file name of its own.
 """
 
 import os
 import socket
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlunparse
 
 import pytest
 from django.conf import settings as site_settings
 from django.db import connections
+from django.test import override_settings
 from django.utils import translation
 
 from dreame_service.kit import ratelimit
@@ -30,6 +38,63 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # otherwise; `make screenshots` points it at docs/screenshots/ to refresh the documented ones.
 SCREENSHOTS = ROOT / os.environ.get("SCREENSHOTS_DIR", "test-results/screenshots")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+REDIS_DATABASES = 16  # Redis's default `databases`
+
+
+def _worker_redis_url(url: str) -> str:
+    """REDIS_URL for this pytest-xdist worker: one Redis database per worker.
+
+    A test's `cache.clear()` is a FLUSHDB: on a database shared with another worker it would
+    wipe that worker's rate-limit counts and the Celery tasks waiting for its worker process.
+    N workers take N adjacent databases from REDIS_URL's own on, moved down so that none
+    passes 15: /9 with two workers gives 9 (gw0) and 10 (gw1), /15 gives 14 and 15.
+    Without xdist (`-n 0`) REDIS_URL is used as it is."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw"):
+        return url
+    count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if count > REDIS_DATABASES:
+        raise pytest.UsageError(f"{count} workers need more than {REDIS_DATABASES} Redis databases")
+    parsed = urlparse(url)
+    first = min(int(parsed.path.strip("/") or 0), REDIS_DATABASES - count)
+    # A worker that replaces a crashed one (gw2 for gw0 of two) takes the crashed one's place.
+    index = int(worker.removeprefix("gw")) % count
+    return urlunparse(parsed._replace(path=f"/{first + index}"))
+
+
+def _use_worker_redis() -> None:
+    """Point settings (read before this file: pytest-django loads them first) and the
+    environment of the processes tests start at this worker's Redis database. Nothing has
+    connected yet: the cache and Celery's configuration are made on first use."""
+    shared = site_settings.REDIS_URL
+    own = _worker_redis_url(shared)
+    if own == shared:
+        return
+    os.environ["REDIS_URL"] = own
+    site_settings.REDIS_URL = own
+    for cache in site_settings.CACHES.values():
+        if cache.get("LOCATION") == shared:
+            cache["LOCATION"] = own
+    if shared == site_settings.CELERY_BROKER_URL:
+        site_settings.CELERY_BROKER_URL = own
+
+
+_use_worker_redis()
+
+
+def pytest_configure(config):
+    # Login tests hash a password per attempt; production's 1.5 million PBKDF2 iterations
+    # cost half a second each (tests/hashers.py).
+    override_settings(
+        PASSWORD_HASHERS=[
+            "tests.hashers.QuickPBKDF2PasswordHasher",
+            *(
+                name
+                for name in site_settings.PASSWORD_HASHERS
+                if name != "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+            ),
+        ]
+    ).enable()
 
 
 def require(condition: bool, reason: str) -> None:
@@ -147,17 +212,14 @@ BUCKET = "dreame-receipts-test"
 
 @pytest.fixture
 def s3_endpoint(settings):
-    import socket
-
     import boto3
     from moto.server import ThreadedMotoServer
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    # Port 0: the system picks a free port as the server binds it (no other worker's).
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
-    endpoint = f"http://127.0.0.1:{port}"
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
     credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
     boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **credentials).create_bucket(
         Bucket=BUCKET

@@ -95,29 +95,63 @@ STEP_VALUES = {
 PER_STEP_VALUES = {"ship_back": {"carrier": "CDEK", "tracking_number": "1234567890"}}
 
 
-def run_step(name, order, by):
-    """One row of the step table, run with the test values as the screen for `by` would."""
-    values = {**STEP_VALUES, **PER_STEP_VALUES.get(name, {})}
+def run_step(name, order, by, *, values=None, per_step=None):
+    """One row of the step table, run with the test values as the screen for `by` would
+    (`values` and `per_step` replace STEP_VALUES and PER_STEP_VALUES when given)."""
+    values = {**(STEP_VALUES if values is None else values)}
+    values.update((PER_STEP_VALUES if per_step is None else per_step).get(name, {}))
     order, _event = steps.run_step(order, name, by=by, values=values)
     return order
 
 
-def advance_order(order, steps, *, by):
+def advance_order(order, steps, *, by, values=None, per_step=None):
     for name in steps:
-        order = run_step(name, order, by)
+        order = run_step(name, order, by, values=values, per_step=per_step)
     return order
 
 
-def make_order(*, status=OrderStatus.AWAITING_SHIPMENT, technician=None, support=None, **claim):
-    """A claim approved by support and walked by the technician to `status`, via services."""
+def path_through(status, *, via=()):
+    """The usual steps from a new order to `status`, passing the states `via` in turn."""
+    names, start = [], OrderStatus.AWAITING_SHIPMENT
+    for stop in (*via, status):
+        names += steps.path_to(stop, start=start)
+        start = stop
+    return names
+
+
+def make_order(
+    *,
+    status=OrderStatus.AWAITING_SHIPMENT,
+    technician=None,
+    support=None,
+    center=None,
+    by=None,
+    claim=None,
+    via=(),
+    values=None,
+    per_step=None,
+    **claim_fields,
+):
+    """The one factory of orders: a claim approved by support and walked to `status` through
+    the services, the way production makes orders.
+
+    By default a new technician of a new center runs the steps, and a new support agent
+    approves a ClaimFactory claim with `claim_fields`. `center` and `by` (who runs the steps)
+    stand in for the technician; `claim` is one made otherwise (submit_claim, say); `via`
+    names states the order passes on its way (the customer's parcel: IN_TRANSIT); `values`
+    and `per_step` are what the steps are given (STEP_VALUES, PER_STEP_VALUES)."""
     from claims.tests.factories import ClaimFactory
 
-    technician = technician or TechnicianFactory()
+    if technician is None and (center is None or by is None):
+        technician = TechnicianFactory(**({"service_center": center} if center else {}))
+    center = center or technician.service_center
+    by = by or technician.user
     support = support or SupportUserFactory()
     order = repair_services.approve_claim_and_open_order(
-        claim=ClaimFactory(**claim), service_center=technician.service_center, by=support
+        claim=claim or ClaimFactory(**claim_fields), service_center=center, by=support
     )
-    return advance_order(order, steps.path_to(status), by=technician.user)
+    names = path_through(status, via=via)
+    return advance_order(order, names, by=by, values=values, per_step=per_step)
 
 
 def step(order, name, *, by=None, actor=None, shown=None, **values):

@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from claims.models import WarrantyPolicy
 from claims.services import submit_claim
-from repairs import services, steps
+from repairs import services
 from repairs.models import OrderStatus, RepairOrder
-from repairs.steps import path_to
-from repairs.tests.factories import ServiceCenterFactory, UserFactory
+from repairs.tests.factories import ServiceCenterFactory, UserFactory, make_order
 
 URL = "/partners/repair-status/"
 
@@ -88,8 +87,9 @@ def staff_user():
     )
 
 
-def make_order(*, to: str = OrderStatus.RECEIVED, purchase_days_ago: int = 90) -> RepairOrder:
-    """An order moved through the real services to state `to`, with everything filled in."""
+def filled_order(*, to: str = OrderStatus.RECEIVED, purchase_days_ago: int = 90) -> RepairOrder:
+    """An order in state `to` with everything above filled in: the claim submitted as the
+    form submits it, the customer's parcel and the intake on the way, an internal note."""
     by = staff_user()
     center = ServiceCenterFactory(
         name="DREAME Сервис Алматы",
@@ -103,12 +103,17 @@ def make_order(*, to: str = OrderStatus.RECEIVED, purchase_days_ago: int = 90) -
         "purchase_date": timezone.localdate() - datetime.timedelta(days=purchase_days_ago),
     }
     claim = submit_claim(data=data, policy=kz_policy())
-    order = services.approve_claim_and_open_order(claim=claim, service_center=center, by=by)
     # Shipped by the customer, received, then the usual way on to `to`.
-    names = ["register_shipment", "receive", *path_to(to, start=OrderStatus.RECEIVED)]
-    for name in names:
-        values = {**STEP_VALUES, **PER_STEP.get(name, {})}
-        order, _event = steps.run_step(order, name, by=by, values=values)
+    order = make_order(
+        status=to,
+        claim=claim,
+        center=center,
+        support=by,
+        by=by,
+        via=(OrderStatus.IN_TRANSIT, OrderStatus.RECEIVED),
+        values=STEP_VALUES,
+        per_step=PER_STEP,
+    )
     # An internal note on the order's history, as the workbench writes them.
     services.add_order_note(order=order, by=by, internal_note=INTERNAL_NOTE)
     return order

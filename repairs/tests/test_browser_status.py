@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from conftest import assert_no_horizontal_scroll, axe_violations, save_screenshot
 from repairs.models import OrderStatus
 from repairs.tests.factories import ServiceCenterFactory
-from repairs.tests.status_lookup import make_order, stub_query
+from repairs.tests.status_lookup import filled_order, stub_query
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,7 +20,7 @@ URL = "/partners/repair-status/"
 
 
 def test_the_stubs_qr_link_opens_the_status(phone_page, live_server):
-    order = make_order(to=OrderStatus.AWAITING_APPROVAL)
+    order = filled_order(to=OrderStatus.AWAITING_APPROVAL)
     page = phone_page
     page.goto(f"{live_server.url}{URL}?{urlencode(stub_query(order))}")
     expect(page.locator(".status-current")).to_have_text(
@@ -34,7 +34,7 @@ def test_the_stubs_qr_link_opens_the_status(phone_page, live_server):
 
 
 def test_typing_the_stub_by_hand_in_either_date_format_finds_the_order(phone_page, live_server):
-    order = make_order(to=OrderStatus.IN_REPAIR)
+    order = filled_order(to=OrderStatus.IN_REPAIR)
     page = phone_page
     day = order.intake_date
     typed_number = f"{order.order_number[:5].lower()} {order.order_number[5:].lower()}"
@@ -60,7 +60,7 @@ def test_typing_the_stub_by_hand_in_either_date_format_finds_the_order(phone_pag
 
 
 def test_a_wrong_date_gets_the_miss_message(phone_page, live_server):
-    order = make_order()
+    order = filled_order()
     page = phone_page
     page.goto(f"{live_server.url}{URL}")
     page.get_by_label("Номер заказа").fill(order.display_number)
@@ -77,7 +77,7 @@ def test_a_wrong_date_gets_the_miss_message(phone_page, live_server):
 
 
 def test_the_status_in_kazakh(phone_page, live_server):
-    order = make_order(to=OrderStatus.SHIPPED)
+    order = filled_order(to=OrderStatus.SHIPPED)
     page = phone_page
     page.goto(f"{live_server.url}{URL}?{urlencode(stub_query(order))}")
     page.get_by_label("Язык").select_option("kk")

@@ -1,32 +1,72 @@
-"""`manage.py seed_demo`: every state on show, made through the services, idempotent."""
+"""`manage.py seed_demo`: every state on show, made through the services, idempotent.
+
+The demo data is made once for this module (`seeded`, about 5 s) rather than once per test:
+the tests only read it, and whatever one writes (a login, the second run) is rolled back
+after it, as in any database test."""
 
 import io
+from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, TestCase, override_settings
+from django.utils import translation
 
 from claims.models import Claim, ClaimStatus, StatusEvent
 from notifications.models import Notification
 from repairs.management.commands.seed_demo import DEMO_PASSWORD
 from repairs.models import IntakeAct, OrderStatus, RepairOrder, ServiceCenter
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
 LOGINS = ["admin", "support", "almaty-tech", "astana-tech", "shymkent-tech"]
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    # Six users; the default hasher would make this test spend seconds on PBKDF2.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def seed() -> str:
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class FirstRun:
+    output: str
+    counts: dict
+    statuses: list
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory) -> FirstRun:
+    """`seed_demo` run once on the empty test database, for every test of the module.
+
+    Inside the same class-wide transaction Django's TestCase opens for `setUpTestData`: each
+    test's own transaction nests in it, and it is rolled back after the module's last test.
+    What the tests' autouse fixtures set per test is set here for the run: the site's
+    language, and the uploads (the acts' PDFs) in a folder of its own, never in var/media."""
+    storages = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path_factory.mktemp("seed-demo-media"))},
+        },
+    }
+    with (
+        django_db_blocker.unblock(),
+        override_settings(STORAGES=storages),
+        translation.override(settings.LANGUAGE_CODE),
+    ):
+        atomics = TestCase._enter_atomics()
+        try:
+            output = seed()
+            yield FirstRun(
+                output=output,
+                counts=counts(),
+                statuses=sorted(RepairOrder.objects.values_list("order_number", "status")),
+            )
+        finally:
+            TestCase._rollback_atomics(atomics)
 
 
 def counts() -> dict:
@@ -44,10 +84,8 @@ def counts() -> dict:
     }
 
 
-def test_a_second_run_changes_nothing():
-    first_output = seed()
-    after_first = counts()
-    statuses = sorted(RepairOrder.objects.values_list("order_number", "status"))
+def test_a_second_run_changes_nothing(seeded):
+    first_output, after_first, statuses = seeded.output, seeded.counts, seeded.statuses
 
     second_output = seed()
 
@@ -60,15 +98,11 @@ def test_a_second_run_changes_nothing():
 
 
 def test_every_claim_state_and_every_order_state_is_present():
-    seed()
-
     assert set(Claim.objects.values_list("status", flat=True)) == set(ClaimStatus.values)
     assert set(RepairOrder.objects.values_list("status", flat=True)) == set(OrderStatus.values)
 
 
 def test_every_center_shows_several_states_received_among_them():
-    seed()
-
     centers = ServiceCenter.objects.all()
     assert sorted(centers.values_list("city", flat=True)) == ["Алматы", "Астана", "Шымкент"]
     for center in centers:
@@ -82,8 +116,6 @@ def test_every_center_shows_several_states_received_among_them():
 
 def test_each_claim_and_order_has_an_unbroken_event_history():
     """Made through the services: each state was reached by a logged move, none was written."""
-    seed()
-
     for claim in Claim.objects.all():
         claim_events = StatusEvent.objects.filter(claim=claim, subject="claim").order_by("pk")
         assert_chain(claim_events, claim.status)
@@ -103,8 +135,6 @@ def assert_chain(events, final_status):
 
 
 def test_customers_look_like_kazakh_customers():
-    seed()
-
     claims = Claim.objects.all()
     assert len({claim.full_name for claim in claims}) == claims.count()
     for claim in claims:
@@ -123,16 +153,14 @@ def test_customers_look_like_kazakh_customers():
 
 
 def test_customer_emails_are_queued_like_in_real_use():
-    seed()
-
     received = RepairOrder.objects.filter(intake_date__isnull=False).count()
     assert Notification.objects.filter(template="product_received").count() == received
     assert Notification.objects.filter(template="claim_received").count() == Claim.objects.count()
 
 
 @pytest.mark.parametrize("username", LOGINS)
-def test_the_demo_users_can_log_in(username):
-    output = seed()
+def test_the_demo_users_can_log_in(username, seeded):
+    output = seeded.output
     # Through each role's login form: django-axes checks every login against its request.
     login_url = "/service/login/" if username.endswith("-tech") else "/admin/login/"
     client = Client()
@@ -146,8 +174,6 @@ def test_the_demo_users_can_log_in(username):
 
 
 def test_the_demo_roles_are_set_up():
-    seed()
-
     admin = User.objects.get(username="admin")
     support = User.objects.get(username="support")
     assert admin.is_superuser and admin.is_staff

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from repairs.models import OrderStatus
-from repairs.tests.status_lookup import PII, make_order, stub_query
+from repairs.tests.status_lookup import PII, filled_order, stub_query
 
 API = "/api/v1/repair-status/"
 PAGE = "/partners/repair-status/"
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("fresh_status_rate_limit")
 
 @pytest.mark.django_db
 def test_the_api_answers_a_hit_with_the_public_facts(client):
-    order = make_order(to=OrderStatus.SHIPPED)
+    order = filled_order(to=OrderStatus.SHIPPED)
     response = client.get(API, stub_query(order), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
@@ -49,14 +49,14 @@ def test_the_api_answers_a_hit_with_the_public_facts(client):
 
 @pytest.mark.django_db
 def test_the_api_speaks_the_callers_language(client):
-    order = make_order(to=OrderStatus.IN_REPAIR)
+    order = filled_order(to=OrderStatus.IN_REPAIR)
     data = client.get(API, stub_query(order), HTTP_ACCEPT_LANGUAGE="kk").json()
     assert data["status_text"] == "Өніміңіз жөнделіп жатыр."
 
 
 @pytest.mark.django_db
 def test_the_quote_comes_with_the_amount_in_tenge(client):
-    order = make_order(to=OrderStatus.AWAITING_APPROVAL)
+    order = filled_order(to=OrderStatus.AWAITING_APPROVAL)
     data = client.get(API, stub_query(order), HTTP_ACCEPT_LANGUAGE="en").json()
     assert data["quote"]["amount"] == 45000
     assert data["quote"]["currency"] == "KZT"
@@ -66,7 +66,7 @@ def test_the_quote_comes_with_the_amount_in_tenge(client):
 
 @pytest.mark.django_db
 def test_the_status_page_url_answers_json_when_asked(client):
-    order = make_order()
+    order = filled_order()
     as_json = client.get(PAGE, stub_query(order), HTTP_ACCEPT="application/json")
     as_html = client.get(PAGE, stub_query(order), HTTP_ACCEPT="text/html,*/*;q=0.8")
     assert as_json["Content-Type"] == "application/json"
@@ -77,7 +77,7 @@ def test_the_status_page_url_answers_json_when_asked(client):
 
 @pytest.mark.django_db
 def test_the_json_holds_no_personal_data(client):
-    order = make_order(to=OrderStatus.DELIVERED)
+    order = filled_order(to=OrderStatus.DELIVERED)
     response = client.get(API, stub_query(order))
     raw = response.content.decode()
     assert response.status_code == 200
@@ -88,7 +88,7 @@ def test_the_json_holds_no_personal_data(client):
 
 @pytest.mark.django_db
 def test_every_json_miss_is_byte_for_byte_the_same(client):
-    order = make_order()
+    order = filled_order()
     misses = [
         {"order_number": "ZZZZZZZZZZ", "intake_date": order.intake_date.isoformat()},
         {"order_number": order.order_number, "intake_date": "2001-01-01"},
@@ -114,7 +114,7 @@ def test_the_call_centers_network_gets_its_own_higher_limit(client, settings):
     settings.REPAIR_STATUS_RATE_LIMIT = 1
     settings.CALL_CENTER_NETWORKS = ["127.0.0.0/29"]  # the test client's address
     settings.CALL_CENTER_RATE_LIMIT = 3
-    order = make_order()
+    order = filled_order()
 
     answers = [client.get(API, stub_query(order)).status_code for _ in range(4)]
 
@@ -125,7 +125,7 @@ def test_the_call_centers_network_gets_its_own_higher_limit(client, settings):
 def test_an_address_outside_the_call_centers_network_keeps_the_normal_limit(client, settings):
     settings.REPAIR_STATUS_RATE_LIMIT = 1
     settings.CALL_CENTER_NETWORKS = ["198.51.100.0/28"]
-    order = make_order()
+    order = filled_order()
 
     answers = [client.get(API, stub_query(order)).status_code for _ in range(2)]
 
@@ -135,7 +135,7 @@ def test_an_address_outside_the_call_centers_network_keeps_the_normal_limit(clie
 @pytest.mark.django_db
 def test_the_api_shares_the_pages_rate_limit(client, settings):
     settings.REPAIR_STATUS_RATE_LIMIT = 2
-    order = make_order()
+    order = filled_order()
     assert client.get(PAGE, stub_query(order)).status_code == 200
     assert client.get(API, stub_query(order)).status_code == 200
     response = client.get(API, stub_query(order))
@@ -149,7 +149,7 @@ def test_the_api_shares_the_pages_rate_limit(client, settings):
 
 @pytest.mark.django_db
 def test_an_api_lookup_takes_one_query(client, django_assert_max_num_queries):
-    order = make_order(to=OrderStatus.DELIVERED)
+    order = filled_order(to=OrderStatus.DELIVERED)
     # 1. order + claim + center + outbound shipment + warranty months + events, one JOIN.
     with django_assert_max_num_queries(1):
         assert client.get(API, stub_query(order)).status_code == 200

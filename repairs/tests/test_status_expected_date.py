@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from repairs.models import OrderStatus, RepairOrder
 from repairs.states import USUAL_DAYS, expected_by
 from repairs.tests.factories import step
-from repairs.tests.status_lookup import URL, make_order, stub_query
+from repairs.tests.status_lookup import URL, filled_order, stub_query
 
 S = OrderStatus
 API = "/api/v1/repair-status/"
@@ -82,7 +82,7 @@ def expected_paragraph(html: str) -> str | None:
 @pytest.mark.django_db
 @pytest.mark.usefixtures("fresh_status_rate_limit")
 def test_the_page_and_both_json_answers_give_the_expected_date(client):
-    order = make_order(to=S.IN_REPAIR)
+    order = filled_order(to=S.IN_REPAIR)
     # 00:30 in Almaty on 25.11, still the 24th in UTC: the local date counts.
     entered_at(order, datetime.datetime(2026, 11, 25, 0, 30, tzinfo=ALMATY))
 
@@ -98,7 +98,7 @@ def test_the_page_and_both_json_answers_give_the_expected_date(client):
 @pytest.mark.usefixtures("fresh_status_rate_limit")
 @pytest.mark.parametrize("status", [S.AWAITING_APPROVAL, S.DELIVERED, S.CANCELLED])
 def test_a_state_without_a_usual_period_shows_no_date(client, status):
-    order = make_order(to=status)
+    order = filled_order(to=status)
 
     html = client.get(URL, stub_query(order)).content.decode()
     data = client.get(API, stub_query(order)).json()
@@ -112,7 +112,7 @@ def test_a_state_without_a_usual_period_shows_no_date(client, status):
 def test_the_expected_date_follows_the_order_when_it_moves(
     client, django_capture_on_commit_callbacks
 ):
-    order = make_order(to=S.IN_REPAIR)
+    order = filled_order(to=S.IN_REPAIR)
     entered_at(order, datetime.datetime(2026, 11, 1, 12, 0, tzinfo=ALMATY))
     assert client.get(API, stub_query(order)).json()["expected_by"] == "2026-11-12"
 
@@ -130,7 +130,7 @@ def test_the_expected_date_follows_the_order_when_it_moves(
 @pytest.mark.django_db
 @pytest.mark.usefixtures("fresh_status_rate_limit")
 def test_the_expected_date_costs_no_extra_query(client, django_assert_num_queries):
-    order = make_order(to=S.DIAGNOSTICS)
+    order = filled_order(to=S.DIAGNOSTICS)
     # Expected: 1. the order (its state and when it was entered among the columns) joined
     # with its claim, center, outbound shipment, warranty months and events.
     with django_assert_num_queries(1):

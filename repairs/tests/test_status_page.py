@@ -10,7 +10,7 @@ from django.utils import timezone
 from repairs import states
 from repairs.models import OrderStatus, RepairOrder
 from repairs.tests.factories import step
-from repairs.tests.status_lookup import PII, URL, make_order, stub_query
+from repairs.tests.status_lookup import PII, URL, filled_order, stub_query
 
 pytestmark = pytest.mark.usefixtures("fresh_status_rate_limit")
 
@@ -24,7 +24,7 @@ def text_of(response) -> str:
 
 @pytest.mark.django_db
 def test_it_opens_the_result_straight_from_the_stubs_qr_link(client):
-    order = make_order(to=OrderStatus.DIAGNOSTICS)
+    order = filled_order(to=OrderStatus.DIAGNOSTICS)
     response = client.get(URL, stub_query(order))
     html = text_of(response)
     assert response.status_code == 200
@@ -40,7 +40,7 @@ def test_it_opens_the_result_straight_from_the_stubs_qr_link(client):
     ["lower", "spaced", "dashed"],
 )
 def test_it_ignores_case_spaces_and_dashes_in_the_order_number(client, typed_number):
-    order = make_order()
+    order = filled_order()
     number = order.order_number
     typed = {
         "lower": number.lower(),
@@ -54,7 +54,7 @@ def test_it_ignores_case_spaces_and_dashes_in_the_order_number(client, typed_num
 
 @pytest.mark.django_db
 def test_it_accepts_the_date_typed_as_on_the_stub(client):
-    order = make_order()
+    order = filled_order()
     typed = order.intake_date.strftime("%d.%m.%Y")
     response = client.get(URL, stub_query(order, intake_date=typed))
     assert response.status_code == 200
@@ -78,7 +78,7 @@ def test_an_empty_form_just_shows_the_form_and_counts_nothing(client, settings):
 
 @pytest.mark.django_db
 def test_the_result_says_in_plain_words_where_the_product_is_and_what_comes_next(client, settings):
-    order = make_order(to=OrderStatus.AWAITING_PARTS)
+    order = filled_order(to=OrderStatus.AWAITING_PARTS)
     response = client.get(URL, stub_query(order), HTTP_ACCEPT_LANGUAGE="en")
     html = text_of(response)
     assert "The repair is waiting for spare parts." in html
@@ -100,7 +100,7 @@ def test_the_result_says_in_plain_words_where_the_product_is_and_what_comes_next
 
 @pytest.mark.django_db
 def test_it_never_shows_a_raw_state_code(client):
-    order = make_order(to=OrderStatus.AWAITING_APPROVAL)
+    order = filled_order(to=OrderStatus.AWAITING_APPROVAL)
     html = text_of(client.get(URL, stub_query(order)))
     visible = re.sub(r"<[^>]+>", " ", html)
     for code in OrderStatus.values:
@@ -109,7 +109,7 @@ def test_it_never_shows_a_raw_state_code(client):
 
 @pytest.mark.django_db
 def test_awaiting_approval_shows_the_price_in_tenge_and_how_to_approve(client):
-    order = make_order(to=OrderStatus.AWAITING_APPROVAL)
+    order = filled_order(to=OrderStatus.AWAITING_APPROVAL)
     html = text_of(client.get(URL, stub_query(order), HTTP_ACCEPT_LANGUAGE="en"))
     assert '<p class="status-amount nowrap">45 000 ₸</p>' in html
     assert "call the service center and give your order number" in html
@@ -118,7 +118,7 @@ def test_awaiting_approval_shows_the_price_in_tenge_and_how_to_approve(client):
 
 @pytest.mark.django_db
 def test_the_price_is_not_shown_once_the_quote_is_decided(client):
-    order = make_order(to=OrderStatus.AWAITING_APPROVAL)
+    order = filled_order(to=OrderStatus.AWAITING_APPROVAL)
     step(order, "accept_quote", by=None)
     html = text_of(client.get(URL, stub_query(order)))
     assert "45 000 ₸" not in html
@@ -126,7 +126,7 @@ def test_the_price_is_not_shown_once_the_quote_is_decided(client):
 
 @pytest.mark.django_db
 def test_once_shipped_it_shows_the_carrier_the_tracking_number_and_the_new_warranty_end(client):
-    order = make_order(to=OrderStatus.SHIPPED)
+    order = filled_order(to=OrderStatus.SHIPPED)
     html = text_of(client.get(URL, stub_query(order), HTTP_ACCEPT_LANGUAGE="en"))
     assert "<dd>CDEK</dd>" in html
     assert '<dd class="tracking-number">1098765432</dd>' in html
@@ -143,7 +143,7 @@ def test_once_shipped_it_shows_the_carrier_the_tracking_number_and_the_new_warra
 
 @pytest.mark.django_db
 def test_no_warranty_end_before_the_product_is_on_its_way_back(client):
-    order = make_order(to=OrderStatus.READY_FOR_RETURN)
+    order = filled_order(to=OrderStatus.READY_FOR_RETURN)
     html = text_of(client.get(URL, stub_query(order), HTTP_ACCEPT_LANGUAGE="en"))
     assert "now ends on" not in html
     assert "tracking-number" not in html
@@ -151,7 +151,7 @@ def test_no_warranty_end_before_the_product_is_on_its_way_back(client):
 
 @pytest.mark.django_db
 def test_the_warranty_end_counts_the_days_until_delivery(client):
-    order = make_order(to=OrderStatus.DELIVERED, purchase_days_ago=100)
+    order = filled_order(to=OrderStatus.DELIVERED, purchase_days_ago=100)
     # The customer got the product back 9 days after the claim.
     RepairOrder.objects.filter(pk=order.pk).update(
         returned_at=order.claim.submitted_at + datetime.timedelta(days=9)
@@ -166,14 +166,14 @@ def test_the_warranty_end_counts_the_days_until_delivery(client):
 
 @pytest.mark.django_db
 def test_an_out_of_warranty_product_gets_no_warranty_end(client):
-    order = make_order(to=OrderStatus.SHIPPED, purchase_days_ago=800)
+    order = filled_order(to=OrderStatus.SHIPPED, purchase_days_ago=800)
     html = text_of(client.get(URL, stub_query(order), HTTP_ACCEPT_LANGUAGE="en"))
     assert "now ends on" not in html
 
 
 @pytest.mark.django_db
 def test_the_page_speaks_kazakh(client):
-    order = make_order(to=OrderStatus.IN_REPAIR)
+    order = filled_order(to=OrderStatus.IN_REPAIR)
     client.cookies["django_language"] = "kk"
     html = text_of(client.get(URL, stub_query(order)))
     assert '<html lang="kk">' in html
@@ -187,7 +187,7 @@ def test_the_page_speaks_kazakh(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("to", [OrderStatus.AWAITING_APPROVAL, OrderStatus.DELIVERED])
 def test_a_fully_filled_order_shows_no_personal_data(client, to):
-    order = make_order(to=to)
+    order = filled_order(to=to)
     html = text_of(client.get(URL, stub_query(order)))
     assert "DREAME L20 Ultra" in html  # it is the hit page
     for secret in [*PII, "timur.tech", "Тимур", "Техников"]:
@@ -207,7 +207,7 @@ def _without_echo(response) -> str:
 
 @pytest.mark.django_db
 def test_every_kind_of_miss_gets_the_same_answer(client):
-    order = make_order()
+    order = filled_order()
     wrong_day = order.intake_date - datetime.timedelta(days=1)
     misses = {
         "unknown number": ("ZZZZZZZZZZ", order.intake_date.isoformat()),
@@ -249,7 +249,7 @@ def test_input_is_escaped(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["hit", "miss", "malformed"])
 def test_a_lookup_takes_at_most_three_queries(client, django_assert_max_num_queries, kind):
-    order = make_order(to=OrderStatus.SHIPPED)
+    order = filled_order(to=OrderStatus.SHIPPED)
     query = {
         "hit": stub_query(order),
         "miss": stub_query(order, intake_date="2001-01-01"),
@@ -269,7 +269,7 @@ def test_a_lookup_takes_at_most_three_queries(client, django_assert_max_num_quer
 def test_a_repeated_lookup_is_answered_from_the_cache_without_sql(
     client, django_assert_num_queries
 ):
-    order = make_order(to=OrderStatus.IN_REPAIR)
+    order = filled_order(to=OrderStatus.IN_REPAIR)
     client.get(URL, stub_query(order))
 
     # Expected: none. The rendered answer comes from the cache; the rate limit too.
@@ -284,7 +284,7 @@ def test_a_repeated_lookup_is_answered_from_the_cache_without_sql(
 def test_the_page_shows_the_new_state_as_soon_as_the_order_moves(
     client, django_capture_on_commit_callbacks
 ):
-    order = make_order(to=OrderStatus.IN_REPAIR)
+    order = filled_order(to=OrderStatus.IN_REPAIR)
     before = text_of(client.get(URL, stub_query(order)))
     assert states.current_text(OrderStatus.IN_REPAIR) in before
 
@@ -303,7 +303,7 @@ def test_the_page_shows_the_new_state_as_soon_as_the_order_moves(
 
 @pytest.mark.django_db
 def test_the_lookup_works_when_the_cache_is_down(client, settings):
-    order = make_order(to=OrderStatus.IN_REPAIR)
+    order = filled_order(to=OrderStatus.IN_REPAIR)
     settings.CACHES = {
         **settings.CACHES,
         "default": {
@@ -321,7 +321,7 @@ def test_the_lookup_works_when_the_cache_is_down(client, settings):
 
 @pytest.mark.django_db
 def test_the_answer_varies_on_accept_and_is_never_cached(client):
-    order = make_order()
+    order = filled_order()
     response = client.get(URL, stub_query(order))
     assert "Accept" in response["Vary"]
     assert "no-store" in response["Cache-Control"]
@@ -332,7 +332,7 @@ def test_the_answer_varies_on_accept_and_is_never_cached(client):
 def test_the_answer_sets_no_cookie(client):
     # The page has no form that posts (the language switch takes no CSRF token), so nothing
     # ties the answer to a visitor's cookies.
-    order = make_order()
+    order = filled_order()
     response = client.get(URL, stub_query(order))
     assert response.status_code == 200
     assert not response.cookies
@@ -351,7 +351,7 @@ def test_post_is_refused(client):
 @pytest.mark.django_db
 def test_too_many_lookups_get_a_friendly_429_page(client, settings):
     settings.REPAIR_STATUS_RATE_LIMIT = 3
-    order = make_order()
+    order = filled_order()
     for _ in range(3):
         assert client.get(URL, stub_query(order, intake_date="2001-01-01")).status_code == 404
     response = client.get(URL, stub_query(order))  # even a right answer waits now
