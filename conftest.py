@@ -83,9 +83,11 @@ _use_worker_redis()
 
 
 def pytest_configure(config):
-    # Login tests hash a password per attempt; production's 1.5 million PBKDF2 iterations
-    # cost half a second each (tests/hashers.py).
+    """What the test runs change in the settings, for speed only (docs/benchmarks.md, "The
+    test loop"); no test's answer depends on them."""
     override_settings(
+        # Login tests hash a password per attempt; production's 1.5 million PBKDF2
+        # iterations cost half a second each (tests/hashers.py).
         PASSWORD_HASHERS=[
             "tests.hashers.QuickPBKDF2PasswordHasher",
             *(
@@ -93,7 +95,12 @@ def pytest_configure(config):
                 for name in site_settings.PASSWORD_HASHERS
                 if name != "django.contrib.auth.hashers.PBKDF2PasswordHasher"
             ),
-        ]
+        ],
+        # Every test client builds the middleware chain, and WhiteNoise's indexes the whole
+        # STATIC_ROOT that `make test` collects (65 ms, about a thousand clients a run). No
+        # test asks the test client for a static file (the browser tests get them from the
+        # live server's static handler): it looks a file up when asked, as with DEBUG on.
+        WHITENOISE_AUTOREFRESH=True,
     ).enable()
 
 
