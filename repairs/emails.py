@@ -52,10 +52,9 @@ def order_status_url(order) -> str:
     )
 
 
-def warranty_end_date(order) -> str:
+def warranty_end_date(order, shipment) -> str:
     """The extended warranty end as an ISO string for the e-mail snapshot, or "": from the
-    day the product counts as back (its delivery, else the day it was shipped back)."""
-    shipment = order.shipments.filter(direction="outbound").first()
+    day the product counts as back (its delivery, else the day `shipment` went back)."""
     end = selectors.warranty_end_for(
         order=order,
         returned_at=order.returned_at,
@@ -109,15 +108,14 @@ def queue_order_email(*, order, event: str, status_event) -> None:
     context["public_note"] = status_event.public_note
     if event in ("shipment_reminder", "order_reassigned"):
         context["service_center"] = center_context(order.service_center)
-    if event == "shipped_back":
+    if event in ("shipped_back", "delivered"):
         shipment = order.shipments.filter(direction="outbound").first()
+        # Shipped back, the product is still on its way, so the ship date stands in for the
+        # return date; the "delivered" e-mail gives the final figure.
+        context["warranty_end_date"] = warranty_end_date(order, shipment)
+    if event == "shipped_back":
         context["carrier"] = shipment.carrier if shipment else ""
         context["tracking_number"] = shipment.tracking_number if shipment else ""
-        # Conservative: the product is still on its way, so the ship date stands in for
-        # the return date; the "delivered" e-mail gives the final figure.
-        context["warranty_end_date"] = warranty_end_date(order)
-    if event == "delivered":
-        context["warranty_end_date"] = warranty_end_date(order)
     queue_email(
         event_key=order_event_key(order=order, event=event, status_event_id=status_event.pk),
         recipient=order.claim.email,

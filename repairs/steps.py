@@ -13,6 +13,7 @@ if the method keeps a new field. docs/decisions.md says more.
 """
 
 from collections.abc import Mapping
+from functools import partial
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -25,7 +26,7 @@ from claims.models import Claim, StatusEvent
 from claims.steps import CLAIM_STEPS
 from dreame_service.kit.fsm import Actor, Step, apply_transition, table
 from repairs import emails
-from repairs.models import OrderStatus, RepairOrder
+from repairs.models import OrderStatus, RepairOrder, Shipment
 from repairs.services import orders
 
 T, S, C = Actor.TECHNICIAN, Actor.SUPPORT, Actor.CUSTOMER
@@ -40,7 +41,7 @@ ORDER_STEPS: dict[str, Step] = table(
         _("Register the parcel to the center"),
         frozenset({T, S, C}),
         PARCEL,
-        work=orders.record_inbound_parcel,
+        work=partial(orders.record_parcel, direction=Shipment.Direction.INBOUND),
     ),
     Step(
         INTAKE,
@@ -89,7 +90,7 @@ ORDER_STEPS: dict[str, Step] = table(
         frozenset({T}),
         PARCEL,
         email="shipped_back",
-        work=orders.record_return_parcel,
+        work=partial(orders.record_parcel, direction=Shipment.Direction.OUTBOUND),
     ),
     Step("confirm_delivery", _("Confirm the delivery"), frozenset({T}), email="delivered"),
     Step(

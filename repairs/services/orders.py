@@ -147,22 +147,14 @@ def record_order_event(*, order: RepairOrder, **fields: Any) -> StatusEvent:
 # --- What steps do beside the move (their rows in repairs.steps name these) ---------------
 
 
-def record_inbound_parcel(
-    order: RepairOrder, event: StatusEvent, values: Mapping[str, Any]
+def record_parcel(
+    order: RepairOrder, event: StatusEvent, values: Mapping[str, Any], *, direction: str
 ) -> None:
+    """The parcel a step registers, to the center or back to the customer. It exists before
+    the runner queues the step's e-mail (last), which carries its tracking number."""
     Shipment.objects.create(
         repair_order=order,
-        direction=Shipment.Direction.INBOUND,
-        carrier=values["carrier"],
-        tracking_number=values["tracking_number"],
-    )
-
-
-def record_return_parcel(order: RepairOrder, event: StatusEvent, values: Mapping[str, Any]) -> None:
-    # Before the e-mail is queued (the runner does that last): it carries the tracking number.
-    Shipment.objects.create(
-        repair_order=order,
-        direction=Shipment.Direction.OUTBOUND,
+        direction=direction,
         carrier=values["carrier"],
         tracking_number=values["tracking_number"],
     )
