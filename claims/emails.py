@@ -75,8 +75,20 @@ def queue_claim_email(*, claim, event: str, status_event, extra_context=None) ->
     )
 
 
-def queue_staff_email(*, claim, event: str, status_event) -> None:
-    """To support (in the site's default language): a new claim, a customer's supplement."""
+def attachment_context(attachment) -> dict:
+    """A file the customer added, for support's e-mail: its kind, its type (from the
+    generated name's extension, claims.uploads) and the permission-checked link to it."""
+    extension = attachment.file.name.rsplit(".", 1)[-1] if "." in attachment.file.name else ""
+    return {
+        "kind": attachment.kind,
+        "type": extension.upper(),
+        "url": settings.SITE_URL + reverse("claims:attachment", args=[attachment.pk]),
+    }
+
+
+def queue_staff_email(*, claim, event: str, status_event, extra_context=None) -> None:
+    """To support (in the site's default language): a new claim, a customer's supplement;
+    `extra_context` adds what only a caller knows."""
     context = claim_context(claim)
     context.update(
         {
@@ -90,6 +102,7 @@ def queue_staff_email(*, claim, event: str, status_event) -> None:
             "admin_url": settings.SITE_URL + reverse("admin:claims_claim_change", args=[claim.pk]),
         }
     )
+    context.update(extra_context or {})
     queue_email(
         event_key=claim_event_key(claim=claim, event=event, status_event_id=status_event.pk),
         recipient=settings.SUPPORT_EMAIL,

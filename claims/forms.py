@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from claims import uploads, warranty
+from claims.models import AttachmentKind
 
 FAULT_DESCRIPTION_MAX = 5000
 SUPPLEMENT_TEXT_MAX = 5000
@@ -285,23 +286,130 @@ class ClaimForm(forms.Form):
         }
 
 
+# --- The customer's answer to support's request for information -------------------------
+
+SUPPLEMENT_MAX_FILES = 5
+# A name as the customer's phone gave it, shortened for an error message.
+SHOWN_NAME_MAX = 60
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    """Django's documented pattern for several files in one field (forms.FileField docs)."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; `clean` returns the list (empty when none is chosen)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_file_clean = super().clean
+        files = data if isinstance(data, list | tuple) else [data]
+        return [upload for upload in (single_file_clean(d, initial) for d in files) if upload]
+
+
+def _shown_name(upload) -> str:
+    name = str(upload.name or "")
+    return name if len(name) <= SHOWN_NAME_MAX else name[: SHOWN_NAME_MAX - 1] + "…"
+
+
 class SupplementForm(forms.Form):
+    """What support asked for, answered: a text, up to SUPPLEMENT_MAX_FILES photos or
+    documents, and the receipt once more if support asked for it. Each file is checked as
+    the claim's receipt is (claims.uploads); one bad file refuses the whole answer, so it
+    is never half saved."""
+
     text = forms.CharField(
         label=_("Your answer"),
         required=False,
         max_length=SUPPLEMENT_TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Answer support's question in your own words."),
         error_messages={
             "max_length": _(
                 "Please shorten the text to %(limit_value)d characters (it has %(show_value)d)."
             )
         },
     )
-    receipt = _receipt_field(required=False)
+    files = MultipleFileField(
+        label=_("Files (photos, documents)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": RECEIPT_ACCEPT}),
+    )
+    receipt = forms.FileField(
+        label=_("Receipt again (only if support asked for it)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": RECEIPT_ACCEPT}),
+    )
+    # One answer per form page (claims.views.claim_supplement).
+    form_token = forms.RegexField(regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _set_receipt_limits(self.fields["receipt"])
+        self.fields["receipt"].help_text = gettext(
+            "The receipt you sent with the claim stays; this one is added beside it. "
+            "A photo or PDF, up to %(megabytes)d MB."
+        ) % {"megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+        files = self.fields["files"]
+        _set_receipt_limits(files)
+        files.help_text = gettext(
+            "Up to %(count)d files at once: photos (JPEG, PNG, HEIC, WebP) or PDF documents, "
+            "each up to %(megabytes)d MB. To choose several, select them together."
+        ) % {
+            "count": SUPPLEMENT_MAX_FILES,
+            "megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+        }
+        for field in (files, self.fields["receipt"]):
+            # This page takes more at once than the claim form (settings, body guard).
+            field.widget.attrs["data-request-max-bytes"] = (
+                settings.CUSTOMER_UPLOAD_REQUEST_MAX_BYTES
+            )
+            field.widget.attrs["data-total-too-large-message"] = gettext(
+                "Together the files are too large: at most %(megabytes)d MB can be sent at "
+                "once. Choose fewer or smaller files."
+            ) % {"megabytes": settings.CUSTOMER_UPLOAD_REQUEST_MAX_BYTES // (1024 * 1024)}
+        files.widget.attrs["data-max-files"] = SUPPLEMENT_MAX_FILES
+        files.widget.attrs["data-too-many-message"] = self._too_many_message()
+
+    @staticmethod
+    def _too_many_message() -> str:
+        return gettext("You can send at most %(count)d files at once.") % {
+            "count": SUPPLEMENT_MAX_FILES
+        }
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        if len(files) > SUPPLEMENT_MAX_FILES:
+            raise ValidationError(
+                gettext(
+                    "You can send at most %(count)d files at once, and you chose %(chosen)d. "
+                    "Choose the most important ones."
+                )
+                % {"count": SUPPLEMENT_MAX_FILES, "chosen": len(files)},
+                code="too_many",
+            )
+        problems = []
+        for upload in files:
+            shown = _shown_name(upload)  # before the check renames it
+            try:
+                uploads.validate_receipt(upload)
+            except ValidationError as error:
+                for message in error.messages:
+                    problems.append(
+                        ValidationError(
+                            gettext("“%(name)s”: %(problem)s")
+                            % {"name": shown, "problem": message},
+                            code=error.error_list[0].code,
+                        )
+                    )
+        if problems:
+            raise ValidationError(problems)
+        return files
 
     def clean_receipt(self):
         receipt = self.cleaned_data.get("receipt")
@@ -309,15 +417,17 @@ class SupplementForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not cleaned.get("text", "").strip() and not cleaned.get("receipt"):
+        has_files = cleaned.get("files") or cleaned.get("receipt")
+        if not self.errors and not cleaned.get("text", "").strip() and not has_files:
             raise ValidationError(
                 _("Write an answer or choose a file: the form is empty."), code="empty"
             )
         return cleaned
 
     def step_values(self) -> dict[str, Any]:
-        """The answer as the `supplement` step's fields (claims.steps)."""
-        return {
-            "text": self.cleaned_data["text"].strip(),
-            "attachment": self.cleaned_data["receipt"],
-        }
+        """The answer as the `supplement` step's fields (claims.steps): each file with its
+        kind, the receipt first."""
+        receipt = self.cleaned_data["receipt"]
+        attachments = [(AttachmentKind.RECEIPT, receipt)] if receipt else []
+        attachments += [(AttachmentKind.FILE, upload) for upload in self.cleaned_data["files"]]
+        return {"text": self.cleaned_data["text"].strip(), "attachments": attachments}

@@ -199,6 +199,14 @@ class Claim(ConcurrentTransitionMixin, models.Model):
         pass
 
 
+class AttachmentKind(models.TextChoices):
+    """What a file the customer added is: a receipt sent again (support asked for it), or
+    anything else they were asked for (photos of the serial number, documents)."""
+
+    RECEIPT = "receipt", _("receipt")
+    FILE = "file", _("photo or document")
+
+
 class ClaimAttachment(models.Model):
     """A file the customer added later through the supplement link; the receipt stays."""
 
@@ -206,6 +214,9 @@ class ClaimAttachment(models.Model):
         Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.FILE
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims import duplicates, warranty
-from claims.models import Claim, ProductModel, WarrantyPolicy
+from claims.models import AttachmentKind, Claim, ProductModel, WarrantyPolicy
 from notifications.models import Notification
 from notifications.services import event_key_prefix
 
@@ -102,7 +102,8 @@ def _claim_file(
 
 
 def claim_files(*, claim: Claim) -> list[ClaimFile]:
-    """The receipt, then the files the customer added (`attachments`, prefetched)."""
+    """The receipt, then the files the customer added (`attachments`, prefetched): a
+    receipt sent again is a receipt too, with the day it came."""
     files = []
     if claim.receipt:
         files.append(
@@ -117,7 +118,7 @@ def claim_files(*, claim: Claim) -> list[ClaimFile]:
             _claim_file(
                 attachment.file.name,
                 url=reverse("claims:attachment", args=[attachment.pk]),
-                is_receipt=False,
+                is_receipt=attachment.kind == AttachmentKind.RECEIPT,
                 uploaded_at=attachment.uploaded_at,
             )
         )

@@ -27,11 +27,19 @@ S, C = Actor.SUPPORT, Actor.CUSTOMER
 
 
 def keep_supplement(claim: Claim, event: StatusEvent, values: Mapping[str, Any]) -> None:
-    """The customer's answer: a file is kept beside the receipt, never instead of it, and
-    support is told by e-mail."""
-    if values.get("attachment") is not None:
-        ClaimAttachment.objects.create(claim=claim, file=values["attachment"])
-    emails.queue_staff_email(claim=claim, event="staff_claim_supplemented", status_event=event)
+    """The customer's answer: each file (`attachments`: kind and checked upload pairs) is
+    kept as an attachment of its kind, beside the receipt, never instead of it; support is
+    told by e-mail, with a link to each file."""
+    kept = [
+        ClaimAttachment.objects.create(claim=claim, kind=kind, file=upload)
+        for kind, upload in values.get("attachments") or ()
+    ]
+    emails.queue_staff_email(
+        claim=claim,
+        event="staff_claim_supplemented",
+        status_event=event,
+        extra_context={"supplement_files": [emails.attachment_context(a) for a in kept]},
+    )
 
 
 CLAIM_STEPS: dict[str, Step] = table(
@@ -48,7 +56,7 @@ CLAIM_STEPS: dict[str, Step] = table(
         "supplement",
         _("The customer added information"),
         frozenset({C}),
-        ("text", "attachment"),
+        ("text", "attachments"),
         public_note_field="text",
         work=keep_supplement,
         timeline=pgettext_lazy("repair timeline", "You added information"),

@@ -1,6 +1,7 @@
 """The customer's pages: warranty, claim form, confirmation, supplement; staff receipt download."""
 
 import logging
+import re
 import uuid
 
 from django.contrib.auth.decorators import login_required
@@ -38,6 +39,7 @@ SUBMITS_PER_CONTACT = 5
 SUPPLEMENTS_PER_ADDRESS = 20
 CLAIM_FORM_GUARD = BodyGuard("claim-address", SUBMITS_PER_ADDRESS, HOUR)
 SUPPLEMENT_GUARD = BodyGuard("claim-supplement", SUPPLEMENTS_PER_ADDRESS, HOUR)
+FORM_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 @require_safe
@@ -201,27 +203,67 @@ def claim_supplement(request, token):
     claim = selectors.claim_for_number(number=number)
     if claim is None:
         return _invalid_link(request)
-    if claim.status != ClaimStatus.NEEDS_INFO:
-        return _no_info_needed(request, claim)
 
     if request.method != "POST":
-        form = SupplementForm()
+        if claim.status != ClaimStatus.NEEDS_INFO:
+            return _no_info_needed(request, claim)
+        form = SupplementForm(initial={"form_token": uuid.uuid4().hex})
+        return _supplement_page(request, claim, form)
+
+    if SUPPLEMENT_GUARD.hit(request):
+        return _message(
+            request,
+            title=_("Too many attempts"),
+            text=_("Please wait a little and open the link again."),
+            status=429,
+        )
+    # One answer per form page: a double click, or a resend after a slow upload, finds the
+    # first answer (the claim has moved on by then) instead of "no information is needed".
+    form_token = request.POST.get("form_token", "")
+    if not FORM_TOKEN.fullmatch(form_token):
+        form_token = ""
+    earlier = submissions.claim_of_this_form(token=form_token)
+    if earlier == claim.number:
+        return redirect("claims:supplement_done")
+    if earlier == submissions.PENDING:
+        return _message(
+            request,
+            title=_("Your answer is being sent"),
+            text=_("This form was sent twice. Wait a moment, then open the link again."),
+            status=409,
+        )
+    try:
+        response, saved = _answer_request(request, claim)
+    except Exception:
+        submissions.forget(token=form_token)
+        raise
+    if saved:
+        submissions.remember(token=form_token, number=claim.number)
     else:
-        if SUPPLEMENT_GUARD.hit(request):
-            return _message(
-                request,
-                title=_("Too many attempts"),
-                text=_("Please wait a little and open the link again."),
-                status=429,
-            )
-        form = SupplementForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                run_claim_step(claim, "supplement", actor=Actor.CUSTOMER, values=form.step_values())
-            except Stale:
-                return _no_info_needed(request, claim)
-            return redirect("claims:supplement_done")
-    return render(request, "claims/supplement_form.html", {"form": form, "claim": claim})
+        submissions.forget(token=form_token)  # nothing saved: the same page may send again
+    return response
+
+
+def _answer_request(request, claim):
+    """The customer's answer, checked and kept: (the response, whether it was saved)."""
+    if claim.status != ClaimStatus.NEEDS_INFO:
+        return _no_info_needed(request, claim), False
+    form = SupplementForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _supplement_page(request, claim, form, chosen=set(request.FILES)), False
+    try:
+        run_claim_step(claim, "supplement", actor=Actor.CUSTOMER, values=form.step_values())
+    except Stale:
+        return _no_info_needed(request, claim), False
+    return redirect("claims:supplement_done"), True
+
+
+def _supplement_page(request, claim, form, *, chosen=frozenset()):
+    """The answer page; `chosen`: the file fields the refused POST had files in (they are
+    never kept, so the page asks for them again)."""
+    return render(
+        request, "claims/supplement_form.html", {"form": form, "claim": claim, "chosen": chosen}
+    )
 
 
 @require_safe

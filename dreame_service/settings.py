@@ -241,6 +241,13 @@ MULTIPART_PART_HEADERS_MAX_BYTES = 8 * 1024
 STAFF_REQUEST_MAX_BYTES = env.int(
     "STAFF_REQUEST_MAX_BYTES", default=8 * UPLOAD_MAX_BYTES + 2 * 1024 * 1024
 )
+# The customer's answer to support's request for information (by its link or on «Мой ремонт»)
+# carries up to 5 photos or documents and a receipt: room for 5 phone photos of about 6 MB.
+# Anyone may post there (the link is the key), so it gets no more, and only on these views.
+CUSTOMER_UPLOAD_REQUEST_MAX_BYTES = env.int(
+    "CUSTOMER_UPLOAD_REQUEST_MAX_BYTES", default=3 * UPLOAD_MAX_BYTES + 2 * 1024 * 1024
+)
+CUSTOMER_UPLOAD_VIEWS = ["claims:supplement", "my:supplement"]
 # The only views that take STAFF_REQUEST_MAX_BYTES, and only from a signed-in, active member
 # of this group (the intake act with its photos); every other request gets REQUEST_MAX_BYTES.
 STAFF_UPLOAD_VIEWS = ["workbench:receive"]

@@ -30,24 +30,30 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 def body_limit_for(request, length: int) -> int:
     """The largest body this request may send: REQUEST_MAX_BYTES, or STAFF_REQUEST_MAX_BYTES
     for the views in STAFF_UPLOAD_VIEWS (an intake act's 8 photos) posted by an active
-    member of STAFF_UPLOAD_GROUP. Anyone else, signed in or not, anywhere, gets the first:
-    an anonymous client must not make the server read and parse 82 MB.
+    member of STAFF_UPLOAD_GROUP, or CUSTOMER_UPLOAD_REQUEST_MAX_BYTES for the views in
+    CUSTOMER_UPLOAD_VIEWS (a customer's answer with its photos). Anyone else, signed in or
+    not, anywhere, gets the first: an anonymous client must not make the server read and
+    parse 82 MB.
 
     The user is looked up only for a body over the ordinary limit (two queries then)."""
     if length <= settings.REQUEST_MAX_BYTES:
         return settings.REQUEST_MAX_BYTES
-    if _is_staff_upload(request):
+    view_name = _view_name(request)
+    if view_name in settings.CUSTOMER_UPLOAD_VIEWS:
+        return settings.CUSTOMER_UPLOAD_REQUEST_MAX_BYTES
+    if view_name in settings.STAFF_UPLOAD_VIEWS and _is_staff_uploader(request):
         return settings.STAFF_REQUEST_MAX_BYTES
     return settings.REQUEST_MAX_BYTES
 
 
-def _is_staff_upload(request) -> bool:
+def _view_name(request) -> str:
     try:
-        view_name = resolve(request.path_info, getattr(request, "urlconf", None)).view_name
+        return resolve(request.path_info, getattr(request, "urlconf", None)).view_name
     except Resolver404:
-        return False
-    if view_name not in settings.STAFF_UPLOAD_VIEWS:
-        return False
+        return ""
+
+
+def _is_staff_uploader(request) -> bool:
     user = request.user
     # By group name, not by the app's Technician model: this package imports no app.
     return (

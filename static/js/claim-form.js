@@ -22,7 +22,7 @@
   if (same) same.addEventListener("change", syncWhatsapp);
   syncWhatsapp();
 
-  // A file over the limit is caught before sending. The server refuses a body over its
+  // A file over the limit (or too many files) is caught before sending. The server refuses a body over its
   // request limit whole (413), before reading it, and everything typed would be lost; each
   // file input carries its limits and the server's own wording (claims/forms.py).
   // The text fields and the multipart headers travel beside the files: leave room for them.
@@ -67,18 +67,19 @@
     return slot;
   }
 
-  function showSizeError(input) {
+  function showSizeError(input, message) {
     var slot = sizeSlot(input);
     var field = input.closest(".field");
-    if (!slot.firstChild) {
+    var item = slot.querySelector("li");
+    if (!item) {
       var list = document.createElement("ul");
       list.className = "errorlist";
       list.id = sizeErrorId(input);
-      var item = document.createElement("li");
-      item.textContent = input.getAttribute("data-too-large-message");
+      item = document.createElement("li");
       list.appendChild(item);
       slot.appendChild(list);
     }
+    if (item.textContent !== message) item.textContent = message;
     input.setAttribute("aria-invalid", "true");
     setDescribedBy(input, sizeErrorId(input), true);
     if (field) field.classList.add("field-invalid");
@@ -96,7 +97,23 @@
     }
   }
 
-  // Marks every input whose files are too large, alone or together; returns them.
+  // What is wrong with an input's files, in the server's words, or "" when nothing is:
+  // too many for the field, one too large, or all so far too large together.
+  function sizeProblem(input, files, total, requestMax) {
+    var maxFiles = Number(input.getAttribute("data-max-files"));
+    if (maxFiles && files.length > maxFiles) return input.getAttribute("data-too-many-message");
+    var limit = Number(input.getAttribute("data-max-bytes"));
+    if (files.some(function (file) { return file.size > limit; })) {
+      return input.getAttribute("data-too-large-message");
+    }
+    if (files.length && total > requestMax) {
+      return input.getAttribute("data-total-too-large-message") ||
+        input.getAttribute("data-too-large-message");
+    }
+    return "";
+  }
+
+  // Marks every input whose files are too many or too large, alone or together; returns them.
   function checkSizes() {
     var requestMax = Infinity;
     fileInputs.forEach(function (input) {
@@ -105,12 +122,11 @@
     });
     var total = 0;
     return fileInputs.filter(function (input) {
-      var limit = Number(input.getAttribute("data-max-bytes"));
       var files = chosenFiles(input);
-      var tooLarge = files.some(function (file) { return file.size > limit; });
       files.forEach(function (file) { total += file.size; });
-      if (files.length && (tooLarge || total > requestMax)) {
-        showSizeError(input);
+      var problem = sizeProblem(input, files, total, requestMax);
+      if (problem) {
+        showSizeError(input, problem);
         return true;
       }
       clearSizeError(input);
