@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
-from claims import signing
+from claims import links, signing
 from claims.models import AttachmentKind, Claim, ClaimAttachment, ClaimStatus, StatusEvent
 from claims.tests.claim_form import jpeg_bytes
 from claims.tests.factories import ClaimFactory
@@ -342,3 +342,18 @@ def test_the_browser_is_given_the_pages_limits_and_words(client, settings):
     assert 'data-max-files="5"' in files
     assert 'data-too-many-message="You can send at most 5 files at once."' in files
     assert "Together the files are too large: at most 32 MB" in files
+
+
+def test_the_answer_on_my_repair_takes_several_files_too(client, private_media):
+    claim = claim_needing_info()
+
+    page = client.get(links.my_path(claim)).content.decode()
+    response = client.post(
+        f"{links.my_path(claim)}supplement/",
+        {"text": "Фото", "files": [photo("IMG_1.jpg"), pdf("doc.pdf")]},
+    )
+
+    assert re.search(r'<input type="file" name="files"[^>]* multiple[ >]', page)
+    assert "Файлы (фото, документы)" in visible_text(page)
+    assert response.status_code == 302
+    assert sorted(claim.attachments.values_list("kind", flat=True)) == [AttachmentKind.FILE] * 2

@@ -66,6 +66,14 @@ CONTEXTS = {
     "staff_claim_supplemented": {
         **CLAIM,
         "supplement_text": "Чек во вложении <script>alert('x')</script>",
+        "supplement_files": [
+            {
+                "kind": "receipt",
+                "type": "PDF",
+                "url": "http://127.0.0.1:8000/claims/attachments/1/",
+            },
+            {"kind": "file", "type": "JPG", "url": "http://127.0.0.1:8000/claims/attachments/2/"},
+        ],
         "admin_url": "http://127.0.0.1:8000/admin/claims/claim/1/change/",
     },
     "center_new_order": {
