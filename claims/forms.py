@@ -335,7 +335,7 @@ class SupplementForm(forms.Form):
             )
         },
     )
-    files = MultipleFileField(
+    attached_files = MultipleFileField(
         label=_("Files (photos, documents)"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": RECEIPT_ACCEPT}),
@@ -355,7 +355,7 @@ class SupplementForm(forms.Form):
             "The receipt you sent with the claim stays; this one is added beside it. "
             "A photo or PDF, up to %(megabytes)d MB."
         ) % {"megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
-        files = self.fields["files"]
+        files = self.fields["attached_files"]
         _set_receipt_limits(files)
         files.help_text = gettext(
             "Up to %(count)d files at once: photos (JPEG, PNG, HEIC, WebP) or PDF documents, "
@@ -382,8 +382,8 @@ class SupplementForm(forms.Form):
             "count": SUPPLEMENT_MAX_FILES
         }
 
-    def clean_files(self):
-        files = self.cleaned_data.get("files") or []
+    def clean_attached_files(self):
+        files = self.cleaned_data.get("attached_files") or []
         if len(files) > SUPPLEMENT_MAX_FILES:
             raise ValidationError(
                 gettext(
@@ -417,7 +417,7 @@ class SupplementForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        has_files = cleaned.get("files") or cleaned.get("receipt")
+        has_files = cleaned.get("attached_files") or cleaned.get("receipt")
         if not self.errors and not cleaned.get("text", "").strip() and not has_files:
             raise ValidationError(
                 _("Write an answer or choose a file: the form is empty."), code="empty"
@@ -429,5 +429,5 @@ class SupplementForm(forms.Form):
         kind, the receipt first."""
         receipt = self.cleaned_data["receipt"]
         attachments = [(AttachmentKind.RECEIPT, receipt)] if receipt else []
-        attachments += [(AttachmentKind.FILE, upload) for upload in self.cleaned_data["files"]]
+        attachments += [(AttachmentKind.FILE, f) for f in self.cleaned_data["attached_files"]]
         return {"text": self.cleaned_data["text"].strip(), "attachments": attachments}

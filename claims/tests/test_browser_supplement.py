@@ -46,26 +46,26 @@ def test_a_customer_answers_with_three_photos_on_a_phone(
     page = phone_page
     page.goto(f"{live_server.url}/claims/supplement/{signing.supplement_token(claim)}/")
     assert page.locator(".info-request").inner_text() == REQUEST
-    assert page.locator("label[for=id_files]").inner_text() == "Файлы (фото, документы)"
+    assert page.locator("label[for=id_attached_files]").inner_text() == "Файлы (фото, документы)"
     check_page(page, "supplement_form_phone")
     sent = posts(page)
 
     # Six files: caught in the browser, in the server's words, nothing sent.
     page.fill("[name=text]", "Серийный номер на фото, чек целиком — PDF")
-    page.set_input_files("[name=files]", photos(6))
+    page.set_input_files("[name=attached_files]", photos(6))
     page.click("[data-submit]")
     assert (
-        page.locator("#id_files_size_error").inner_text()
+        page.locator("#id_attached_files_size_error").inner_text()
         == "Можно отправить не более 5 файлов за раз."
     )
-    assert page.evaluate("document.activeElement.id") == "id_files"
+    assert page.evaluate("document.activeElement.id") == "id_attached_files"
     assert sent == []
     check_page(page, "supplement_too_many_files_phone")
 
     # A disguised file among them: the server refuses the whole answer and names it.
     disguised = {"name": "scan.jpg", "mimeType": "image/jpeg", "buffer": b"MZ" + b"\0" * 300}
-    page.set_input_files("[name=files]", [*photos(2), disguised])
-    assert page.locator("#id_files_size_error").count() == 0
+    page.set_input_files("[name=attached_files]", [*photos(2), disguised])
+    assert page.locator("#id_attached_files_size_error").count() == 0
     page.click("[data-submit]")
     page.wait_for_load_state()
     assert "«scan.jpg»: Такой тип файла не принимается." in page.locator(".errorlist").inner_text()
@@ -74,7 +74,7 @@ def test_a_customer_answers_with_three_photos_on_a_phone(
     assert claim.attachments.count() == 0
     check_page(page, "supplement_bad_file_phone")
 
-    page.set_input_files("[name=files]", photos(3))
+    page.set_input_files("[name=attached_files]", photos(3))
     page.click("[data-submit]")
     page.wait_for_url("**/claims/supplement/done/")
     check_page(page, "supplement_done_phone")

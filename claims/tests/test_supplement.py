@@ -100,8 +100,8 @@ def test_the_page_shows_the_request_and_labels_each_field_for_what_it_is(client,
     for label in LABELS[language]:
         assert label in text
     assert REQUEST in text
-    assert re.search(r'<input type="file" name="files"[^>]* multiple[ >]', html)
-    assert '<label for="id_files">' in html
+    assert re.search(r'<input type="file" name="attached_files"[^>]* multiple[ >]', html)
+    assert '<label for="id_attached_files">' in html
     # The old single field under the wrong name is gone.
     assert not re.search(r'<label for="id_receipt">(Чек|Receipt)<', html)
 
@@ -122,7 +122,7 @@ def test_too_many_files_are_refused_with_the_text_kept(client, language, message
         claim,
         language=language,
         text="Серийный номер на фото",
-        files=[photo(f"IMG_{n}.jpg") for n in range(6)],
+        attached_files=[photo(f"IMG_{n}.jpg") for n in range(6)],
     )
 
     assert response.status_code == 200
@@ -145,7 +145,7 @@ def test_three_files_become_three_attachments_and_support_sees_them(
         client,
         claim,
         text="Фото серийного номера и инструкция",
-        files=[photo("IMG_1.jpg"), photo("IMG_2.HEIC.jpg"), pdf("инструкция.pdf")],
+        attached_files=[photo("IMG_1.jpg"), photo("IMG_2.HEIC.jpg"), pdf("инструкция.pdf")],
         form_token=FORM_TOKEN,
     )
 
@@ -186,7 +186,7 @@ def test_a_receipt_sent_again_is_kept_as_a_receipt_beside_the_first(client, priv
     claim = claim_needing_info()
     first_receipt = claim.receipt.name
 
-    answer(client, claim, receipt=pdf("check.pdf"), files=[photo("serial.jpg")])
+    answer(client, claim, receipt=pdf("check.pdf"), attached_files=[photo("serial.jpg")])
 
     claim.refresh_from_db()
     assert claim.receipt.name == first_receipt
@@ -225,7 +225,7 @@ def test_a_disguised_file_among_good_ones_refuses_the_answer_and_names_it(
         claim,
         language=language,
         text="Вот фото",
-        files=[photo("IMG_1.jpg"), disguised("scan.jpg"), photo("IMG_3.jpg")],
+        attached_files=[photo("IMG_1.jpg"), disguised("scan.jpg"), photo("IMG_3.jpg")],
     )
 
     text = error_text(response)
@@ -245,7 +245,7 @@ def test_a_file_over_the_size_limit_among_them_is_refused(client, settings):
     claim = claim_needing_info()
     big = SimpleUploadedFile("IMG_big.jpg", jpeg_bytes() + b"\0" * MB, "image/jpeg")
 
-    response = answer(client, claim, language="en", files=[photo("IMG_1.jpg"), big])
+    response = answer(client, claim, language="en", attached_files=[photo("IMG_1.jpg"), big])
 
     assert "“IMG_big.jpg”: The file is too large: at most 1 MB." in error_text(response)
     assert ClaimAttachment.objects.count() == 0
@@ -274,8 +274,8 @@ def test_the_same_page_sent_twice_keeps_one_answer_and_says_thank_you_twice(clie
     claim = claim_needing_info()
     data = {"text": "Вот фото", "form_token": FORM_TOKEN}
 
-    first = answer(client, claim, files=[photo("IMG_1.jpg")], **data)
-    second = answer(client, claim, files=[photo("IMG_1.jpg")], **data)
+    first = answer(client, claim, attached_files=[photo("IMG_1.jpg")], **data)
+    second = answer(client, claim, attached_files=[photo("IMG_1.jpg")], **data)
 
     assert first["Location"] == second["Location"] == "/claims/supplement/done/"
     assert ClaimAttachment.objects.count() == 1
@@ -286,8 +286,8 @@ def test_the_same_page_sent_twice_keeps_one_answer_and_says_thank_you_twice(clie
 def test_a_refused_page_can_be_sent_again_with_the_same_token(client):
     claim = claim_needing_info()
 
-    refused = answer(client, claim, files=[disguised("x.jpg")], form_token=FORM_TOKEN)
-    accepted = answer(client, claim, files=[photo("IMG_1.jpg")], form_token=FORM_TOKEN)
+    refused = answer(client, claim, attached_files=[disguised("x.jpg")], form_token=FORM_TOKEN)
+    accepted = answer(client, claim, attached_files=[photo("IMG_1.jpg")], form_token=FORM_TOKEN)
 
     assert refused.status_code == 200
     assert accepted["Location"] == "/claims/supplement/done/"
@@ -337,11 +337,11 @@ def test_the_browser_is_given_the_pages_limits_and_words(client, settings):
 
     html = client.get(path_of(claim), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    files = re.search(r'<input type="file" name="files"[^>]*>', html)[0]
-    assert f'data-request-max-bytes="{settings.CUSTOMER_UPLOAD_REQUEST_MAX_BYTES}"' in files
-    assert 'data-max-files="5"' in files
-    assert 'data-too-many-message="You can send at most 5 files at once."' in files
-    assert "Together the files are too large: at most 32 MB" in files
+    field = re.search(r'<input type="file" name="attached_files"[^>]*>', html)[0]
+    assert f'data-request-max-bytes="{settings.CUSTOMER_UPLOAD_REQUEST_MAX_BYTES}"' in field
+    assert 'data-max-files="5"' in field
+    assert 'data-too-many-message="You can send at most 5 files at once."' in field
+    assert "Together the files are too large: at most 32 MB" in field
 
 
 def test_the_answer_on_my_repair_takes_several_files_too(client, private_media):
@@ -350,10 +350,10 @@ def test_the_answer_on_my_repair_takes_several_files_too(client, private_media):
     page = client.get(links.my_path(claim)).content.decode()
     response = client.post(
         f"{links.my_path(claim)}supplement/",
-        {"text": "Фото", "files": [photo("IMG_1.jpg"), pdf("doc.pdf")]},
+        {"text": "Фото", "attached_files": [photo("IMG_1.jpg"), pdf("doc.pdf")]},
     )
 
-    assert re.search(r'<input type="file" name="files"[^>]* multiple[ >]', page)
+    assert re.search(r'<input type="file" name="attached_files"[^>]* multiple[ >]', page)
     assert "Файлы (фото, документы)" in visible_text(page)
     assert response.status_code == 302
     assert sorted(claim.attachments.values_list("kind", flat=True)) == [AttachmentKind.FILE] * 2
