@@ -51,6 +51,7 @@ CLAIM_STEPS: dict[str, Step] = table(
         email="claim_info_requested",
         public_note_field="message",
         timeline=pgettext_lazy("repair timeline", "Support asked for information"),
+        done=pgettext_lazy("history", "Information requested from the customer"),
     ),
     Step(
         "supplement",
@@ -60,6 +61,7 @@ CLAIM_STEPS: dict[str, Step] = table(
         public_note_field="text",
         work=keep_supplement,
         timeline=pgettext_lazy("repair timeline", "You added information"),
+        done=pgettext_lazy("history", "Information added by the customer"),
     ),
     Step(
         "approve",
@@ -67,6 +69,7 @@ CLAIM_STEPS: dict[str, Step] = table(
         frozenset({S}),
         (),
         timeline=pgettext_lazy("repair timeline", "Claim approved"),
+        done=pgettext_lazy("history", "Claim approved"),
     ),
     Step(
         "reject",
@@ -76,6 +79,7 @@ CLAIM_STEPS: dict[str, Step] = table(
         email="claim_rejected",
         public_note_field="reason",
         timeline=pgettext_lazy("repair timeline", "Claim not approved"),
+        done=pgettext_lazy("history", "Claim rejected"),
     ),
     Step(
         "withdraw",
@@ -84,9 +88,16 @@ CLAIM_STEPS: dict[str, Step] = table(
         (),
         email="claim_withdrawn",
         timeline=pgettext_lazy("repair timeline", "You withdrew the claim"),
+        done=pgettext_lazy("history", "Claim withdrawn"),
     ),
     # Nobody closes a claim by hand: its repair order reaching a final state does.
-    Step("close", _("Close"), frozenset(), ()),
+    Step(
+        "close",
+        _("Close"),
+        frozenset(),
+        (),
+        done=pgettext_lazy("history", "Claim closed"),
+    ),
 )
 
 

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from repairs import codes
-from repairs.models import IntakeAct
+from repairs.models import IntakeAct, Shipment
 from repairs.serials import same_serial
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,16 @@ def pdf_unavailable_reason() -> str:
     except (ImportError, OSError) as error:
         return f"WeasyPrint cannot load ({error}); install libpango-1.0-0 and libpangoft2-1.0-0"
     return ""
+
+
+def inbound_parcel(order) -> Shipment | None:
+    """The parcel the product came in, when one was registered (by the customer, support or
+    the technician): the act then records the carrier and tracking number instead of a
+    customer's signature, and the stub goes back in the return parcel. Without one, the
+    product may have been brought in, and the act keeps the hand-over line."""
+    return next(
+        (p for p in order.shipments.all() if p.direction == Shipment.Direction.INBOUND), None
+    )
 
 
 def act_context(*, order) -> dict:
@@ -58,6 +68,7 @@ def act_context(*, order) -> dict:
         # Lazy labels: the act is rendered in its own language, after this returns.
         "condition_labels": [marks(mark).label for mark in act.condition_marks if mark in marks],
         "serial_differs": not same_serial(act.serial_number, claim.serial_number),
+        "inbound_parcel": inbound_parcel(order),
         "status_link": status_link,
         "status_page": f"{settings.SITE_URL}{codes.STATUS_PATH}",
         "barcode_svg": codes.code128_svg(order.order_number),

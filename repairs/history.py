@@ -2,8 +2,9 @@
 intake act found beside what the claim said.
 
 The workbench's order page and support's admin pages show the same timeline: when, who,
-the step and the states as labels (never a raw code), public and internal notes apart;
-and the same facts of the act: its damage marks as labels, a serial that differs.
+what happened (in the past tense: a step's `done`, never its button), the states as
+labels (never a raw code), public and internal notes apart; and the same facts of the act:
+its damage marks as labels, a serial that differs.
 """
 
 import datetime
@@ -19,11 +20,11 @@ from repairs.models import IntakeAct, OrderStatus
 from repairs.serials import same_serial
 from repairs.steps import ORDER_STEPS
 
-# History rows that are not transitions of either table.
+# History rows that are not transitions of either table: what happened, as the rows' `done`.
 OTHER_STEPS = {
     "submit": _("Claim submitted"),
     "create": _("Repair order opened"),
-    "note": _("Note"),
+    "note": _("Note added"),
     "reassign": _("Moved to another service center"),
     "correct": _("Customer's data corrected"),
     "override_verdict": _("Preliminary verdict changed"),
@@ -56,9 +57,10 @@ def _status_label(code: str, *, is_order: bool) -> str:
 
 
 def _step_label(name: str, *, is_order: bool) -> str:
+    """What happened, in the past tense: the row's `done`, never its button."""
     table = ORDER_STEPS if is_order else CLAIM_STEPS
     if name in table:
-        return str(table[name].label)
+        return str(table[name].done)
     return str(OTHER_STEPS.get(name, STATUS_UPDATED))
 
 

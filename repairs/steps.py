@@ -19,7 +19,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim, StatusEvent
@@ -42,6 +42,7 @@ ORDER_STEPS: dict[str, Step] = table(
         frozenset({T, S, C}),
         PARCEL,
         work=partial(orders.record_parcel, direction=Shipment.Direction.INBOUND),
+        done=pgettext_lazy("history", "Parcel to the center registered"),
     ),
     Step(
         INTAKE,
@@ -50,22 +51,40 @@ ORDER_STEPS: dict[str, Step] = table(
         ("act_data", "photos", *NOTES),
         email="product_received",
         work=orders.write_intake_act,
+        done=pgettext_lazy("history", "Product received, intake act written"),
     ),
-    Step("start_diagnostics", _("Start diagnostics"), frozenset({T})),
-    Step("start_repair", _("Start the warranty repair"), frozenset({T})),
+    Step(
+        "start_diagnostics",
+        _("Start diagnostics"),
+        frozenset({T}),
+        done=pgettext_lazy("history", "Diagnostics started"),
+    ),
+    Step(
+        "start_repair",
+        _("Start the warranty repair"),
+        frozenset({T}),
+        done=pgettext_lazy("history", "Warranty repair started"),
+    ),
     Step(
         "wait_for_parts",
         _("Wait for spare parts"),
         frozenset({T}),
         ("part", "expected_date", *NOTES),
+        done=pgettext_lazy("history", "Repair put on hold for spare parts"),
     ),
-    Step("parts_arrived", _("Spare parts arrived"), frozenset({T})),
+    Step(
+        "parts_arrived",
+        _("Spare parts arrived"),
+        frozenset({T}),
+        done=pgettext_lazy("history", "Spare parts arrived, repair resumed"),
+    ),
     Step(
         "complete",
         _("Repair finished"),
         frozenset({T}),
         ("work_done", *NOTES),
         email="repair_finished",
+        done=pgettext_lazy("history", "Repair completed"),
     ),
     Step(
         "send_quote",
@@ -73,17 +92,35 @@ ORDER_STEPS: dict[str, Step] = table(
         frozenset({T}),
         ("amount", "description", *NOTES),
         email="quote_sent",
+        done=pgettext_lazy("history", "Repair price sent to the customer"),
     ),
-    Step("accept_quote", _("The customer accepted the price"), frozenset({T, C})),
-    Step("decline_quote", _("The customer declined the price"), frozenset({T, C})),
+    Step(
+        "accept_quote",
+        _("The customer accepted the price"),
+        frozenset({T, C}),
+        done=pgettext_lazy("history", "Repair price accepted"),
+    ),
+    Step(
+        "decline_quote",
+        _("The customer declined the price"),
+        frozenset({T, C}),
+        done=pgettext_lazy("history", "Repair price declined"),
+    ),
     Step(
         "resolve_replacement",
         _("Replace with a new unit"),
         frozenset({T}),
         ("new_serial", *NOTES),
         email="repair_finished",
+        done=pgettext_lazy("history", "Replaced with a new unit"),
     ),
-    Step("resolve_refund", _("Refund the money"), frozenset({T}), email="order_refunded"),
+    Step(
+        "resolve_refund",
+        _("Refund the money"),
+        frozenset({T}),
+        email="order_refunded",
+        done=pgettext_lazy("history", "Refund decided"),
+    ),
     Step(
         RETURN,
         _("Ship back to the customer"),
@@ -91,8 +128,15 @@ ORDER_STEPS: dict[str, Step] = table(
         PARCEL,
         email="shipped_back",
         work=partial(orders.record_parcel, direction=Shipment.Direction.OUTBOUND),
+        done=pgettext_lazy("history", "Shipped back to the customer"),
     ),
-    Step("confirm_delivery", _("Confirm the delivery"), frozenset({T}), email="delivered"),
+    Step(
+        "confirm_delivery",
+        _("Confirm the delivery"),
+        frozenset({T}),
+        email="delivered",
+        done=pgettext_lazy("history", "Delivery confirmed"),
+    ),
     Step(
         "cancel",
         _("Cancel the order"),
@@ -100,6 +144,7 @@ ORDER_STEPS: dict[str, Step] = table(
         ("reason", "internal_note"),
         email="order_cancelled",
         public_note_field="reason",
+        done=pgettext_lazy("history", "Order cancelled"),
     ),
 )
 
@@ -233,16 +278,18 @@ def _path(status: str, *, start: str, seen: frozenset[str]) -> list[str]:
 
 
 def order_done_message(*, step: Step, order: RepairOrder) -> str:
-    text = gettext("“%(step)s”: done. The order is now “%(status)s”.") % {
-        "step": step.label,
+    """What happened, in the past tense (the row's `done`), and where the order is now."""
+    text = gettext("%(done)s. The order is now “%(status)s”.") % {
+        "done": step.done,
         "status": order.get_status_display(),
     }
     return _with_email_note(text, emails_customer=step.emails_customer)
 
 
 def claim_done_message(*, step: Step, claim: Claim) -> str:
-    text = gettext("“%(step)s”: done. The claim is now “%(status)s”.") % {
-        "step": step.label,
+    """As `order_done_message`, for a claim's step."""
+    text = gettext("%(done)s. The claim is now “%(status)s”.") % {
+        "done": step.done,
         "status": claim.get_status_display(),
     }
     return _with_email_note(text, emails_customer=step.emails_customer)

@@ -7,6 +7,7 @@ import it without importing each other. A refused move is `Stale` here and nowhe
 django-fsm's `TransitionNotAllowed` never reaches a screen.
 """
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -41,7 +42,11 @@ class Step:
     may run it, the form fields it asks for, the customer's e-mail it sends ("" for none),
     which field is the public note, what it does beside the move (`work`, run in the
     step's transaction after the history row: `work(row, event, values)`), and its line in
-    the customer's timeline where the state it enters has none of its own (a claim's)."""
+    the customer's timeline where the state it enters has none of its own (a claim's).
+
+    `label` is the button, an imperative ("Send the repair price"); `done` is what staff
+    read once it ran, in the past tense ("Repair price sent"): the history and the message
+    after the step. Every row must say it (keyword-only, no default)."""
 
     name: str
     label: Promise
@@ -51,6 +56,7 @@ class Step:
     public_note_field: str = "note"
     work: Callable[..., Any] | None = None
     timeline: Promise | None = None
+    done: Promise = dataclasses.field(kw_only=True)
 
     @property
     def emails_customer(self) -> bool:

@@ -15,13 +15,16 @@ from repairs.models.centers import ServiceCenter
 
 
 class OrderStatus(models.TextChoices):
-    """These codes are a contract: the public page, e-mails and outside checks use them."""
+    """These codes are a contract: the public page, e-mails and outside checks use them.
+
+    The labels are the states' names as staff read them (workbench, admin, history); the
+    customer reads `repairs.states`, never these."""
 
     AWAITING_SHIPMENT = "awaiting_shipment", _("Awaiting shipment")
     IN_TRANSIT = "in_transit", _("On its way to the service center")
     RECEIVED = "received", _("Received by the service center")
     DIAGNOSTICS = "diagnostics", _("Diagnostics")
-    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting your approval of the quote")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting the customer's approval of the quote")
     IN_REPAIR = "in_repair", _("In repair")
     AWAITING_PARTS = "awaiting_parts", _("Waiting for spare parts")
     READY_FOR_RETURN = "ready_for_return", _("Ready to be sent back")

@@ -51,15 +51,24 @@ def receive(request, pk):
     except Stale:
         # Received meanwhile: by a double click, the back button or a colleague.
         return _not_receivable(request, _load(request, pk))
-    messages.success(
-        request,
-        _(
+    messages.success(request, _received_message(order))
+    return redirect("workbench:act", pk=order.pk)
+
+
+def _received_message(order) -> str:
+    """A posted product's customer is not at the counter: the stub travels, by e-mail now
+    and printed in the return parcel."""
+    if documents.inbound_parcel(order) is not None:
+        text = _(
+            "Order %(number)s is received, and the customer is e-mailed the act with its "
+            "stub. Print the act for your file, and put the printed stub into the return parcel."
+        )
+    else:
+        text = _(
             "Order %(number)s is received, and the customer is e-mailed the act. Print it "
             "for your file and give the stub to the customer."
         )
-        % {"number": order.display_number},
-    )
-    return redirect("workbench:act", pk=order.pk)
+    return text % {"number": order.display_number}
 
 
 def _load(request, pk):

@@ -121,8 +121,10 @@ def test_it_shows_the_claim_the_act_its_photos_shipments_and_the_timeline(suppor
     assert "В сервисный центр Kazpost RR123456789KZ" in text
     # The timeline: every step in words, with who made it.
     assert "Заказ на ремонт открыт" in text
-    assert "Зарегистрировать посылку в центр" in text
-    assert "Ожидает отправки в сервис → В пути в сервисный центр" in text
+    assert (
+        "Посылка в сервисный центр зарегистрирована : "
+        "Ожидает отправки в сервис → В пути в сервисный центр" in text
+    )
     assert "Даурен Касымов" in text
 
 
@@ -300,7 +302,7 @@ def test_support_registers_the_customers_parcel(support, support_user):
     )
     text = visible_text(response.content.decode())
     assert (
-        "«Зарегистрировать посылку в центр»: готово. Заказ теперь в статусе "
+        "Посылка в сервисный центр зарегистрирована. Статус заказа теперь "
         "«В пути в сервисный центр»." in text
     )
     assert "Kazpost RR987654321KZ" in text
@@ -320,7 +322,7 @@ def test_support_cancels_with_a_reason_and_the_customer_is_told(support, support
     notification = Notification.objects.get(template="order_cancelled")
     assert notification.recipient == order.claim.email
     text = visible_text(with_email.content.decode())
-    assert "Заказ теперь в статусе «Отменено». Клиент получит об этом письмо." in text
+    assert "Заказ отменён. Статус заказа теперь «Отменено». Клиент получит об этом письмо." in text
 
 
 def test_supports_cancel_reason_may_be_as_long_as_the_technicians(support):

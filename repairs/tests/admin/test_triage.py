@@ -152,7 +152,7 @@ def test_it_shows_the_history_and_the_emails_of_the_claim_and_its_order(support,
 
     text = visible_text(support.get(page_url(claim)).content.decode())
 
-    assert "Запросить информацию : Подана → Запрошена информация" in text
+    assert "Информация запрошена у клиента : Подана → Запрошена информация" in text
     assert "Динара Ахметова" in text and "Пришлите фото чека" in text
     assert "Клиент" in text and "Фото во вложении" in text
     # The outbox rows: the customer's request and approval, support's note, the center's.
@@ -337,14 +337,14 @@ def test_an_inactive_center_is_refused_with_its_own_message(support):
             "message",
             ClaimStatus.NEEDS_INFO,
             "claim_info_requested",
-            "«Запросить информацию»: выполнено. Теперь заявка в статусе «Запрошена информация».",
+            "Информация запрошена у клиента. Статус заявки теперь «Запрошена информация».",
         ),
         (
             "reject",
             "reason",
             ClaimStatus.REJECTED,
             "claim_rejected",
-            "«Отклонить»: выполнено. Теперь заявка в статусе «Отклонена».",
+            "Заявка отклонена. Статус заявки теперь «Отклонена».",
         ),
     ],
 )
@@ -395,7 +395,7 @@ def test_withdrawing_closes_the_claim_and_confirms_it_to_the_customer(support):
 
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.CLOSED
-    assert "Теперь заявка в статусе «Закрыта»" in html
+    assert "Заявка отозвана. Статус заявки теперь «Закрыта»." in html
     # A written trace for the customer, also when support withdrew it at their request.
     assert list(Notification.objects.values_list("template", "recipient")) == [
         ("claim_withdrawn", claim.email)

@@ -152,9 +152,9 @@ def test_the_act_page_takes_a_fixed_number_of_queries(
     order = received(technician, photos=3)
     # Expected: 1. session, 2. user, 3.-4. the user's and the groups' permissions,
     # 5. technician with center, 6. the order with claim, product, center, act and its
-    # technician, 7. the act's photos, 8.-10. the session's idle timeout, renewed at most once a
-    # minute (savepoint, update, release).
-    with django_assert_max_num_queries(10):
+    # technician, 7. the act's photos, 8. the parcel it came in, 9.-11. the session's idle
+    # timeout, renewed at most once a minute (savepoint, update, release).
+    with django_assert_max_num_queries(11):
         assert tech_client.get(act_url(order)).status_code == 200
 
 

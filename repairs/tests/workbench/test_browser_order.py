@@ -81,7 +81,7 @@ def test_a_repair_from_diagnostics_to_the_return_on_a_tablet(tablet_page, live_s
         "start_diagnostics",
         "Начать диагностику",
         note="Диагностика началась",
-        done="Заказ теперь в статусе «Диагностика»",
+        done="Диагностика начата. Статус заказа теперь «Диагностика»",
     )
     expect(page.locator("form[data-step]")).to_have_count(5)
     expect(page.locator('form[data-step="ship_back"]')).to_have_count(0)

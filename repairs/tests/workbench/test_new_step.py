@@ -35,6 +35,7 @@ def second_look(monkeypatch):
         "Посмотреть ещё раз",
         frozenset({Actor.TECHNICIAN}),
         ("work_done", "note", "internal_note"),
+        done="Посмотрели ещё раз",
     )
     monkeypatch.setitem(ORDER_STEPS, "second_look", row)
     return row
@@ -62,7 +63,7 @@ def test_the_workbench_offers_and_runs_a_step_that_is_only_a_row(
         technician.user,
         "Проверили ещё раз",
     )
-    assert "Посмотреть ещё раз" in page(tech_client, order)  # the history names the row
+    assert "Посмотрели ещё раз" in page(tech_client, order)  # the history: what the row did
 
 
 def test_the_row_decides_who_is_offered_the_step(second_look):

@@ -172,8 +172,8 @@ def test_the_history_shows_the_claim_and_the_order_in_words_with_who_and_almaty_
 
     assert moment.astimezone(ALMATY).strftime("%d.%m.%Y %H:%M") in history
     assert "Даурен Касымов" in history
-    assert "Принято сервисным центром → Диагностика" in history
-    assert "Одобрить</strong>: Подана → Одобрена" in history  # the claim's own row
+    assert "Диагностика начата</strong>: Принято сервисным центром → Диагностика" in history
+    assert "Заявка одобрена</strong>: Подана → Одобрена" in history  # the claim's own row
     for code in ("diagnostics", "received", "awaiting_shipment", "submitted", "approved"):
         assert f">{code}<" not in history and f" {code} " not in history
 

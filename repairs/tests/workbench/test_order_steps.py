@@ -112,7 +112,7 @@ def test_a_successful_step_says_so_after_the_redirect(technician, tech_client):
     order = make_order(status=S.RECEIVED, technician=technician)
     response = post_step(tech_client, order, "start_diagnostics", follow=True)
     html = response.content.decode()
-    assert "«Начать диагностику»: готово. Заказ теперь в статусе «Диагностика»." in html
+    assert "Диагностика начата. Статус заказа теперь «Диагностика»." in html
     assert steps_shown(html)[0] == "start_repair"
 
 
