@@ -42,6 +42,8 @@ def format_phone(value) -> str:
     +77273550101, «+7 727 355 0101» and «8 (727) 355-01-01» all read «+7 727 355 01 01»
     (Kazakhstan's +7 numbers: a three-digit code, then 3-2-2). Other countries' numbers in
     their international shape with spaces; what is not a phone number, as given."""
+    if isinstance(value, phonenumbers.PhoneNumber):  # a model field's value
+        value = phonenumbers.format_number(value, phonenumbers.PhoneNumberFormat.E164)
     text = str(value or "").strip()
     digits = re.sub(r"\D", "", text)
     national = text.startswith("+7") or text[:1] in ("7", "8")  # 8 is the old trunk prefix
