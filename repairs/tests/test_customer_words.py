@@ -114,19 +114,23 @@ def test_without_a_personal_link_the_quote_email_still_gives_the_phone():
         (
             "ru",
             "Принять стоимость или отказаться можно на странице «Мой ремонт»: откройте её по "
-            "личной ссылке из любого нашего письма.",
-            "Или позвоните в сервисный центр и назовите номер заказа: +7 727 244 00 55",
+            "личной ссылке из любого нашего письма. Или позвоните в сервисный центр.",
+            "Чтобы ответить по телефону, позвоните в сервисный центр и назовите номер заказа: "
+            "+7 727 244 00 55",
         ),
         (
             "kk",
-            "Бағаны «Менің жөндеуім» бетінде қабылдауға немесе одан бас тартуға болады",
-            "Немесе сервис орталығына қоңырау шалып, тапсырыс нөмірін айтыңыз: +7 727 244 00 55",
+            "Бағаны «Менің жөндеуім» бетінде қабылдауға немесе одан бас тартуға болады: бетті "
+            "біздің кез келген хатымыздағы жеке сілтеме арқылы ашыңыз.",
+            "Телефон арқылы жауап беру үшін сервис орталығына қоңырау шалып, тапсырыс нөмірін "
+            "айтыңыз: +7 727 244 00 55",
         ),
         (
             "en",
-            "You can accept or decline the price on «My repair»: open it with the personal "
-            "link in any of our e-mails.",
-            "Or call the service center and give your order number: +7 727 244 00 55",
+            "Accept or decline the price on «My repair»: open it with the personal link in any "
+            "of our e-mails. Or call the service center.",
+            "To answer by phone, call the service center and give your order number: "
+            "+7 727 244 00 55",
         ),
     ],
 )
@@ -347,13 +351,17 @@ def test_the_consent_beside_the_buttons_never_ends_a_typed_sentence_twice(client
     assert not re.search(r"[.!?…]\s*\.", text.replace("...", "…"))
 
 
+CONSENT = {
+    "ru": "Я согласен(на) на обработку моих персональных данных для рассмотрения заявки.",
+    "kk": "Өтінімді қарау үшін дербес деректерімнің өңделуіне келісемін.",
+    "en": "I agree to the processing of my personal data to handle this claim.",
+}
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_claim_form_and_its_consent_end_each_sentence_once(client, language):
     html = client.get("/claims/new/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
 
     text = visible_text(html)
     assert not re.search(r"(?<!\.)[.,;:!?]\s*[.,;:!?](?!\.)", text.replace("://", ""))
-    consent = {"ru": "Я согласен(на) на обработку моих персональных данных для рассмотрения "
-               "заявки.", "kk": "Өтінімді қарау үшін дербес деректерімнің өңделуіне келісемін.",
-               "en": "I agree to the processing of my personal data to handle this claim."}  # fmt: skip
-    assert consent[language] in one_line(text)
+    assert CONSENT[language] in one_line(text)
