@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from dreame_service.kit import formats
 from repairs import codes
 from repairs.models import IntakeAct, Shipment
 from repairs.serials import same_serial
@@ -77,7 +78,7 @@ def act_context(*, order) -> dict:
 
 
 def _phone(number) -> str:
-    return number.as_international if number else ""
+    return formats.format_phone(number) if number else ""
 
 
 def act_stylesheet() -> str:

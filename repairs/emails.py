@@ -113,6 +113,11 @@ def queue_order_email(*, order, event: str, status_event) -> None:
         # Shipped back, the product is still on its way, so the ship date stands in for the
         # return date; the "delivered" e-mail gives the final figure.
         context["warranty_end_date"] = warranty_end_date(order, shipment)
+    if event == "repair_finished":
+        # What was done (or which unit goes back), and for a paid repair what to pay: the
+        # quote the customer accepted, the only price the order knows.
+        context["work_done"] = order.work_done
+        context["replacement_serial"] = order.replacement_serial
     if event == "shipped_back":
         context["carrier"] = shipment.carrier if shipment else ""
         context["tracking_number"] = shipment.tracking_number if shipment else ""

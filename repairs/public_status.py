@@ -103,6 +103,7 @@ def _timeline(found: selectors.RepairStatus) -> list[dict]:
 def _page_context(found: selectors.RepairStatus) -> dict:
     return {
         "result": found,
+        "now_heading": states.now_heading(found.status),
         "current_text": states.current_text(found.status),
         "next_text": states.next_text(found.status),
         "expected_by": _expected_by(found),
@@ -128,7 +129,10 @@ def _json_payload(found: selectors.RepairStatus) -> dict:
             "amount": int(found.quote_amount),
             "currency": "KZT",
             "display": quote,
-            "how_to_approve": _("Call the service center to approve or decline the price."),
+            "how_to_approve": _(
+                "Answer on «My repair» through the personal link in our e-mails, or call "
+                "the service center."
+            ),
         }
         if quote and found.quote_amount is not None
         else None,
@@ -144,7 +148,7 @@ def _json_payload(found: selectors.RepairStatus) -> dict:
         "service_center": {
             "name": found.service_center_name,
             "city": found.service_center_city,
-            "phone": phone.as_international if phone else "",
+            "phone": formats.format_phone(phone) if phone else "",
         },
         "timeline": [
             {

@@ -1,7 +1,8 @@
 """Everything a repair order's state means to the people who see it, in one table.
 
-For each state: what the customer reads about it (where the product is now, what comes next
-and roughly when, its line in the timeline; «Мой ремонт» may say what to do there instead),
+For each state: what the customer reads about it (what is happening now, or where the product
+is when that is what matters, what comes next and roughly when, its line in the timeline; «Мой
+ремонт» may say what to do there instead),
 how many days it usually takes, the workbench queue's tab and the support badge's colour.
 Customers never see a raw state code. Periods are what our centers usually manage, not
 promises, hence "usually"; `usual_days` reads them at their upper bound, N working days
@@ -32,6 +33,15 @@ class StateFacts:
     tab: Promise | None
     tone: str  # the badge: waiting, work, return, done, cancelled
     next_online: Promise | None = None  # «Мой ремонт», where the customer acts on the page
+    # Whether `current` says where the product is: its heading on the customers' pages is
+    # then «Where your product is now», else «What is happening now» (the product may still
+    # be at home while support reads the claim).
+    says_where: bool = False
+
+
+# The heading above `current` on the status page and «Мой ремонт».
+WHERE_HEADING = _("Where your product is now")
+NOW_HEADING = _("What is happening now")
 
 
 STATES: dict[str, StateFacts] = {
@@ -56,6 +66,7 @@ STATES: dict[str, StateFacts] = {
         usual_days=None,
         tab=pgettext_lazy("workbench queue", "In transit"),
         tone="waiting",
+        says_where=True,
     ),
     S.RECEIVED: StateFacts(
         current=_("The service center has received your product."),
@@ -64,6 +75,7 @@ STATES: dict[str, StateFacts] = {
         usual_days=4,  # diagnostics starts within 1–2 working days
         tab=pgettext_lazy("workbench queue", "Received"),
         tone="work",
+        says_where=True,
     ),
     S.DIAGNOSTICS: StateFacts(
         current=_("The technician is finding out what is wrong with your product."),
@@ -79,9 +91,9 @@ STATES: dict[str, StateFacts] = {
     S.AWAITING_APPROVAL: StateFacts(
         current=_("The service center is waiting for your decision on the repair price."),
         next=_(
-            "Call the service center to approve or decline the price. The repair starts as "
-            "soon as you approve; if you decline, the product is sent back unrepaired within "
-            "1–2 working days."
+            "Accept or decline the price on «My repair»: open it with the personal link in any "
+            "of our e-mails. Or call the service center. The repair starts as soon as you "
+            "accept; if you decline, the product is sent back unrepaired within 1–2 working days."
         ),
         timeline=pgettext_lazy("repair timeline", "Price sent for your approval"),
         usual_days=None,
@@ -135,6 +147,7 @@ STATES: dict[str, StateFacts] = {
         usual_days=7,  # delivery within Kazakhstan, 2 to 7 days
         tab=pgettext_lazy("workbench queue", "Shipped"),
         tone="return",
+        says_where=True,
     ),
     S.DELIVERED: StateFacts(
         current=_("Your product has been delivered back to you."),
@@ -146,6 +159,7 @@ STATES: dict[str, StateFacts] = {
         usual_days=None,
         tab=None,
         tone="done",
+        says_where=True,
     ),
     S.REFUNDED: StateFacts(
         current=_("The service center has decided on a refund instead of a repair."),
@@ -180,6 +194,13 @@ QUEUE_STATES = tuple(code for code, facts in STATES.items() if facts.tab is not 
 def current_text(status: str) -> str:
     facts = STATES.get(status)
     return str(facts.current if facts else UNKNOWN)
+
+
+def now_heading(status: str) -> str:
+    """The heading above the state's `current` text; a claim's states (no order yet) and
+    unknown codes get «What is happening now»."""
+    facts = STATES.get(status)
+    return str(WHERE_HEADING if facts and facts.says_where else NOW_HEADING)
 
 
 def next_text(status: str, *, online: bool = False) -> str:

@@ -3,9 +3,11 @@
 import datetime
 from decimal import Decimal
 
+import phonenumbers
 import pytest
+from phonenumber_field.phonenumber import PhoneNumber
 
-from dreame_service.kit.formats import format_date, format_kzt
+from dreame_service.kit.formats import format_date, format_kzt, format_phone
 
 
 @pytest.mark.parametrize(
@@ -38,3 +40,28 @@ def test_it_writes_whole_tenge_in_groups_of_three(amount, shown):
 )
 def test_it_writes_dates_as_day_month_year(value, shown):
     assert format_date(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("+77273550101", "+7 727 355 01 01"),
+        ("+7 727 355 0101", "+7 727 355 01 01"),
+        ("8 (727) 355-01-01", "+7 727 355 01 01"),
+        ("+77172123456", "+7 717 212 34 56"),
+        ("+77015554433", "+7 701 555 44 33"),
+        ("+7 727 355 00 00", "+7 727 355 00 00"),
+        ("+12025550123", "+1 202 555 0123"),
+        ("+819012345678", "+81 90 1234 5678"),
+        ("call us", "call us"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_it_writes_phones_as_people_in_kazakhstan_do(value, shown):
+    assert format_phone(value) == shown
+
+
+def test_it_writes_a_stored_phone_number_the_same_way():
+    assert format_phone(phonenumbers.parse("+77273550101")) == "+7 727 355 01 01"
+    assert format_phone(PhoneNumber.from_string("+77273550101")) == "+7 727 355 01 01"

@@ -271,7 +271,7 @@ def test_a_repair_from_the_claim_form_to_the_parcel_home(stack, people, tmp_path
     # 3. The approval e-mail brings the center's address and the personal link; beat's
     # reminder follows (due at once here), carrying the same link.
     approved = mail_about(stack, "одобрена")
-    assert center.postal_address in text_of(approved) and "+77272500500" in text_of(approved)
+    assert center.postal_address in text_of(approved) and "+7 727 250 05 00" in text_of(approved)
     link = my_link(approved, stack)
     assert mail_about(stack, "Новый заказ", recipient=CENTER_EMAIL)
     reminder = mail_about(stack, "Напоминание")

@@ -1,8 +1,10 @@
-"""How money and dates are written for Kazakhstan, in every language: one owner each."""
+"""How money, dates and phones are written for Kazakhstan, in every language: one owner each."""
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
+import phonenumbers
 from django.utils import timezone
 
 
@@ -33,3 +35,26 @@ def format_datetime(value: datetime.datetime | None) -> str:
         return ""
     local = timezone.localtime(value, timezone=timezone.get_default_timezone())
     return local.strftime("%d.%m.%Y %H:%M")
+
+
+def format_phone(value) -> str:
+    """A phone as people in Kazakhstan write it, whatever shape it was stored or typed in:
+    +77273550101, «+7 727 355 0101» and «8 (727) 355-01-01» all read «+7 727 355 01 01»
+    (Kazakhstan's +7 numbers: a three-digit code, then 3-2-2). Other countries' numbers in
+    their international shape with spaces; what is not a phone number, as given."""
+    if isinstance(value, phonenumbers.PhoneNumber):  # a model field's value
+        value = phonenumbers.format_number(value, phonenumbers.PhoneNumberFormat.E164)
+    text = str(value or "").strip()
+    digits = re.sub(r"\D", "", text)
+    national = text.startswith("+7") or text[:1] in ("7", "8")  # 8 is the old trunk prefix
+    if len(digits) == 11 and national:
+        digits = digits[1:]
+        return f"+7 {digits[:3]} {digits[3:6]} {digits[6:8]} {digits[8:]}"
+    try:
+        number = phonenumbers.parse(text, "KZ")
+    except phonenumbers.NumberParseException:
+        return text
+    if not phonenumbers.is_possible_number(number):
+        return text
+    shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return shown.replace("-", " ")

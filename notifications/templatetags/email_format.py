@@ -1,5 +1,5 @@
 """Formats e-mails and pages share in every language: dates as ДД.ММ.ГГГГ, money as «45 000 ₸»,
-and what a customer typed made inert."""
+phones as «+7 727 355 01 01», and what a customer typed made inert."""
 
 import re
 
@@ -12,6 +12,7 @@ register = template.Library()
 
 register.filter("kz_date", formats.format_date)
 register.filter("kzt", formats.format_kzt)
+register.filter("phone", formats.format_phone)
 
 # What mail clients (and PDF viewers, and chat apps a text is pasted into) turn into a link:
 # a dot between a letter or digit and a letter, as in a host name (any full stop a browser

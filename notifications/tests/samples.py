@@ -92,7 +92,12 @@ CONTEXTS = {
     "quote_reminder": {**ORDER, "order_status": "awaiting_approval"},
     "shipment_reminder": {**ORDER, "intake_date": "", "service_center": CENTER},
     "order_reassigned": {**ORDER, "intake_date": "", "service_center": CENTER},
-    "repair_finished": {**ORDER, "resolution": "warranty_repair"},
+    "repair_finished": {
+        **ORDER,
+        "resolution": "paid_repair",
+        "work_done": "Заменили плату управления.",
+        "replacement_serial": "",
+    },
     "order_refunded": {**ORDER, "resolution": "refund"},
     "order_cancelled": {**ORDER, "public_note": "Клиент отказался от ремонта."},
     "shipped_back": {

@@ -83,3 +83,17 @@ def test_it_prints_dates_day_first_and_money_in_tenge():
     )
     assert "25.11.2026" in text and "2026-11-25" not in text.split("http")[0]
     assert "order_number=7KQ2M9XW4D&amp;intake_date=2026-11-25" in html
+
+
+# A full stop, comma or colon twice (issue 19: the consent ended in «..»), not an ellipsis.
+DOUBLED_PUNCTUATION = re.compile(r"(?<!\.)[.,;:!?]\s*[.,;:!?](?!\.)")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("template", sorted(CONTEXTS))
+def test_no_email_doubles_its_punctuation(template, language):
+    subject, text, html = render_email(
+        template=template, language=language, context=CONTEXTS[template]
+    )
+    for part in (subject, text, re.sub(r"<[^>]+>", " ", html)):
+        assert not DOUBLED_PUNCTUATION.search(part.replace("://", "")), part

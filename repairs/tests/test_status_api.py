@@ -32,7 +32,7 @@ def test_the_api_answers_a_hit_with_the_public_facts(client):
     assert data["service_center"] == {
         "name": "DREAME Сервис Алматы",
         "city": "Алматы",
-        "phone": "+7 7272 44 00 55",
+        "phone": "+7 727 244 00 55",
     }
     assert [entry["status"] for entry in data["timeline"]] == [
         "awaiting_shipment",
@@ -61,7 +61,8 @@ def test_the_quote_comes_with_the_amount_in_tenge(client):
     assert data["quote"]["amount"] == 45000
     assert data["quote"]["currency"] == "KZT"
     assert data["quote"]["display"] == "45 000 ₸"
-    assert "Call the service center" in data["quote"]["how_to_approve"]
+    assert "«My repair»" in data["quote"]["how_to_approve"]
+    assert "call the service center" in data["quote"]["how_to_approve"]
 
 
 @pytest.mark.django_db

@@ -127,6 +127,7 @@ class MyRepairPage:
     masked_phone: str
     masked_email: str
     expected_by: datetime.date | None = None
+    now_heading: str = ""  # above current_text: what is happening, or where the product is
     inbound: Shipment | None = None
     outbound: Shipment | None = None
     warranty_end: datetime.date | None = None
@@ -176,6 +177,7 @@ def build(claim: Claim) -> MyRepairPage:
     if order is None:
         return MyRepairPage(
             state=claim.status,
+            now_heading=states.now_heading(""),  # a claim: the product is still at home
             policy=claim_selectors.warranty_policy(),
             current_text=claim_text.current_text(claim.status),
             next_text=claim_text.next_text(claim.status),
@@ -187,6 +189,7 @@ def build(claim: Claim) -> MyRepairPage:
     awaiting_answer = order.status == S.AWAITING_APPROVAL and order.quote_amount is not None
     return MyRepairPage(
         state=order.status,
+        now_heading=states.now_heading(order.status),
         current_text=states.current_text(order.status),
         next_text=states.next_text(order.status, online=True),
         expected_by=states.expected_by_after(order.status, order.state_entered_at),

@@ -9,8 +9,13 @@ from django.utils.translation import gettext
 
 from dreame_service.kit.formats import format_kzt
 
+# What may end the technician's "what the price covers": our sentence ends it instead, so a
+# typed «Замена платы.» does not read «…Замена платы..».
+_TRAILING_STOPS = " \t\r\n.,;:!?…"
+
 
 def consent_wording(*, accept: bool, order_number: str, amount, covers: str) -> str:
+    covers = covers.rstrip(_TRAILING_STOPS)
     values = {
         "order": order_number,
         "amount": format_kzt(amount),
