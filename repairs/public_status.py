@@ -24,8 +24,8 @@ logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 300  # also bounds how stale "what happens next" or a center's phone can be
 # Part of the cache key: raised when the answer's shape changes (v2 added "expected_by"), so
-# a deploy never serves an answer cached by the code before it.
-ANSWER_VERSION = 2
+# a deploy never serves an answer cached by the code before it (v3: issue 19's wording).
+ANSWER_VERSION = 3
 
 
 def cache_key(*, order_number: str | None, intake_date, language: str) -> str | None:

@@ -97,3 +97,18 @@ def test_no_email_doubles_its_punctuation(template, language):
     )
     for part in (subject, text, re.sub(r"<[^>]+>", " ", html)):
         assert not DOUBLED_PUNCTUATION.search(part.replace("://", "")), part
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("ru", "Бесплатный гарантийный ремонт"), ("en", "Free warranty repair")],
+)
+def test_it_names_the_verdict_for_support_not_in_the_customers_words(language, label):
+    context = {**CONTEXTS["staff_new_claim"], "verdict": "free_repair"}
+    _subject, text, html = render_email(
+        template="staff_new_claim", language=language, context=context
+    )
+    assert label in text and label in html
+    customer_words = render_email(template="claim_received", language=language, context=context)
+    assert "not caused by the user" not in text and "не по вине" not in text
+    assert customer_words[1] != text
