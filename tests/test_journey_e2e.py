@@ -57,7 +57,7 @@ BUCKET = "dreame-journey"
 S3_KEYS = {"aws_access_key_id": "journey", "aws_secret_access_key": "journey-secret"}
 CUSTOMER = "aigerim@example.kz"
 CENTER_EMAIL = "almaty@service.kz"
-TRACKING_IN = "RR123456789KZ"
+TRACKING_IN = "RR123456785KZ"
 TRACKING_BACK = "1098765432"
 
 

@@ -71,16 +71,28 @@ def personal(view):
 
 def _render(request, claim, *, forms=None, status=200, notice=""):
     forms = forms or {}
+    shown = page.build(claim)
     context = {
-        "page": page.build(claim),
+        "page": shown,
         "token": links.my_token(claim),
         "notice": notice,
         "parcel_form": forms.get("parcel") or CustomerParcelForm(),
+        "correction_form": forms.get("correction") or _correction_form(shown),
         "rating_form": forms.get("rating") or RatingForm(),
         "withdraw_form": forms.get("withdraw") or WithdrawForm(),
         "supplement_form": forms.get("supplement") or SupplementForm(),
     }
     return render(request, TEMPLATE, context, status=status)
+
+
+def _correction_form(shown):
+    """The parcel's correction, filled with what was saved: the customer fixes one character."""
+    if not shown.can_correct_parcel:
+        return None
+    parcel = shown.inbound
+    return CustomerParcelForm(
+        initial={"carrier": parcel.carrier, "tracking_number": parcel.tracking_number}
+    )
 
 
 def _back(claim):
@@ -152,6 +164,19 @@ def send_parcel(request, claim):
     customer.register_parcel(order=order, **form.cleaned_data)
     messages.success(
         request, _("Thank you! The service center now knows your parcel is on its way.")
+    )
+    return _back(claim)
+
+
+@write
+def correct_parcel(request, claim):
+    order = _order_or_not_now(claim)
+    form = CustomerParcelForm(request.POST)
+    if not form.is_valid():
+        return _render(request, claim, forms={"correction": form}, status=400)
+    customer.correct_parcel(order=order, **form.cleaned_data)
+    messages.success(
+        request, _("Thank you! The service center now expects the parcel with this number.")
     )
     return _back(claim)
 
