@@ -105,7 +105,7 @@ def normalize(*, carrier: str, tracking_number: str) -> Parcel:
     compact = SEPARATORS.sub("", number)
     if known is None:
         # An unknown carrier's format may have its own dashes; an S10 number never has.
-        number = compact if S10.fullmatch(compact) else SEPARATORS.sub(" ", number)
+        number = compact if S10.fullmatch(compact) else " ".join(number.split())
         return Parcel(carrier=carrier.strip(), tracking_number=number)
     if not known.has_separators:
         number = compact
