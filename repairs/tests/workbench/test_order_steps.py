@@ -407,7 +407,13 @@ def test_the_return_slip_of_a_replacement_gives_the_new_serial(technician, tech_
 def test_the_return_slip_of_a_declined_quote_says_returned_unrepaired(technician, tech_client):
     order = make_order(status=S.AWAITING_APPROVAL, technician=technician)
     post_step(tech_client, order, "decline_quote")
-    post_step(tech_client, reloaded(order), "ship_back", carrier="Kazpost", tracking_number="RR000000014KZ")
+    post_step(
+        tech_client,
+        reloaded(order),
+        "ship_back",
+        carrier="Kazpost",
+        tracking_number="RR000000014KZ",
+    )
     html = tech_client.get(f"/service/orders/{order.pk}/return-slip/").content.decode()
     assert "Возвращено без ремонта" in html
 
