@@ -80,7 +80,7 @@ def s10_check_digit(serial: str) -> int:
 
 def is_valid_s10(number: str) -> bool:
     match = S10.fullmatch(number)
-    return bool(match) and s10_check_digit(match["serial"]) == int(match["check"])
+    return match is not None and s10_check_digit(match["serial"]) == int(match["check"])
 
 
 def s10_number(service: str, serial: int, country: str) -> str:
