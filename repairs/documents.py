@@ -132,10 +132,14 @@ def act_sheet_context(request, order) -> dict:
     """What a page printing the act shows (support's admin prints it too): the act and its
     stub, in the language `?lang=` asks for. Its stylesheets are linked, never inlined: the
     site's Content-Security-Policy refuses inline styles (only the PDF carries them)."""
-    return {**act_context(order=order), "act_language": act_language(request)}
+    return {**act_context(order=order), "act_language": act_language(request, order)}
 
 
-def act_language(request) -> str:
-    """The act's language from `?lang=`: Russian unless the customer asks for another."""
+def act_language(request, order) -> str:
+    """The act's language from `?lang=`, else the customer's: the language of their claim,
+    the one their e-mails and their copy of the act (`store_act_pdf`) are in."""
     language = request.GET.get("lang", "")
-    return language if language in ACT_LANGUAGES else settings.LANGUAGE_CODE
+    if language in ACT_LANGUAGES:
+        return language
+    claim_language = order.claim.language
+    return claim_language if claim_language in ACT_LANGUAGES else settings.LANGUAGE_CODE

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from claims.forms import printable
-from repairs import order_numbers
+from repairs import order_numbers, tracking
 from repairs.models import Shipment
 
 # The stub's QR link and date pickers send ISO; people type the date as it is printed.
@@ -48,7 +48,7 @@ class RepairStatusForm(forms.Form):
 # Letters, digits, spaces and dashes: what carriers print; anything else is a typo or worse.
 TRACKING_NUMBER = re.compile(r"[0-9A-Za-z][0-9A-Za-z -]*")
 # Offered as suggestions; any other carrier may be typed.
-CARRIERS = ["Казпочта", "CDEK", "Pony Express", "Exline", "DHL", "Alem-Tat"]
+CARRIERS = tracking.CARRIER_NAMES
 
 
 def _as_on_the_label(value: str) -> None:
@@ -73,3 +73,22 @@ class ParcelForm(forms.Form):
         max_length=Shipment._meta.get_field("tracking_number").max_length,
         validators=[printable(multiline=False), _as_on_the_label],
     )
+
+    def clean(self):
+        return clean_parcel(self, super().clean())
+
+
+def clean_parcel(form: forms.Form, cleaned: dict) -> dict:
+    """The carrier and the number in their one spelling (repairs.tracking), or the number's
+    error on its field; every form with both fields calls it from its `clean`."""
+    if cleaned.get("carrier") and cleaned.get("tracking_number"):
+        try:
+            parcel = tracking.normalize(
+                carrier=cleaned["carrier"], tracking_number=cleaned["tracking_number"]
+            )
+        except ValidationError as error:
+            form.add_error("tracking_number", error)
+        else:
+            cleaned["carrier"] = parcel.carrier
+            cleaned["tracking_number"] = parcel.tracking_number
+    return cleaned

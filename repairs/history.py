@@ -31,6 +31,7 @@ OTHER_STEPS = {
     "renew_link": _("New personal link sent"),
     "resend_link": _("Personal link sent again on request"),
     "rating": _("Customer rated the service"),
+    "correct_parcel": _("Tracking number corrected"),
 }
 STATUS_UPDATED = _("Status updated")  # a code no table knows yet still shows no raw code
 

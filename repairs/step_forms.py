@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.forms import printable
 from dreame_service.kit.fsm import Step
-from repairs.forms import DATE_INPUT_FORMATS, ParcelForm
+from repairs.forms import DATE_INPUT_FORMATS, ParcelForm, clean_parcel
 from repairs.models import MAX_QUOTE_KZT, RepairOrder
 from repairs.selectors import today
 
@@ -76,6 +76,12 @@ class StepForm(forms.Form):
 
     def note_fields(self):
         return [self[name] for name in self.fields if name in NOTE_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "tracking_number" in self.fields:  # a parcel step: one spelling per number
+            cleaned = clean_parcel(self, cleaned)
+        return cleaned
 
     @property
     def notes_open(self) -> bool:

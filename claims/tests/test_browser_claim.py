@@ -112,3 +112,20 @@ def test_the_warranty_page_reads_well_on_a_phone(phone_page, live_server):
     assert "15" in table and "30" in table and "12" in table  # from the KZ policy row
     assert page.locator(".steps > li").count() == 6
     check_page(page, "claim_warranty_phone")
+
+
+def test_after_back_the_whatsapp_field_follows_the_restored_tick(phone_page, live_server):
+    """The browser puts back what was ticked after the form's script ran: the WhatsApp
+    number must stay hidden while «the same as the phone» is ticked."""
+    page = phone_page
+    page.goto(f"{live_server.url}/claims/new/")
+    page.fill("[name=phone]", "+7 701 234 56 78")
+    page.check("[name=whatsapp_same_as_phone]")
+    assert page.locator("[data-whatsapp]").is_hidden()
+
+    page.goto(f"{live_server.url}/warranty/")
+    page.go_back()
+    page.wait_for_load_state("load")
+
+    assert page.locator("[name=whatsapp_same_as_phone]").is_checked()
+    assert page.locator("[data-whatsapp]").is_hidden()

@@ -103,7 +103,7 @@ CONTEXTS = {
     "shipped_back": {
         **ORDER,
         "carrier": "Kazpost",
-        "tracking_number": "RR123456789KZ",
+        "tracking_number": "RR123456785KZ",
         "warranty_end_date": "2027-03-27",
     },
     "delivered": {**ORDER, "warranty_end_date": "2027-03-29"},

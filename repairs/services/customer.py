@@ -17,12 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from dreame_service.kit.formats import format_kzt
 from dreame_service.kit.fsm import Actor, Stale
-from repairs import emails
-from repairs.models import OrderStatus, QuoteConsent, RepairOrder, ServiceRating
+from repairs import emails, tracking
+from repairs.models import OrderStatus, QuoteConsent, RepairOrder, ServiceRating, Shipment
 from repairs.services.orders import lock_order, record_order_event
 from repairs.steps import run_step
 
 ADDRESS_HASH_SALT = "repairs.quote-consent.address"
+PARCEL_CORRECTED = "correct_parcel"  # the history row's name (repairs.history labels it)
 
 
 def hash_address(address: str) -> str:
@@ -43,6 +44,35 @@ def register_parcel(*, order: RepairOrder, carrier: str, tracking_number: str) -
         shown={"status": OrderStatus.AWAITING_SHIPMENT},
     )
     return order
+
+
+@transaction.atomic
+def correct_parcel(*, order: RepairOrder, carrier: str, tracking_number: str) -> Shipment:
+    """The customer fixes a typo in the parcel they registered, while it is on its way: the
+    center must look for the right number. Once the center has the product, the number no
+    longer matters and is kept as it was. The history row keeps both spellings."""
+    order = lock_order(order, shown={"status": OrderStatus.IN_TRANSIT})
+    shipment = Shipment.objects.filter(
+        repair_order=order, direction=Shipment.Direction.INBOUND
+    ).first()
+    if shipment is None:  # the center registered none yet: nothing to correct
+        raise Stale
+    parcel = tracking.normalize(carrier=carrier, tracking_number=tracking_number)
+    before = f"{shipment.carrier} {shipment.tracking_number}"
+    if (parcel.carrier, parcel.tracking_number) == (shipment.carrier, shipment.tracking_number):
+        return shipment  # a second click or the same number again: nothing happened
+    shipment.carrier = parcel.carrier
+    shipment.tracking_number = parcel.tracking_number
+    shipment.save(update_fields=["carrier", "tracking_number"])
+    record_order_event(
+        order=order,
+        transition=PARCEL_CORRECTED,
+        from_status=order.status,
+        to_status=order.status,
+        by_customer=True,
+        internal_note=f"{before} → {parcel.carrier} {parcel.tracking_number}",
+    )
+    return shipment
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from claims import services as claim_services
 from claims.models import Claim, StatusEvent
 from claims.steps import CLAIM_STEPS, run_claim_step
 from dreame_service.kit.fsm import lock_shown
-from repairs import emails, order_numbers, public_status
+from repairs import emails, order_numbers, public_status, tracking
 from repairs.models import (
     REASSIGN_PERMISSION,
     WORK_PERMISSION,
@@ -152,11 +152,14 @@ def record_parcel(
 ) -> None:
     """The parcel a step registers, to the center or back to the customer. It exists before
     the runner queues the step's e-mail (last), which carries its tracking number."""
+    parcel = tracking.normalize(
+        carrier=values["carrier"], tracking_number=values["tracking_number"]
+    )
     Shipment.objects.create(
         repair_order=order,
         direction=direction,
-        carrier=values["carrier"],
-        tracking_number=values["tracking_number"],
+        carrier=parcel.carrier,
+        tracking_number=parcel.tracking_number,
     )
 
 

@@ -43,7 +43,7 @@ INTERNAL_NOTE = "Внутренняя заметка: клиент звонил 
 # What each step of the walk fills in (the fields of repairs.steps).
 STEP_VALUES = {
     "carrier": "Kazpost",
-    "tracking_number": "INBOUND-555",
+    "tracking_number": "RR000005555KZ",
     "act_data": ACT_DATA,
     "amount": Decimal("45000"),
     "reason": "Клиент отказался от ремонта.",

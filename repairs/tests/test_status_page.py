@@ -129,8 +129,12 @@ def test_once_shipped_it_shows_the_carrier_the_tracking_number_and_the_new_warra
     order = filled_order(to=OrderStatus.SHIPPED)
     html = text_of(client.get(URL, stub_query(order), HTTP_ACCEPT_LANGUAGE="en"))
     assert "<dd>CDEK</dd>" in html
-    assert '<dd class="tracking-number">1098765432</dd>' in html
-    assert "INBOUND-555" not in html  # the customer's own parcel to the center is not news
+    # The number opens CDEK's own tracking page, in a new tab.
+    assert (
+        '<dd class="tracking-number"><a href="https://www.cdek.kz/ru/tracking?order_id=1098765432"'
+        ' target="_blank" rel="noopener">1098765432<span class="visually-hidden">'
+    ) in html
+    assert "RR000005555KZ" not in html  # the customer's own parcel to the center is not news
     purchase = order.claim.purchase_date
     # Claimed and shipped back the same day: 12 months from purchase, plus 0 days.
     end = (

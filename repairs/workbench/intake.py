@@ -135,7 +135,7 @@ def act_pdf(request, pk):
         return _no_act_yet(request, order)
     if reason := documents.pdf_unavailable_reason():
         return _act_page(request, order, pdf_problem=reason, status=503)
-    language = documents.act_language(request)
+    language = documents.act_language(request, order)
     pdf = documents.act_pdf(order=order, language=language)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"act-{order.display_number}-{language}.pdf"

@@ -155,10 +155,15 @@
     }
   });
 
-  // Coming back with the browser's Back button must find the button usable again.
+  // Coming back with the browser's Back button must find the button usable again. The
+  // browser also puts back what was ticked and chosen, after this script first ran (a page
+  // loaded anew) or without running it again (a page from the back-forward cache): the
+  // fields that follow a tick or a choice follow what is restored.
   window.addEventListener("pageshow", function () {
     var button = form.querySelector("[data-submit]");
     if (button) button.disabled = false;
+    syncModel();
+    syncWhatsapp();
   });
 
   var problems = document.getElementById("form-problems");

@@ -21,7 +21,7 @@ from claims import claim_numbers, warranty
 from claims.models import Claim, ClaimStatus, ProductModel, StatusEvent
 from claims.reference_data import PRODUCTS
 from claims.selectors import warranty_policy
-from repairs import order_numbers, steps
+from repairs import order_numbers, steps, tracking
 from repairs.management.commands._bulk import times_as_given
 from repairs.models import (
     FINAL_STATES,
@@ -335,7 +335,7 @@ class _Maker:
                         repair_order=order,
                         direction=direction,
                         carrier=carrier,
-                        tracking_number=f"RR{self.rng.randrange(10**9):09d}KZ",
+                        tracking_number=tracking.s10_number("RR", self.rng.randrange(10**8), "KZ"),
                         created_at=plan.times[plan.states.index(state)],
                     )
                 )

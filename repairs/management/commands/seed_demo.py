@@ -18,6 +18,7 @@ from claims.models import Claim, ClaimStatus, ProductModel
 from claims.steps import run_claim_step
 from dreame_service.kit.fsm import Actor
 from repairs import services as repair_services
+from repairs import tracking
 from repairs.models import OrderStatus, RepairOrder, ServiceCenter, Technician
 from repairs.steps import run_step, step_between
 
@@ -174,7 +175,7 @@ NOTES: dict[tuple[str, str], str] = {
 def _step_values(order: RepairOrder, target: str, n: int) -> dict:
     """The values scenario `n` gives the fields of the step from the order's state to
     `target` (a step takes the ones its row names)."""
-    carrier, tracking_number = "Казпочта", f"RR{48211000 + n}KZ"
+    carrier, tracking_number = "Казпочта", tracking.s10_number("RR", 48211000 + n, "KZ")
     if target == S.SHIPPED:
         carrier, tracking_number = "CDEK", f"10{84420000 + n}"
     note = NOTES.get((order.status, target), "")

@@ -22,7 +22,7 @@ class CustomerParcelForm(ParcelForm):
             {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         )
         self.fields["tracking_number"].help_text = _(
-            "As printed on the carrier's receipt, for example RR123456789KZ."
+            "As printed on the carrier's receipt, for example RR123456785KZ."
         )
 
 

@@ -137,6 +137,7 @@ class MyRepairPage:
     policy: object = None  # the warranty policy, for the claim's verdict
     # What the customer can do now (each a form on the page).
     can_send_parcel: bool = False
+    can_correct_parcel: bool = False  # a typo in the number, while the parcel is on its way
     can_decide_quote: bool = False
     can_rate: bool = False
     claim_open: bool = False  # support has not decided yet: the customer may withdraw
@@ -186,6 +187,7 @@ def build(claim: Claim) -> MyRepairPage:
             **common,
         )
     outbound = _parcel(order, Shipment.Direction.OUTBOUND)
+    inbound = _parcel(order, Shipment.Direction.INBOUND)
     awaiting_answer = order.status == S.AWAITING_APPROVAL and order.quote_amount is not None
     return MyRepairPage(
         state=order.status,
@@ -193,13 +195,14 @@ def build(claim: Claim) -> MyRepairPage:
         current_text=states.current_text(order.status),
         next_text=states.next_text(order.status, online=True),
         expected_by=states.expected_by_after(order.status, order.state_entered_at),
-        inbound=_parcel(order, Shipment.Direction.INBOUND),
+        inbound=inbound,
         outbound=outbound,
         warranty_end=_warranty_end(order, outbound),
         quote_display=format_kzt(order.quote_amount) if awaiting_answer else "",
         wording=_wordings(order) if awaiting_answer else {},
         consent_amount=_consent_amount(order),
         can_send_parcel=order.status == S.AWAITING_SHIPMENT,
+        can_correct_parcel=order.status == S.IN_TRANSIT and inbound is not None,
         can_decide_quote=awaiting_answer,
         can_rate=order.status == S.DELIVERED and not hasattr(order, "rating"),
         **common,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("sent/", views.link_sent, name="link_sent"),
     path("<str:token>/", views.my_page, name="page"),
     path("<str:token>/parcel/", views.send_parcel, name="parcel"),
+    path("<str:token>/parcel/correct/", views.correct_parcel, name="parcel_correct"),
     path("<str:token>/quote/", views.decide_quote, name="quote"),
     path("<str:token>/rating/", views.rate, name="rating"),
     path("<str:token>/withdraw/", views.withdraw, name="withdraw"),

@@ -9,9 +9,11 @@ in a redirect back to the page (a reload never repeats them).
 from decimal import Decimal
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -52,8 +54,23 @@ def _private_headers(response):
     return response
 
 
+def page_language(request, claim) -> str:
+    """The claim's language, unless this browser chose another with the language switch.
+
+    The link travels in e-mails: it is opened on a work computer, a relative's phone, a
+    browser set to English, and each time the customer should find the language they
+    wrote the claim in. Only the switch writes the language cookie
+    (dreame_service.views.set_language), so the cookie is the record of a choice someone
+    made on this browser; the browser's Accept-Language is not."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen in dict(settings.LANGUAGES):
+        return chosen
+    return claim.language
+
+
 def personal(view):
-    """Resolve `/my/<token>/…` to its claim, or the one 404 every bad link gets."""
+    """Resolve `/my/<token>/…` to its claim, or the one 404 every bad link gets; answer in
+    the claim's language (`page_language`)."""
 
     @never_cache
     @wraps(view)
@@ -63,6 +80,10 @@ def personal(view):
         if claim is None:
             response = render(request, "repairs/my_repair/not_found.html", status=404)
         else:
+            # Activated for the rest of the request: LocaleMiddleware's Content-Language
+            # and the page's <html lang> follow what is shown.
+            request.LANGUAGE_CODE = page_language(request, claim)
+            translation.activate(request.LANGUAGE_CODE)
             response = view(request, claim, *args, **kwargs)
         return _private_headers(response)
 
@@ -71,16 +92,28 @@ def personal(view):
 
 def _render(request, claim, *, forms=None, status=200, notice=""):
     forms = forms or {}
+    shown = page.build(claim)
     context = {
-        "page": page.build(claim),
+        "page": shown,
         "token": links.my_token(claim),
         "notice": notice,
         "parcel_form": forms.get("parcel") or CustomerParcelForm(),
+        "correction_form": forms.get("correction") or _correction_form(shown),
         "rating_form": forms.get("rating") or RatingForm(),
         "withdraw_form": forms.get("withdraw") or WithdrawForm(),
         "supplement_form": forms.get("supplement") or SupplementForm(),
     }
     return render(request, TEMPLATE, context, status=status)
+
+
+def _correction_form(shown):
+    """The parcel's correction, filled with what was saved: the customer fixes one character."""
+    if not shown.can_correct_parcel:
+        return None
+    parcel = shown.inbound
+    return CustomerParcelForm(
+        initial={"carrier": parcel.carrier, "tracking_number": parcel.tracking_number}
+    )
 
 
 def _back(claim):
@@ -152,6 +185,19 @@ def send_parcel(request, claim):
     customer.register_parcel(order=order, **form.cleaned_data)
     messages.success(
         request, _("Thank you! The service center now knows your parcel is on its way.")
+    )
+    return _back(claim)
+
+
+@write
+def correct_parcel(request, claim):
+    order = _order_or_not_now(claim)
+    form = CustomerParcelForm(request.POST)
+    if not form.is_valid():
+        return _render(request, claim, forms={"correction": form}, status=400)
+    customer.correct_parcel(order=order, **form.cleaned_data)
+    messages.success(
+        request, _("Thank you! The service center now expects the parcel with this number.")
     )
     return _back(claim)
 

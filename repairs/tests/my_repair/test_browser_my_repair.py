@@ -27,6 +27,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+KAZPOST_PAGE = "https://post.kz/mail/search/track/{}/detail"
 
 
 def _phone(browser, *, javascript: bool = True):
@@ -77,12 +78,24 @@ def test_in_russian_the_customer_sends_accepts_and_rates(phone, live_server):
     _check(page, "my_repair_awaiting_shipment_phone")
 
     page.get_by_label("Перевозчик").fill("Казпочта")
-    page.get_by_label("Трек-номер").fill("RR123456789KZ")
+    page.get_by_label("Трек-номер").fill("rr 123 456 785 kz")
     page.get_by_role("button", name="Сохранить трек-номер").click()
     expect(page.get_by_role("status").first).to_contain_text("посылк")
     assert _status(order) == OrderStatus.IN_TRANSIT
-    expect(page.locator(".tracking-number")).to_have_text("RR123456789KZ")
+    tracked = page.get_by_role("link", name="RR123456785KZ (страница отслеживания перевозчика")
+    expect(tracked).to_have_attribute("href", KAZPOST_PAGE.format("RR123456785KZ"))
+    expect(tracked).to_have_attribute("target", "_blank")
     _check(page, "my_repair_in_transit_phone")
+
+    # A typo found later: corrected while the parcel is on its way.
+    page.get_by_text("Исправить трек-номер").click()
+    page.get_by_label("Трек-номер").fill("RR987654326KZ")
+    _check(page, "my_repair_correct_parcel_phone")
+    page.get_by_role("button", name="Сохранить исправленный номер").click()
+    expect(page.get_by_role("status").first).to_contain_text("ждёт посылку с этим номером")
+    expect(page.locator(".tracking-number a")).to_have_attribute(
+        "href", KAZPOST_PAGE.format("RR987654326KZ")
+    )
 
     # The technician's queue shows the parcel on its way.
     desk = Client()
@@ -110,7 +123,7 @@ def test_in_russian_the_customer_sends_accepts_and_rates(phone, live_server):
     warranty = page.locator(".status-warranty")
     expect(warranty).to_contain_text("Гарантия продлена")
     expect(warranty.locator("strong")).to_have_text(re.compile(r"^\d{2}\.\d{2}\.\d{4}$"))
-    expect(page.locator(".tracking-number")).to_have_text("1234567890")
+    expect(page.locator(".tracking-number a")).to_contain_text("1234567890")
     _check(page, "my_repair_delivered_phone")
     page.get_by_label("5", exact=True).check()
     page.get_by_label("Комментарий (необязательно)").fill("Спасибо, всё работает!")
@@ -148,7 +161,7 @@ def test_without_javascript_the_parcel_form_works(browser, live_server):
         page.get_by_label("Перевозчик").fill("CDEK")
         page.get_by_label("Трек-номер").fill("1234567890")
         page.get_by_role("button", name="Сохранить трек-номер").click()
-        expect(page.locator(".tracking-number")).to_have_text("1234567890")
+        expect(page.locator(".tracking-number a")).to_contain_text("1234567890")
     finally:
         context.close()
     assert _status(order) == OrderStatus.IN_TRANSIT

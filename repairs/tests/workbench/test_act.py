@@ -144,7 +144,7 @@ def test_the_act_page_shows_the_photos_as_thumbnails(tech_client, technician):
 
     for photo in IntakePhoto.objects.all():
         assert f'<img src="/service/photos/{photo.pk}/"' in html
-    assert 'alt="Фото 2 изделия при приёмке"' in html
+    assert 'alt="Фото 2 из 2: изделие при приёмке, в полном размере"' in html
 
 
 def test_the_act_page_takes_a_fixed_number_of_queries(

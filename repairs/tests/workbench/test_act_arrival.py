@@ -14,9 +14,9 @@ S = OrderStatus
 ROBOT = "DREAME L20 Ultra"
 
 POSTED = {
-    "ru": "Получено почтой или курьерской службой: Kazpost, трек-номер RR123456789KZ",
-    "kk": "Поштамен немесе курьерлік қызметпен алынды: Kazpost, трек-нөмір RR123456789KZ",
-    "en": "Received by post or courier: Kazpost, tracking number RR123456789KZ",
+    "ru": "Получено почтой или курьерской службой: Kazpost, трек-номер RR123456785KZ",
+    "kk": "Поштамен немесе курьерлік қызметпен алынды: Kazpost, трек-нөмір RR123456785KZ",
+    "en": "Received by post or courier: Kazpost, tracking number RR123456785KZ",
 }
 HANDED_OVER = {"ru": "Сдал клиент", "kk": "Тапсырған клиент", "en": "Handed over by the customer"}
 
