@@ -345,7 +345,7 @@ def test_support_logs_in_and_reads_the_day_on_the_dashboard(browser, live_server
 
         expect(page.get_by_role("heading", name="Сводка на сегодня")).to_be_visible()
         expect(page.get_by_role("link", name="DREAME Сервис — поддержка")).to_be_visible()
-        expect(page.get_by_role("link", name=re.compile(r"1\s+ждут информации"))).to_be_visible()
+        expect(page.get_by_role("link", name=re.compile(r"1\s+ждёт информации"))).to_be_visible()
         expect(
             page.get_by_role("link", name=re.compile(r"1\s+с просроченным ответом"))
         ).to_be_visible()
@@ -354,7 +354,7 @@ def test_support_logs_in_and_reads_the_day_on_the_dashboard(browser, live_server
         assert axe_violations(page) == []
         save_screenshot(page, "admin_dashboard")
 
-        page.get_by_role("link", name=re.compile(r"1\s+ждут информации")).click()
+        page.get_by_role("link", name=re.compile(r"1\s+ждёт информации")).click()
         expect(page.get_by_role("link", name=waiting.number)).to_be_visible()
     finally:
         context.close()
