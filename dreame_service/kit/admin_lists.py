@@ -9,9 +9,10 @@ app.
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import quote
-from django.contrib.admin.views.main import IS_POPUP_VAR, SEARCH_VAR
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
@@ -58,7 +59,10 @@ class DeskListMixin(_ModelAdmin):
             args=[quote(found.pk)],
             current_app=self.admin_site.name,
         )
-        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": opts}
+        preserved: dict[str, Any] = {
+            "preserved_filters": self.get_preserved_filters(request),
+            "opts": opts,
+        }
         return HttpResponseRedirect(add_preserved_filters(preserved, url))
 
     def get_search_results(self, request, queryset, search_term):
