@@ -23,6 +23,7 @@ from claims.models import (
 from dreame_service.kit.admin_lists import DeskListMixin
 from dreame_service.kit.formats import format_date
 from dreame_service.kit.fsm import Stale
+from dreame_service.kit.text_search import contains_folded
 
 # --- The claim list's rules: the reply clock, the urgent order, the search ----------------
 
@@ -100,10 +101,13 @@ def claims_matching(readings: search.Readings):
         found |= Q(email__iexact=readings.email)
     if readings.serial_number:
         found |= Q(serial_number__iexact=readings.serial_number)
+    # Parts of a name or an e-mail, in any case and alphabet («айгерим»). On PostgreSQL
+    # UPPER(col) LIKE '%…%' is served by the trigram indexes claim_name_trgm and
+    # claim_email_trgm (migrations 0006, 0011); elsewhere it scans, which small sites afford.
     if readings.name:
-        # On PostgreSQL UPPER(full_name) LIKE '%…%' is served by the trigram index
-        # claim_name_trgm (migration 0006); elsewhere it scans, which small sites afford.
-        found |= Q(full_name__icontains=readings.name)
+        found |= contains_folded("full_name", readings.name)
+    if readings.email_part:
+        found |= contains_folded("email", readings.email_part)
     return Claim.objects.filter(found)
 
 
@@ -190,7 +194,10 @@ class ClaimAdmin(DeskListMixin, admin.ModelAdmin):
     ]
     ordering = MOST_URGENT_FIRST  # sortable_by, paging, counts: DeskListMixin's
     search_fields = ["number"]  # shows the box; matching_ids reads every field itself
-    search_help_text = _("Claim or order number, phone, e-mail, serial number or name.")
+    search_help_text = _(
+        "Claim or order number, phone, e-mail or part of it, serial number or name. "
+        "A single match opens at once."
+    )
     # The claim page and its steps are repairs' TriageClaimAdmin (approval opens an order).
     actions = []
 

@@ -37,6 +37,7 @@ class Readings:
     email: str | None = None
     serial_number: str | None = None
     name: str | None = None
+    email_part: str | None = None  # a piece of an e-mail: «aigerim», «aigerim@», «example.kz»
 
 
 def parse(raw: str) -> Readings | None:
@@ -55,6 +56,17 @@ def parse(raw: str) -> Readings | None:
         email=text if _EMAIL.fullmatch(text) else None,
         serial_number=text if len(text) <= SERIAL_MAX_LENGTH and " " not in text else None,
         name=text if len(text) >= MIN_NAME_LENGTH and _NAME.fullmatch(text) else None,
+        email_part=text if _is_email_part(text) else None,
+    )
+
+
+def _is_email_part(text: str) -> bool:
+    # One word with a letter in it, at most one @: digits alone are a phone or a number.
+    return (
+        len(text) >= MIN_NAME_LENGTH
+        and " " not in text
+        and text.count("@") <= 1
+        and any(char.isalpha() for char in text)
     )
 
 

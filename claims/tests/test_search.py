@@ -119,3 +119,13 @@ def test_an_empty_term_searches_for_nothing(raw):
 def test_a_paste_longer_than_any_number_or_name_searches_for_nothing():
     assert parse("8" * (MAX_LENGTH + 1)) is None
     assert parse("Айгерим " * 20) is None
+
+
+@pytest.mark.parametrize("raw", ["aigerim", "aigerim@", "aigerim.s@exam", "example.kz", "айгерим"])
+def test_it_reads_a_part_of_an_email(raw):
+    assert parse(raw).email_part == raw
+
+
+@pytest.mark.parametrize("raw", ["87012345678", "ул. Абая 10", "a@b@c", "ab"])
+def test_digits_text_with_spaces_or_two_ats_are_no_part_of_an_email(raw):
+    assert parse(raw).email_part is None

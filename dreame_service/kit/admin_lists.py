@@ -9,6 +9,12 @@ app.
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import quote
+from django.contrib.admin.views.main import SEARCH_VAR
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 if TYPE_CHECKING:  # checked as what it is mixed into; a plain class at run time
     _ModelAdmin = admin.ModelAdmin[Any]
@@ -32,7 +38,32 @@ class DeskListMixin(_ModelAdmin):
         # The list is the agent's desk: its columns get the width of the navigation sidebar
         # (the breadcrumbs still lead home), so the list fits 1280 px beside its filters.
         context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
-        return super().changelist_view(request, context)
+        response = super().changelist_view(request, context)
+        return self.single_match_redirect(request, response) or response
+
+    def single_match_redirect(self, request, response) -> HttpResponseRedirect | None:
+        """A search with one match opens it, as the box's hint promises (a phone, a number,
+        a serial number is usually one claim); the page's own list link leads back."""
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if (
+            changelist is None
+            or not request.GET.get(SEARCH_VAR, "").strip()
+            or IS_POPUP_VAR in request.GET
+            or changelist.result_count != 1
+        ):
+            return None
+        found = changelist.result_list[0]
+        opts = self.opts
+        url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change",
+            args=[quote(found.pk)],
+            current_app=self.admin_site.name,
+        )
+        preserved: dict[str, Any] = {
+            "preserved_filters": self.get_preserved_filters(request),
+            "opts": opts,
+        }
+        return HttpResponseRedirect(add_preserved_filters(preserved, url))
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():

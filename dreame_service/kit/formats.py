@@ -58,3 +58,34 @@ def format_phone(value) -> str:
         return text
     shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return shown.replace("-", " ")
+
+
+def _same_place(region: str, city: str) -> bool:
+    # Astana, Almaty and Shymkent are regions of their own: the form's region is then the
+    # city's name, which the customer types again as the city («г. Алматы» too).
+    def bare(name: str) -> str:
+        return name.strip().casefold().removeprefix("г.").strip()
+
+    return bool(region) and bare(region) == bare(city)
+
+
+def format_place(*, city: str, region: str) -> str:
+    """«Конаев, Алматинская область», and «Алматы» alone, not «Алматы, Алматы»."""
+    parts = [city] if _same_place(region, city) else [city, region]
+    return ", ".join(part.strip() for part in parts if part and part.strip())
+
+
+def format_address(*, postal_code: str, region: str, city: str, street: str) -> str:
+    """A postal address in the order a Kazakh envelope takes it: index, region, city,
+    street; the region left out where it is the city itself."""
+    region = "" if _same_place(region, city) else region
+    parts = [postal_code, region, city, street]
+    return ", ".join(part.strip() for part in parts if part and part.strip())
+
+
+def format_center(*, name: str, city: str) -> str:
+    """A center's name with its city, unless the name says it: «DREAME Сервис Алматы»,
+    not «DREAME Сервис Алматы, Алматы»."""
+    if not city or city.casefold() in name.casefold():
+        return name
+    return f"{name}, {city}"

@@ -41,3 +41,22 @@ def inert(value: str) -> str:
 
 
 register.filter("inert", stringfilter(inert), is_safe=True)
+
+
+@register.filter
+def postal_address(claim) -> str:
+    """The customer's address from a claim, the region left out where it is the city."""
+    return formats.format_address(
+        postal_code=claim.postal_code, region=claim.region, city=claim.city, street=claim.address
+    )
+
+
+@register.filter
+def place(claim) -> str:
+    """The customer's city and region («Конаев, Алматинская область», «Алматы»)."""
+    return formats.format_place(city=claim.city, region=claim.region)
+
+
+@register.filter
+def center_with_city(center) -> str:
+    return formats.format_center(name=center.name, city=center.city)

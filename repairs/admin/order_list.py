@@ -73,7 +73,10 @@ class OrderListMixin(DeskListMixin):
     # sorting 90,000 orders by an unindexed column (intake date, age) costs ~170 ms.
     ordering = ["-pk"]  # sortable_by, paging, counts: DeskListMixin's
     search_fields = ["order_number"]  # shows the box; matching_ids reads every field
-    search_help_text = _("Order or claim number, phone, e-mail, serial number or name.")
+    search_help_text = _(
+        "Order or claim number, phone, e-mail or part of it, serial number or name. "
+        "A single match opens at once."
+    )
 
     def matching_ids(self, term: str):
         return matching_order_ids(term)

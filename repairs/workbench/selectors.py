@@ -90,7 +90,7 @@ def queue_page(*, service_center_id: int, status: str, count: int, page_number):
 class SearchResult:
     rows: list[QueueRow]
     has_more: bool
-    exact_order: QueueRow | None  # the scanner's case: the one hit, found by its number
+    exact_order: QueueRow | None  # the one hit, which the search opens
 
 
 def search_orders(*, service_center_id: int, query: Query) -> SearchResult:
@@ -116,9 +116,9 @@ def search_orders(*, service_center_id: int, query: Query) -> SearchResult:
         .order_by("-updated_at", "-pk")
     )
     rows = _queue_rows(orders[: SEARCH_LIMIT + 1])
-    exact = None
-    if len(rows) == 1 and rows[0].order_number == query.order_number:
-        exact = rows[0]
+    # Every reading is matched exactly (number, phone, serial number): one hit is the
+    # order meant, and the box's hint promises that Enter opens it.
+    exact = rows[0] if len(rows) == 1 else None
     return SearchResult(
         rows=rows[:SEARCH_LIMIT], has_more=len(rows) > SEARCH_LIMIT, exact_order=exact
     )

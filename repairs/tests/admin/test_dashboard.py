@@ -90,8 +90,30 @@ def test_it_counts_todays_claims_the_waiting_ones_and_the_reply_clock(support):
     assert figure(page, f"{CLAIMS}?{CLOCK}=soon") == 2
     text = visible_text(page)
     assert f"Заявки на {today:%d.%m.%Y}" in text
-    assert "ждут информации от клиента" in text
-    assert "ответ просрочен" in text
+    # Each label agrees with its number: «1 ждёт», «7 новых», «2 … ждут».
+    assert "1 ждёт информации от клиента" in text
+    assert "7 новых за сегодня" in text
+    assert "1 с просроченным ответом" in text
+
+
+@pytest.mark.parametrize(
+    ("new", "label"),
+    [(1, "1 новая за сегодня"), (3, "3 новые за сегодня"), (5, "5 новых за сегодня")],
+)
+def test_the_claim_figures_agree_with_their_number_in_russian(support, new, label):
+    ClaimFactory.create_batch(new)
+
+    assert label in visible_text(support.get(INDEX).content.decode())
+
+
+def test_the_claim_figures_read_in_kazakh_and_english(support):
+    ClaimFactory.create_batch(2)
+
+    kazakh = visible_text(support.get(INDEX, headers={"accept-language": "kk"}).content.decode())
+    english = visible_text(support.get(INDEX, headers={"accept-language": "en"}).content.decode())
+
+    assert "2 бүгін келген" in kazakh
+    assert "2 new today" in english
 
 
 def test_each_claim_figure_opens_the_list_of_exactly_those_claims(support):
@@ -323,14 +345,16 @@ def test_support_logs_in_and_reads_the_day_on_the_dashboard(browser, live_server
 
         expect(page.get_by_role("heading", name="Сводка на сегодня")).to_be_visible()
         expect(page.get_by_role("link", name="DREAME Сервис — поддержка")).to_be_visible()
-        expect(page.get_by_role("link", name=re.compile(r"1\s+ждут информации"))).to_be_visible()
-        expect(page.get_by_role("link", name=re.compile(r"1\s+ответ просрочен"))).to_be_visible()
+        expect(page.get_by_role("link", name=re.compile(r"1\s+ждёт информации"))).to_be_visible()
+        expect(
+            page.get_by_role("link", name=re.compile(r"1\s+с просроченным ответом"))
+        ).to_be_visible()
         expect(page.get_by_role("columnheader", name="Диагностика")).to_be_visible()
         assert_no_horizontal_scroll(page)
         assert axe_violations(page) == []
         save_screenshot(page, "admin_dashboard")
 
-        page.get_by_role("link", name=re.compile(r"1\s+ждут информации")).click()
+        page.get_by_role("link", name=re.compile(r"1\s+ждёт информации")).click()
         expect(page.get_by_role("link", name=waiting.number)).to_be_visible()
     finally:
         context.close()
