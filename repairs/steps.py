@@ -58,6 +58,7 @@ ORDER_STEPS: dict[str, Step] = table(
         _("Wait for spare parts"),
         frozenset({T}),
         ("part", "expected_date", *NOTES),
+        work=orders.record_awaited_part,
     ),
     Step("parts_arrived", _("Spare parts arrived"), frozenset({T})),
     Step(
@@ -75,7 +76,12 @@ ORDER_STEPS: dict[str, Step] = table(
         email="quote_sent",
     ),
     Step("accept_quote", _("The customer accepted the price"), frozenset({T, C})),
-    Step("decline_quote", _("The customer declined the price"), frozenset({T, C})),
+    Step(
+        "decline_quote",
+        _("The customer declined the price"),
+        frozenset({T, C}),
+        ("confirm_decline", *NOTES),
+    ),
     Step(
         "resolve_replacement",
         _("Replace with a new unit"),
@@ -83,7 +89,13 @@ ORDER_STEPS: dict[str, Step] = table(
         ("new_serial", *NOTES),
         email="repair_finished",
     ),
-    Step("resolve_refund", _("Refund the money"), frozenset({T}), email="order_refunded"),
+    Step(
+        "resolve_refund",
+        _("Refund the money"),
+        frozenset({T}),
+        ("confirm_refund", *NOTES),
+        email="order_refunded",
+    ),
     Step(
         RETURN,
         _("Ship back to the customer"),
@@ -130,8 +142,14 @@ def actor_of(user: User | None, order: RepairOrder) -> Actor:
 
 
 def offered_steps(*, order: RepairOrder, actor: Actor, user: User | None) -> list[Step]:
-    """The steps legal from the order's state now that this user may run here, in order."""
-    legal = {t.name for t in order.get_available_status_transitions()}
+    """The steps legal from the order's state now that this user may run here, in order:
+    the model's conditions (the verdict in force) and, for a technician, the transition's
+    permission (no cancel once shipped back) decide with the state."""
+    if actor is Actor.TECHNICIAN and user is not None:
+        available = order.get_available_user_status_transitions(user)
+    else:
+        available = order.get_available_status_transitions()
+    legal = {t.name for t in available}
     return [
         step
         for name, step in ORDER_STEPS.items()

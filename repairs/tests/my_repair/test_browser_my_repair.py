@@ -132,7 +132,13 @@ def test_in_kazakh_the_customer_declines_the_price(phone, live_server):
     expect(page.get_by_role("heading", name="Менің жөндеуім", exact=True)).to_be_visible()
     expect(page.locator(".status-amount")).to_have_text("25 000 ₸")
     _check(page, "my_repair_quote_phone_kk")
-    page.locator("form.my-decision").nth(1).get_by_role("button").click()
+    decline = page.locator("form.my-decision").nth(1)
+    decline.get_by_role("button").click()  # not ticked: asked again, nothing changes
+    expect(decline.locator(".errorlist")).to_be_visible()
+    assert _status(order) == OrderStatus.AWAITING_APPROVAL
+    decline = page.locator("form.my-decision").nth(1)
+    decline.get_by_label("Иә, мен ақылы жөндеуден бас тартамын", exact=False).check()
+    decline.get_by_role("button").click()
     expect(page.get_by_role("status").first).to_be_visible()
     assert _status(order) == OrderStatus.READY_FOR_RETURN
     consent = QuoteConsent.objects.get(repair_order=order)
