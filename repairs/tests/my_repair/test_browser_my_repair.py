@@ -20,7 +20,13 @@ from conftest import (
 from notifications.models import Notification
 from notifications.services import full_context
 from repairs.models import OrderStatus, QuoteConsent, RepairOrder, ServiceRating
-from repairs.tests.factories import SupportUserFactory, TechnicianFactory, advance_order, make_order
+from repairs.tests.factories import (
+    SupportUserFactory,
+    TechnicianFactory,
+    advance_order,
+    fit_verdict,
+    make_order,
+)
 from repairs.tests.my_repair.helpers import my_path
 
 pytestmark = [
@@ -91,7 +97,8 @@ def test_in_russian_the_customer_sends_accepts_and_rates(phone, live_server):
     assert order.display_number in queue
 
     # The parcel arrives; diagnostics finds a paid repair: the price waits for the customer.
-    order = advance_order(order, ["receive", "start_diagnostics", "send_quote"], by=technician.user)
+    order = advance_order(order, ["receive", "start_diagnostics"], by=technician.user)
+    order = advance_order(fit_verdict(order, ["send_quote"]), ["send_quote"], by=technician.user)
     page.reload()
     expect(page.locator(".status-amount")).to_have_text("25 000 ₸")
     expect(page.locator("#wording-accept")).to_contain_text("Я согласен(на) на платный ремонт")

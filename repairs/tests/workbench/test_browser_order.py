@@ -14,7 +14,7 @@ from claims.models import WarrantyPolicy
 from conftest import assert_no_horizontal_scroll, axe_violations, save_screenshot
 from notifications.models import Notification
 from repairs.models import OrderStatus, RepairOrder, Resolution
-from repairs.tests.factories import TechnicianFactory, make_order
+from repairs.tests.factories import TechnicianFactory, make_order, with_final_verdict
 from repairs.tests.workbench.browser import log_in, step
 
 pytestmark = [
@@ -198,7 +198,8 @@ def test_a_declined_quote_goes_back_unrepaired_on_a_phone(phone_page, live_serve
 def test_a_replacement_unit_is_recorded_and_printed_on_the_slip(
     tablet_page, live_server, technician
 ):
-    order = received_order(technician)
+    # The act's receipt showed a purchase 20 days back: a new unit is among the remedies.
+    order = with_final_verdict(received_order(technician), "replace_or_refund")
     page = tablet_page
     log_in(page, live_server.url, technician, then=f"/service/orders/{order.pk}/")
 
