@@ -110,9 +110,8 @@ class VerdictChangeForm(forms.Form):
 
 
 def verdict_form_for(order: RepairOrder, *, user) -> VerdictChangeForm | None:
-    """A blank form when the verdict may be changed here now (an act, before the remedy)."""
-    if order.status not in services.orders.VERDICT_CHANGE_STATES:
-        return None
+    """A blank form when the verdict may be changed here now (after intake, before the
+    remedy is chosen)."""
     if not services.may_change_verdict(user=user, order=order):
         return None
     return VerdictChangeForm(order=order)
