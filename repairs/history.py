@@ -28,6 +28,7 @@ OTHER_STEPS = {
     "reassign": _("Moved to another service center"),
     "correct": _("Customer's data corrected"),
     "override_verdict": _("Preliminary verdict changed"),
+    "change_verdict": _("Final verdict changed"),
     "renew_link": _("New personal link sent"),
     "resend_link": _("Personal link sent again on request"),
     "rating": _("Customer rated the service"),

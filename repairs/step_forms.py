@@ -128,6 +128,11 @@ def _reason_field():
     )
 
 
+def _confirmation(*, label, required_error):
+    """A required tick for a step that cannot be undone (the CSP allows no script to ask)."""
+    return forms.BooleanField(label=label, error_messages={"required": required_error})
+
+
 # Every field a step's row may name, by its name (the transition's keyword argument): a
 # step's form is its row's fields, in the row's order (`step_form`).
 FIELDS = {
@@ -150,6 +155,19 @@ FIELDS = {
         max_length=RepairOrder._meta.get_field("replacement_serial").max_length,
     ),
     "reason": _reason_field,
+    "confirm_decline": lambda: _confirmation(
+        label=_(
+            "I confirm: the customer declined the price, and the product goes back "
+            "unrepaired. This cannot be undone."
+        ),
+        required_error=_("Tick the box to confirm that the customer declined the price."),
+    ),
+    "confirm_refund": lambda: _confirmation(
+        label=_(
+            "I confirm the refund: the order ends with the money returned. This cannot be undone."
+        ),
+        required_error=_("Tick the box to confirm the refund."),
+    ),
 }
 
 

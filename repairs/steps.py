@@ -70,6 +70,7 @@ ORDER_STEPS: dict[str, Step] = table(
         _("Wait for spare parts"),
         frozenset({T}),
         ("part", "expected_date", *NOTES),
+        work=orders.record_awaited_part,
         done=pgettext_lazy("history", "Repair put on hold for spare parts"),
     ),
     Step(
@@ -104,6 +105,7 @@ ORDER_STEPS: dict[str, Step] = table(
         "decline_quote",
         _("The customer declined the price"),
         frozenset({T, C}),
+        ("confirm_decline", *NOTES),
         done=pgettext_lazy("history", "Repair price declined"),
     ),
     Step(
@@ -118,6 +120,7 @@ ORDER_STEPS: dict[str, Step] = table(
         "resolve_refund",
         _("Refund the money"),
         frozenset({T}),
+        ("confirm_refund", *NOTES),
         email="order_refunded",
         done=pgettext_lazy("history", "Refund decided"),
     ),
@@ -175,8 +178,14 @@ def actor_of(user: User | None, order: RepairOrder) -> Actor:
 
 
 def offered_steps(*, order: RepairOrder, actor: Actor, user: User | None) -> list[Step]:
-    """The steps legal from the order's state now that this user may run here, in order."""
-    legal = {t.name for t in order.get_available_status_transitions()}
+    """The steps legal from the order's state now that this user may run here, in order:
+    the model's conditions (the verdict in force) and, for a technician, the transition's
+    permission (no cancel once shipped back) decide with the state."""
+    if actor is Actor.TECHNICIAN and user is not None:
+        available = order.get_available_user_status_transitions(user)
+    else:
+        available = order.get_available_status_transitions()
+    legal = {t.name for t in available}
     return [
         step
         for name, step in ORDER_STEPS.items()

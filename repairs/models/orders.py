@@ -2,7 +2,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, Transition, transiti
 from claims.models import StatusEvent
 from repairs import order_numbers
 from repairs.models.centers import ServiceCenter
+from repairs.models.remedies import verdict_allows
 
 
 class OrderStatus(models.TextChoices):
@@ -51,6 +52,24 @@ class Resolution(models.TextChoices):
 
 WORK_PERMISSION = "repairs.work_on_order"
 REASSIGN_PERMISSION = "repairs.reassign_order"
+
+
+def fits_verdict(step: str):
+    """A transition's condition: the step fits the verdict in force (`remedies`). Refused,
+    the step is not offered, and run anyway it is refused like any illegal move."""
+
+    def condition(order: "RepairOrder") -> bool:
+        return verdict_allows(step, order.verdict_in_force)
+
+    condition.__name__ = f"{step}_fits_verdict"
+    return condition
+
+
+def technician_may_cancel(order: models.Model, user) -> bool:
+    """The cancel step's permission for a technician. Once shipped back the product is with
+    the carrier, out of the center's hands: only support cancels then (a lost parcel).
+    Support runs it without this check (`repairs.steps.run_step`)."""
+    return user.has_perm(WORK_PERMISSION) and getattr(order, "status", "") != OrderStatus.SHIPPED
 
 
 class RepairOrder(ConcurrentTransitionMixin, models.Model):
@@ -133,6 +152,7 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
     if TYPE_CHECKING:
         # FSMField adds this method to the class when the model is created.
         def get_available_status_transitions(self) -> Iterator[Transition]: ...
+        def get_available_user_status_transitions(self, user) -> Iterator[Transition]: ...
 
     def __str__(self):
         return self.display_number
@@ -144,6 +164,14 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATES
+
+    @property
+    def verdict_in_force(self) -> str:
+        """The intake act's final verdict; before intake, the claim's preliminary one."""
+        try:
+            return self.intake_act.final_verdict
+        except ObjectDoesNotExist:
+            return self.claim.verdict
 
     @property
     def status_events(self):
@@ -185,6 +213,7 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         source=OrderStatus.DIAGNOSTICS,
         target=OrderStatus.IN_REPAIR,
         permission=WORK_PERMISSION,
+        conditions=[fits_verdict("start_repair")],
     )
     def start_repair(self):
         self.resolution = Resolution.WARRANTY_REPAIR
@@ -194,6 +223,7 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         source=OrderStatus.DIAGNOSTICS,
         target=OrderStatus.AWAITING_APPROVAL,
         permission=WORK_PERMISSION,
+        conditions=[fits_verdict("send_quote")],
     )
     def send_quote(self, *, amount, description: str = ""):
         if amount is None or not 0 < Decimal(amount) <= MAX_QUOTE_KZT:
@@ -252,6 +282,7 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         source=OrderStatus.DIAGNOSTICS,
         target=OrderStatus.READY_FOR_RETURN,
         permission=WORK_PERMISSION,
+        conditions=[fits_verdict("resolve_replacement")],
     )
     def resolve_replacement(self, *, new_serial: str = ""):
         self.resolution = Resolution.REPLACEMENT
@@ -262,6 +293,7 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         source=OrderStatus.DIAGNOSTICS,
         target=OrderStatus.REFUNDED,
         permission=WORK_PERMISSION,
+        conditions=[fits_verdict("resolve_refund")],
     )
     def resolve_refund(self):
         self.resolution = Resolution.REFUND
@@ -288,7 +320,7 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=NON_FINAL_STATES,
         target=OrderStatus.CANCELLED,
-        permission=WORK_PERMISSION,
+        permission=technician_may_cancel,
     )
     def cancel(self, *, reason: str):
         self.cancel_reason = reason

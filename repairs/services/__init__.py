@@ -6,7 +6,9 @@ from repairs.services.orders import (
     add_order_note,
     approve_claim_and_open_order,
     can_work_on,
+    change_final_verdict,
     is_support,
+    may_change_verdict,
     reassign_order,
 )
 
@@ -15,6 +17,8 @@ __all__ = [
     "add_order_note",
     "approve_claim_and_open_order",
     "can_work_on",
+    "change_final_verdict",
     "is_support",
+    "may_change_verdict",
     "reassign_order",
 ]

@@ -8,21 +8,25 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims import services as claim_services
-from claims.models import Claim, StatusEvent
+from claims.models import Claim, StatusEvent, Verdict
 from claims.steps import CLAIM_STEPS, run_claim_step
-from dreame_service.kit.fsm import lock_shown
+from dreame_service.kit.fsm import Stale, lock_shown
 from repairs import emails, order_numbers, public_status, tracking
 from repairs.models import (
     REASSIGN_PERMISSION,
     WORK_PERMISSION,
     IntakeAct,
     IntakePhoto,
+    OrderStatus,
     RepairOrder,
     ServiceCenter,
     Shipment,
@@ -175,6 +179,24 @@ def write_intake_act(order: RepairOrder, event: StatusEvent, values: Mapping[str
         IntakePhoto.objects.create(intake_act=act, file=photo)
 
 
+def record_awaited_part(order: RepairOrder, event: StatusEvent, values: Mapping[str, Any]) -> None:
+    """The part awaited and its date, kept in the step's history row: the order page shows
+    them only while the order awaits the part, the history for good."""
+    part, expected = values.get("part") or "", values.get("expected_date")
+    if not part:
+        return
+    with translation.override(settings.LANGUAGE_CODE):  # staff's record, like the act
+        if expected:
+            line = gettext("Spare part: %(part)s, expected by %(date)s") % {
+                "part": part,
+                "date": expected.strftime("%d.%m.%Y"),
+            }
+        else:
+            line = gettext("Spare part: %(part)s") % {"part": part}
+    event.internal_note = "\n".join(note for note in (event.internal_note, line) if note)
+    event.save(update_fields=["internal_note"])
+
+
 @transaction.atomic
 def add_order_note(
     *, order: RepairOrder, by: User | None, public_note: str = "", internal_note: str = ""
@@ -235,3 +257,74 @@ def reassign_order(
     forget_public_answer(order)
     emails.queue_order_email(order=order, event="order_reassigned", status_event=event)
     return order
+
+
+# Where the verdict still decides something: the remedy is chosen in diagnostics. Later the
+# remedy is under way (or done) and a new verdict would change nothing but the record.
+VERDICT_CHANGE_STATES = (OrderStatus.RECEIVED, OrderStatus.DIAGNOSTICS)
+
+
+def may_change_verdict(*, user: User | None, order: RepairOrder) -> bool:
+    return order.status in VERDICT_CHANGE_STATES and (
+        can_work_on(user=user, order=order) or is_support(user)
+    )
+
+
+@transaction.atomic
+def change_final_verdict(
+    *,
+    order: RepairOrder,
+    verdict: str,
+    reason: str,
+    by: User | None,
+    shown: Mapping[str, object] | None = None,
+    shown_verdict: str | None = None,
+) -> IntakeAct:
+    """The technician (or support) replaces the intake act's final verdict, the verdict in
+    force that decides which remedy steps run (`repairs.models.remedies`), with the reason.
+
+    The act keeps the verdict in force and its reason; the history row keeps what it was
+    and why it changed. The PDF the customer got at intake stays as it was handed over.
+    `shown` (the status) and `shown_verdict` are what the caller's page showed: a page that
+    went stale is `Stale`, never a silent overwrite of a colleague's change.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Write why the verdict changes."), code="reason_required")
+    if verdict not in Verdict.values:
+        raise ValidationError(_("Choose one of the verdicts."), code="unknown_verdict")
+    order = lock_order(order, shown=shown)
+    if not may_change_verdict(user=by, order=order):
+        raise PermissionDenied
+    act = IntakeAct.objects.select_for_update().filter(repair_order=order).first()
+    if act is None:
+        raise ValidationError(
+            _("The verdict is changed on the intake act: write the act first."), code="no_act"
+        )
+    if shown_verdict is not None and act.final_verdict != shown_verdict:
+        raise Stale
+    if act.final_verdict == verdict:
+        raise ValidationError(_("The order already has this verdict."), code="same_verdict")
+    labels = dict(Verdict.choices)
+    with translation.override(settings.LANGUAGE_CODE):  # staff's record, like the act
+        note = gettext("Final verdict: %(old)s → %(new)s. Reason: %(reason)s") % {
+            "old": labels.get(act.final_verdict, "—"),
+            "new": labels[verdict],
+            "reason": reason,
+        }
+        if act.verdict_reason:
+            note += "\n" + gettext("Reason given at intake: %(reason)s") % {
+                "reason": act.verdict_reason
+            }
+    act.final_verdict = verdict
+    act.verdict_reason = reason
+    act.save(update_fields=["final_verdict", "verdict_reason"])
+    record_order_event(
+        order=order,
+        transition="change_verdict",
+        from_status=order.status,
+        to_status=order.status,
+        by=by,
+        internal_note=note,
+    )
+    return act

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, User
 from repairs import services as repair_services
 from repairs import steps
 from repairs.models import OrderStatus, ServiceCenter, Technician
+from repairs.models.remedies import verdict_allows
 
 
 class ServiceCenterFactory(factory.django.DjangoModelFactory):
@@ -151,7 +152,47 @@ def make_order(
         claim=claim or ClaimFactory(**claim_fields), service_center=center, by=support
     )
     names = path_through(status, via=via)
+    values = _act_fitting(names, STEP_VALUES if values is None else values)
     return advance_order(order, names, by=by, values=values, per_step=per_step)
+
+
+# The act's verdict a path needs: a remedy step runs only under a verdict that allows it
+# (repairs.models.remedies); the test act's own verdict when it fits.
+VERDICT_PREFERENCE = ("free_repair", "paid_repair", "replace_or_refund", "return_refund")
+
+
+def verdict_fitting(names, *, preferred="free_repair") -> str:
+    """The first verdict under which every step of `names` may run (`preferred` if it does)."""
+    for verdict in (preferred, *VERDICT_PREFERENCE):
+        if all(verdict_allows(name, verdict) for name in names):
+            return verdict
+    raise ValueError(f"No verdict allows all of {names}")
+
+
+def with_final_verdict(order, verdict):
+    """The order with its act's final verdict set as if written so at intake."""
+    from repairs.models import IntakeAct
+
+    IntakeAct.objects.filter(repair_order=order).update(final_verdict=verdict)
+    return order.__class__.objects.get(pk=order.pk)
+
+
+def fit_verdict(order, names):
+    """The order with its act's final verdict one under which `names` may all run (the
+    remedy steps check it: repairs.models.remedies); unchanged when it already fits."""
+    current = order.verdict_in_force
+    verdict = verdict_fitting(names, preferred=current)
+    return order if verdict == current else with_final_verdict(order, verdict)
+
+
+def _act_fitting(names, values):
+    act_data = values.get("act_data")
+    if not act_data:
+        return values
+    verdict = verdict_fitting(names, preferred=act_data["final_verdict"])
+    if verdict == act_data["final_verdict"]:
+        return values
+    return {**values, "act_data": {**act_data, "final_verdict": verdict}}
 
 
 def step(order, name, *, by=None, actor=None, shown=None, **values):

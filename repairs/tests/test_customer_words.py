@@ -14,7 +14,13 @@ from claims.tests.factories import ClaimFactory
 from notifications.models import Notification
 from notifications.services import build_message
 from repairs.models import OrderStatus
-from repairs.tests.factories import ServiceCenterFactory, TechnicianFactory, make_order, step
+from repairs.tests.factories import (
+    ServiceCenterFactory,
+    TechnicianFactory,
+    make_order,
+    step,
+    with_final_verdict,
+)
 from repairs.tests.my_repair.helpers import my_path
 from repairs.tests.status_lookup import URL, filled_order, stub_query
 from tests.pages import visible_text
@@ -60,6 +66,7 @@ def a_center_technician():
 def test_it_tells_the_customer_the_quote_is_answered_on_my_repair_or_by_phone(language):
     technician = a_center_technician()
     order = make_order(status=S.DIAGNOSTICS, technician=technician, language=language)
+    order = with_final_verdict(order, "paid_repair")
 
     step(order, "send_quote", by=technician.user, amount=Decimal(38500))
 
@@ -78,6 +85,7 @@ def test_it_tells_the_customer_the_quote_is_answered_on_my_repair_or_by_phone(la
 def test_the_quote_reminder_says_the_same(language):
     technician = a_center_technician()
     order = make_order(status=S.DIAGNOSTICS, technician=technician, language=language)
+    order = with_final_verdict(order, "paid_repair")
     step(order, "send_quote", by=technician.user, amount=Decimal(38500))
     quote = Notification.objects.get(template="quote_sent")
     reminder = Notification.objects.create(
@@ -98,6 +106,7 @@ def test_the_quote_reminder_says_the_same(language):
 def test_without_a_personal_link_the_quote_email_still_gives_the_phone():
     technician = a_center_technician()
     order = make_order(status=S.DIAGNOSTICS, technician=technician)
+    order = with_final_verdict(order, "paid_repair")
     step(order, "send_quote", by=technician.user, amount=Decimal(38500))
     quote = Notification.objects.get(template="quote_sent")
     quote.context = {**quote.context, "personal_link": False}
@@ -165,6 +174,7 @@ def test_the_status_pages_next_step_for_a_quote_names_my_repair_and_the_phone(cl
 def paid_repair_finished(language: str):
     technician = a_center_technician()
     order = make_order(status=S.DIAGNOSTICS, technician=technician, language=language)
+    order = with_final_verdict(order, "paid_repair")
     order = step(order, "send_quote", by=technician.user, amount=Decimal(38500))
     order = step(order, "accept_quote", by=technician.user)
     return step(order, "complete", by=technician.user, work_done="Заменена плата управления.")
@@ -235,6 +245,7 @@ def test_a_warranty_repair_and_a_replacement_cost_nothing_and_name_the_new_unit(
     assert "Почищен датчик." in text
 
     order = make_order(status=S.DIAGNOSTICS, technician=technician, language=language)
+    order = with_final_verdict(order, "replace_or_refund")
     step(order, "resolve_replacement", by=technician.user, new_serial="SN-NEW-777")
     _subject, text, html = sent("repair_finished")
     serial = {"ru": "Серийный номер нового устройства:", "kk": "Жаңа құрылғының сериялық нөмірі:",
@@ -342,6 +353,7 @@ def test_pages_show_phones_as_people_write_them(client):
 def test_the_consent_beside_the_buttons_never_ends_a_typed_sentence_twice(client, language, covers):
     technician = a_center_technician()
     order = make_order(status=S.DIAGNOSTICS, technician=technician, language=language)
+    order = with_final_verdict(order, "paid_repair")
     step(order, "send_quote", by=technician.user, amount=Decimal(38500), description=covers)
 
     html = client.get(my_path(order), HTTP_ACCEPT_LANGUAGE=language).content.decode()

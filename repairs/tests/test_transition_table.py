@@ -11,7 +11,7 @@ from notifications.models import Notification
 from repairs import states
 from repairs.models import OrderStatus, RepairOrder
 from repairs.steps import ORDER_STEPS, TRIAGE_STEPS, declared_moves, path_to
-from repairs.tests.factories import TechnicianFactory, make_order, run_step
+from repairs.tests.factories import TechnicianFactory, fit_verdict, make_order, run_step
 
 
 def test_every_order_transition_the_model_declares_has_one_row_and_no_row_is_extra():
@@ -61,6 +61,7 @@ def _first_source(name: str) -> str:
 def test_the_table_says_truly_whether_the_customer_gets_an_email(name):
     technician = TechnicianFactory()
     order = make_order(status=_first_source(name), technician=technician)
+    order = fit_verdict(order, [name])
     before = Notification.objects.filter(recipient=order.claim.email).count()
 
     run_step(name, order, technician.user)

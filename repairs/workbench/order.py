@@ -15,19 +15,23 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from claims.files import private_file_response
 from dreame_service.kit.fsm import Actor, Stale, Step
-from repairs import steps
+from repairs import services, steps
 from repairs.history import act_facts, case_history
+from repairs.models import OrderStatus, RepairOrder
 from repairs.selectors import warranty_end_for
 from repairs.step_forms import StepForm, step_form
 from repairs.workbench import order_selectors as selectors
+from repairs.workbench import verdict
 from repairs.workbench.access import center_orders, get_order, technician_required
+from repairs.workbench.verdict import VerdictChangeForm
 
 ORDER_TEMPLATE = "repairs/workbench/order.html"
 SLIP_TEMPLATE = "repairs/workbench/return_slip.html"
+STOP = "cancel"  # shown apart: it stops the repair rather than moving it on
 
 
 @dataclass(frozen=True)
@@ -44,9 +48,18 @@ def order_page(request, pk):
     return _page(request, pk)
 
 
-def _page(request, pk, *, bound: StepForm | None = None, bound_name: str = "", status=200):
+def _page(
+    request,
+    pk,
+    *,
+    bound: StepForm | None = None,
+    bound_name: str = "",
+    verdict_form: VerdictChangeForm | None = None,
+    status=200,
+):
     order = get_order(request, pk, queryset=selectors.orders_for_page(center_orders(request)))
-    offered = steps.offered_steps(order=order, actor=Actor.TECHNICIAN, user=request.user)
+    user = request.user
+    offered = steps.offered_steps(order=order, actor=Actor.TECHNICIAN, user=user)
     allowed = {step.name for step in offered}
     buttons = [
         OfferedStep(
@@ -62,8 +75,16 @@ def _page(request, pk, *, bound: StepForm | None = None, bound_name: str = "", s
         "claim": order.claim,
         "act": act,
         **act_facts(act, declared_serial=order.claim.serial_number),
-        "steps": buttons,
+        # Cancelling stops the repair: it stands apart from the next steps.
+        "steps": [button for button in buttons if button.row.name != STOP],
+        "stop_steps": [button for button in buttons if button.row.name == STOP],
+        "stop_refused": verdict.why_not_offered(order, STOP, user=user),
+        "refused_steps": verdict.refused_steps(order, user=user),
+        "verdict_form": verdict_form or verdict.verdict_form_for(order, user=user),
+        "verdict_title": verdict.TITLE,
         "can_receive": steps.INTAKE in allowed,
+        # The awaited part is news only while the order awaits it; the history keeps it.
+        "awaits_parts": bool(order.awaiting_part) and order.status == OrderStatus.AWAITING_PARTS,
         "history": case_history(order.claim),
         "shipments": order.shipments.all(),
         "has_return_slip": selectors.return_slip_for(order) is not None,
@@ -90,11 +111,7 @@ def _post_step(request, pk):
         messages.error(request, steps.stale_order_message(order))
         return back
     if step not in steps.offered_steps(order=order, actor=Actor.TECHNICIAN, user=request.user):
-        messages.error(
-            request,
-            _("“%(step)s” is not possible while the order is “%(status)s”.")
-            % {"step": step.label, "status": order.get_status_display()},
-        )
+        messages.error(request, _not_offered_message(order, step, user=request.user))
         return back
 
     form = step_form(step)(request.POST, prefix=name)
@@ -109,10 +126,14 @@ def _post_step(request, pk):
                 shown={"status": order.status},
             )
         except Stale:
-            messages.error(request, steps.stale_order_message(order))
+            # A colleague moved it, or changed the verdict meanwhile: say which.
+            fresh = get_order(request, pk, queryset=RepairOrder.objects.select_related("claim"))
+            reason = verdict.why_not_offered(fresh, name, user=request.user)
+            messages.error(request, reason or steps.stale_order_message(order))
             return back
         except PermissionDenied:
-            messages.error(request, _("You may not make this step on this order."))
+            reason = verdict.why_not_offered(order, name, user=request.user)
+            messages.error(request, reason or _("You may not make this step on this order."))
             return back
         except ValidationError as error:
             form.add_error(None, error)  # the step's own check, e.g. the quote's range
@@ -121,6 +142,58 @@ def _post_step(request, pk):
             return back
     messages.error(request, _("Check the fields of “%(step)s”.") % {"step": step.label})
     return _page(request, order.pk, bound=form, bound_name=name, status=400)
+
+
+def _not_offered_message(order: RepairOrder, step: Step, *, user) -> str:
+    """Why a posted step is refused: the policy's reason when there is one."""
+    return verdict.why_not_offered(order, step.name, user=user) or _(
+        "“%(step)s” is not possible while the order is “%(status)s”."
+    ) % {"step": step.label, "status": order.get_status_display()}
+
+
+@technician_required
+@require_POST
+def change_verdict(request, pk):
+    """The final verdict replaced, with a reason (`repairs.services.change_final_verdict`)."""
+    order = get_order(request, pk, queryset=center_orders(request).select_related("claim"))
+    back = redirect("workbench:order", pk=order.pk)
+    form = VerdictChangeForm(request.POST, order=order)
+    if not form.is_valid():
+        if form.errors.keys() & {"from_status", "from_verdict"}:
+            messages.error(request, steps.stale_order_message(order))
+            return back
+        messages.error(request, _("Check the fields of “%(step)s”.") % {"step": verdict.TITLE})
+        return _page(request, order.pk, verdict_form=form, status=400)
+    try:
+        act = services.change_final_verdict(
+            order=order,
+            verdict=form.cleaned_data["verdict"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            shown={"status": form.cleaned_data["from_status"]},
+            shown_verdict=form.cleaned_data["from_verdict"],
+        )
+    except Stale:
+        messages.error(request, steps.stale_order_message(order))
+        return back
+    except PermissionDenied:
+        messages.error(
+            request,
+            _(
+                "The verdict can be changed only until the remedy is chosen: after intake "
+                "and during diagnostics."
+            ),
+        )
+        return back
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _page(request, order.pk, verdict_form=form, status=400)
+    messages.success(
+        request,
+        _("The final verdict is now “%(verdict)s”; the reason is in the history.")
+        % {"verdict": act.get_final_verdict_display()},
+    )
+    return back
 
 
 # The read-only views check the order before the method: another center's order answers

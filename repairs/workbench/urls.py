@@ -14,6 +14,7 @@ urlpatterns = [
     path("orders/<int:pk>/receive/", intake.receive, name="receive"),
     path("orders/<int:pk>/return-slip/", order.return_slip, name="return_slip"),
     path("orders/<int:pk>/receipt/", order.receipt, name="receipt"),
+    path("orders/<int:pk>/verdict/", order.change_verdict, name="change_verdict"),
     path("attachments/<int:pk>/", order.attachment, name="attachment"),
     path("photos/<int:pk>/", intake.photo, name="photo"),
     path("search/", queue.search, name="search"),

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from inspect import signature
+from itertools import pairwise
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -32,6 +33,7 @@ from repairs.models import (
     Shipment,
     Technician,
 )
+from repairs.models.remedies import verdict_allows
 from repairs.states import USUAL_DAYS
 
 S = OrderStatus
@@ -205,11 +207,11 @@ class _Maker:
         region, city, postal_code = rng.choice(PLACES)
         product, _category = rng.choice(PRODUCTS)
         submitted_date = timezone.localdate(plan.submitted_at)
-        purchase_date = submitted_date - datetime.timedelta(days=rng.randrange(3, 700))
+        purchase_date, verdict = self._purchase(plan, submitted_date)
         return Claim(
             number=self._number(claim_numbers.generate),
             status=ClaimStatus.CLOSED if plan.status in FINAL_STATES else ClaimStatus.APPROVED,
-            verdict=warranty.assess(purchase_date, submitted_date, self.policy).verdict,
+            verdict=verdict,
             language=rng.choice(["ru", "ru", "kk"]),
             full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
             email=f"bench-{rng.getrandbits(40):x}@example.com",
@@ -232,6 +234,16 @@ class _Maker:
             if plan.status in FINAL_STATES
             else None,
         )
+
+    def _purchase(self, plan: _Plan, submitted_date: datetime.date) -> tuple[datetime.date, str]:
+        """A purchase date whose verdict allows the plan's remedy (a refund only early on,
+        a quote only out of warranty: `repairs.models.remedies`), and that verdict."""
+        names = [steps.step_between(a, b) for a, b in pairwise([S.AWAITING_SHIPMENT, *plan.states])]
+        while True:
+            purchase_date = submitted_date - datetime.timedelta(days=self.rng.randrange(3, 700))
+            verdict = warranty.assess(purchase_date, submitted_date, self.policy).verdict
+            if all(verdict_allows(name, verdict) for name in names):
+                return purchase_date, verdict
 
     def _serial(self) -> str:
         rng = self.rng

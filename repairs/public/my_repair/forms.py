@@ -31,6 +31,29 @@ class QuoteDecisionForm(forms.Form):
 
     decision = forms.ChoiceField(choices=[("accept", "accept"), ("decline", "decline")])
     quote_amount = forms.IntegerField(min_value=1, max_value=MAX_QUOTE_KZT)
+    # Declining cannot be undone online: one tap is not enough (the CSP allows no script
+    # to ask "are you sure?", so the form asks).
+    confirm_decline = forms.BooleanField(
+        label=_("Yes, I decline the price. I understand this cannot be undone."),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "decline" and not data.get("confirm_decline"):
+            self.add_error(
+                "confirm_decline",
+                ValidationError(
+                    _("Tick the box to confirm that you decline the price."),
+                    code="not_confirmed",
+                ),
+            )
+        return data
+
+    @property
+    def is_unconfirmed_decline(self) -> bool:
+        """Only the tick is missing: the customer is asked again, not shown a stale page."""
+        return set(self.errors) == {"confirm_decline"}
 
 
 class RatingForm(forms.Form):

@@ -101,6 +101,7 @@ def _render(request, claim, *, forms=None, status=200, notice=""):
         "correction_form": forms.get("correction") or _correction_form(shown),
         "rating_form": forms.get("rating") or RatingForm(),
         "withdraw_form": forms.get("withdraw") or WithdrawForm(),
+        "quote_form": forms.get("quote") or QuoteDecisionForm(),
         "supplement_form": forms.get("supplement") or SupplementForm(),
     }
     return render(request, TEMPLATE, context, status=status)
@@ -206,12 +207,14 @@ def correct_parcel(request, claim):
 def decide_quote(request, claim):
     order = _order_or_not_now(claim)
     form = QuoteDecisionForm(request.POST)
-    if not form.is_valid():
-        raise Stale  # a tampered or outdated form: show the current state
-    accept = form.cleaned_data["decision"] == "accept"
     shown = page.build(claim)
     if not shown.can_decide_quote:
         raise Stale
+    if form.is_unconfirmed_decline:
+        return _render(request, claim, forms={"quote": form}, status=400)
+    if not form.is_valid():
+        raise Stale  # a tampered or outdated form: show the current state
+    accept = form.cleaned_data["decision"] == "accept"
     customer.decide_quote(
         order=order,
         accept=accept,

@@ -58,7 +58,7 @@ def received(technician, *, photos=0, status=S.IN_TRANSIT):
     )
     act = {
         "serial_number": "R2216-0042-KZ",
-        "completeness": "Робот-пылесос, базовая станция",
+        "completeness": "в комплекте: Робот-пылесос, Базовая станция",  # as the form writes it
         "accessories": ["Робот-пылесос", "Базовая станция"],
         "condition": "Царапина на крышке",
         "condition_marks": ["scratches", "cracks"],

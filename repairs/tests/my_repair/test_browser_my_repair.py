@@ -20,7 +20,13 @@ from conftest import (
 from notifications.models import Notification
 from notifications.services import full_context
 from repairs.models import OrderStatus, QuoteConsent, RepairOrder, ServiceRating
-from repairs.tests.factories import SupportUserFactory, TechnicianFactory, advance_order, make_order
+from repairs.tests.factories import (
+    SupportUserFactory,
+    TechnicianFactory,
+    advance_order,
+    fit_verdict,
+    make_order,
+)
 from repairs.tests.my_repair.helpers import my_path
 
 pytestmark = [
@@ -104,7 +110,8 @@ def test_in_russian_the_customer_sends_accepts_and_rates(phone, live_server):
     assert order.display_number in queue
 
     # The parcel arrives; diagnostics finds a paid repair: the price waits for the customer.
-    order = advance_order(order, ["receive", "start_diagnostics", "send_quote"], by=technician.user)
+    order = advance_order(order, ["receive", "start_diagnostics"], by=technician.user)
+    order = advance_order(fit_verdict(order, ["send_quote"]), ["send_quote"], by=technician.user)
     page.reload()
     expect(page.locator(".status-amount")).to_have_text("25 000 ₸")
     expect(page.locator("#wording-accept")).to_contain_text("Я согласен(на) на платный ремонт")
@@ -145,7 +152,13 @@ def test_in_kazakh_the_customer_declines_the_price(phone, live_server):
     expect(page.get_by_role("heading", name="Менің жөндеуім", exact=True)).to_be_visible()
     expect(page.locator(".status-amount")).to_have_text("25 000 ₸")
     _check(page, "my_repair_quote_phone_kk")
-    page.locator("form.my-decision").nth(1).get_by_role("button").click()
+    decline = page.locator("form.my-decision").nth(1)
+    decline.get_by_role("button").click()  # not ticked: asked again, nothing changes
+    expect(decline.locator(".errorlist")).to_be_visible()
+    assert _status(order) == OrderStatus.AWAITING_APPROVAL
+    decline = page.locator("form.my-decision").nth(1)
+    decline.get_by_label("Иә, мен ақылы жөндеуден бас тартамын", exact=False).check()
+    decline.get_by_role("button").click()
     expect(page.get_by_role("status").first).to_be_visible()
     assert _status(order) == OrderStatus.READY_FOR_RETURN
     consent = QuoteConsent.objects.get(repair_order=order)

@@ -97,7 +97,10 @@ def test_accepting_the_quote_starts_the_repair_records_consent_and_tells_the_cen
 
 def test_declining_sends_the_product_back_unrepaired(client):
     order = make_order(status=OrderStatus.AWAITING_APPROVAL)
-    client.post(my_path(order, "quote/"), {"decision": "decline", "quote_amount": "25000"})
+    client.post(
+        my_path(order, "quote/"),
+        {"decision": "decline", "quote_amount": "25000", "confirm_decline": "on"},
+    )
     assert _status(order) == OrderStatus.READY_FOR_RETURN
     assert QuoteConsent.objects.get(repair_order=order).decision == "declined"
     assert Notification.objects.get(template="center_quote_decided").context["accepted"] is False

@@ -5,7 +5,14 @@ import pytest
 from notifications.models import Notification
 from repairs.models import OrderStatus, RepairOrder
 from repairs.public_status import forget
-from repairs.tests.factories import INTAKE_ACT_DATA, TechnicianFactory, make_order, run_step, step
+from repairs.tests.factories import (
+    INTAKE_ACT_DATA,
+    TechnicianFactory,
+    fit_verdict,
+    make_order,
+    run_step,
+    step,
+)
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db
@@ -35,6 +42,7 @@ def test_a_customer_facing_event_queues_one_email_after_commit(
 ):
     technician = TechnicianFactory()
     order = make_order(status=status, technician=technician, email="aida@example.kz", language="kk")
+    order = fit_verdict(order, [step])
     before = set(Notification.objects.values_list("pk", flat=True))
 
     with django_capture_on_commit_callbacks() as callbacks:

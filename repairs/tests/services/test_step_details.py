@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from repairs import services
 from repairs.models import IntakeAct, OrderStatus, RepairOrder, Resolution
-from repairs.tests.factories import INTAKE_ACT_DATA, TechnicianFactory, make_order, step
+from repairs.tests.factories import (
+    INTAKE_ACT_DATA,
+    TechnicianFactory,
+    fit_verdict,
+    make_order,
+    step,
+)
 
 pytestmark = pytest.mark.django_db
 S = OrderStatus
@@ -19,7 +25,7 @@ S = OrderStatus
 def test_each_step_keeps_what_the_technician_wrote():
     technician = TechnicianFactory()
     by = technician.user
-    order = make_order(status=S.DIAGNOSTICS, technician=technician)
+    order = fit_verdict(make_order(status=S.DIAGNOSTICS, technician=technician), ["send_quote"])
 
     order = step(
         order, "send_quote", by=by, amount=38500, description="Замена платы", internal_note="звонил"
@@ -50,6 +56,7 @@ def test_each_step_keeps_what_the_technician_wrote():
 def test_a_replacement_records_the_new_units_serial():
     technician = TechnicianFactory()
     order = make_order(status=S.DIAGNOSTICS, technician=technician)
+    order = fit_verdict(order, ["resolve_replacement"])
 
     step(order, "resolve_replacement", by=technician.user, new_serial="L20U-NEW-0001")
 
@@ -63,7 +70,7 @@ def test_a_replacement_records_the_new_units_serial():
 @pytest.mark.parametrize("amount", [0, -1, 5_000_001, None])
 def test_an_absurd_quote_is_refused_and_changes_nothing(amount):
     technician = TechnicianFactory()
-    order = make_order(status=S.DIAGNOSTICS, technician=technician)
+    order = fit_verdict(make_order(status=S.DIAGNOSTICS, technician=technician), ["send_quote"])
 
     with pytest.raises(ValidationError):
         step(order, "send_quote", by=technician.user, amount=amount)

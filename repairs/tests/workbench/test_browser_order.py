@@ -14,7 +14,7 @@ from claims.models import WarrantyPolicy
 from conftest import assert_no_horizontal_scroll, axe_violations, save_screenshot
 from notifications.models import Notification
 from repairs.models import OrderStatus, RepairOrder, Resolution
-from repairs.tests.factories import TechnicianFactory, make_order
+from repairs.tests.factories import TechnicianFactory, make_order, with_final_verdict
 from repairs.tests.workbench.browser import log_in, step
 
 pytestmark = [
@@ -83,8 +83,10 @@ def test_a_repair_from_diagnostics_to_the_return_on_a_tablet(tablet_page, live_s
         note="Диагностика началась",
         done="Диагностика начата. Статус заказа теперь «Диагностика»",
     )
-    expect(page.locator("form[data-step]")).to_have_count(5)
+    # A free warranty repair: the repair, or stopping it; the other remedies say why not.
+    expect(page.locator("form[data-step]")).to_have_count(2)
     expect(page.locator('form[data-step="ship_back"]')).to_have_count(0)
+    expect(page.locator(".steps-refused")).to_contain_text("Деньги возвращают только")
     assert_no_horizontal_scroll(page)
     save_screenshot(page, "workbench_order_tablet")
     assert axe_violations(page) == []
@@ -143,6 +145,16 @@ def test_a_declined_quote_goes_back_unrepaired_on_a_phone(phone_page, live_serve
     save_screenshot(page, "workbench_order_phone")
     assert axe_violations(page) == []
 
+    # Damage by the user found in diagnostics: the verdict becomes a paid repair first.
+    verdict = page.locator(".verdict-change")
+    verdict.locator("summary").click()
+    verdict.get_by_label("Новое итоговое решение").select_option("paid_repair")
+    verdict.get_by_label("Почему меняется решение").fill("Следы залития на плате")
+    save_screenshot(page, "workbench_verdict_change_phone")
+    verdict.get_by_role("button", name="Изменить решение").click()
+    expect(page.locator(".notice-ok")).to_contain_text("Итоговое решение изменено")
+    assert axe_violations(page) == []
+
     step(
         page,
         "send_quote",
@@ -155,6 +167,7 @@ def test_a_declined_quote_goes_back_unrepaired_on_a_phone(phone_page, live_serve
         page,
         "decline_quote",
         "Клиент отказался от платного ремонта",
+        ticks=["Подтверждаю: клиент отказался от платного ремонта"],
         note="Клиент отказался по телефону",
         done="«Готово к отправке обратно»",
     )
@@ -185,7 +198,8 @@ def test_a_declined_quote_goes_back_unrepaired_on_a_phone(phone_page, live_serve
 def test_a_replacement_unit_is_recorded_and_printed_on_the_slip(
     tablet_page, live_server, technician
 ):
-    order = received_order(technician)
+    # The act's receipt showed a purchase 20 days back: a new unit is among the remedies.
+    order = with_final_verdict(received_order(technician), "replace_or_refund")
     page = tablet_page
     log_in(page, live_server.url, technician, then=f"/service/orders/{order.pk}/")
 

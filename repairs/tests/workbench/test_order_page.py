@@ -13,7 +13,7 @@ from repairs import services
 from repairs.models import IntakePhoto, OrderStatus
 from repairs.step_forms import step_form
 from repairs.steps import ORDER_STEPS
-from repairs.tests.factories import make_order
+from repairs.tests.factories import make_order, with_final_verdict
 from repairs.tests.workbench.pages import page, steps_shown, url
 from tests.pages import jpeg
 
@@ -45,14 +45,11 @@ def test_every_step_form_asks_for_exactly_the_fields_its_table_row_names():
     [
         (S.AWAITING_SHIPMENT, ["register_shipment", "cancel"]),
         (S.RECEIVED, ["start_diagnostics", "cancel"]),
-        (
-            S.DIAGNOSTICS,
-            ["start_repair", "send_quote", "resolve_replacement", "resolve_refund", "cancel"],
-        ),
+        (S.DIAGNOSTICS, ["start_repair", "cancel"]),  # under a free repair verdict
         (S.AWAITING_APPROVAL, ["accept_quote", "decline_quote", "cancel"]),
         (S.IN_REPAIR, ["wait_for_parts", "complete", "cancel"]),
         (S.READY_FOR_RETURN, ["ship_back", "cancel"]),
-        (S.SHIPPED, ["confirm_delivery", "cancel"]),
+        (S.SHIPPED, ["confirm_delivery"]),  # support alone cancels now
         (S.DELIVERED, []),
     ],
 )
@@ -63,19 +60,19 @@ def test_it_shows_only_the_steps_allowed_from_the_current_state(
     assert steps_shown(page(tech_client, order)) == expected
 
 
-def test_diagnostics_offers_repair_quote_replacement_refund_and_cancel_but_not_ship_back(
+def test_early_diagnostics_offers_repair_replacement_refund_and_cancel_but_not_ship_back(
     technician, tech_client
 ):
     order = make_order(status=S.DIAGNOSTICS, technician=technician)
-    html = page(tech_client, order)
+    html = page(tech_client, with_final_verdict(order, "replace_or_refund"))
     for label in (
         "Начать гарантийный ремонт",
-        "Отправить стоимость ремонта",
         "Заменить на новое устройство",
         "Вернуть деньги",
         "Отменить заказ",
     ):
         assert f">{label}</button>" in html
+    assert ">Отправить стоимость ремонта</button>" not in html
     assert "Отправить клиенту" not in html
     assert 'name="from_status" value="diagnostics"' in html
 
