@@ -1,14 +1,19 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from repairs.models import AccessoryChecklist, ServiceCenter, Technician
 
 
 @admin.register(ServiceCenter)
-class ServiceCenterAdmin(admin.ModelAdmin):
+class ServiceCenterAdmin(TranslationAdmin):
+    """A center's words (name, city, address, hours) in ru, kk and en side by side: the
+    customer reads them in their language in e-mails, acts and pages."""
+
     list_display = ["name", "city", "phone", "email", "is_active"]
     list_filter = ["is_active", "city"]
-    search_fields = ["name", "city"]
+    search_fields = ["name_ru", "name_kk", "name_en", "city_ru", "city_kk", "city_en"]
+    group_fieldsets = True
 
 
 @admin.register(Technician)
@@ -19,12 +24,15 @@ class TechnicianAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessoryChecklist)
-class AccessoryChecklistAdmin(admin.ModelAdmin):
-    """What a complete product of each category includes, ticked off at intake."""
+class AccessoryChecklistAdmin(TranslationAdmin):
+    """What a complete product of each category includes, ticked off at intake, in every
+    language line by line (the model checks the counts match)."""
 
     list_display = ["__str__", "item_count"]
-    search_fields = ["category", "items"]
+    list_select_related = ["category"]
+    search_fields = ["category__code", "items_ru", "items_kk", "items_en"]
+    group_fieldsets = True
 
     @admin.display(description=_("items"))
     def item_count(self, checklist):
-        return len(checklist.item_list)
+        return len(checklist.item_list())
