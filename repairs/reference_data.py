@@ -70,9 +70,14 @@ def checklist_texts(items: list[tuple[str, str, str]]) -> dict[str, str]:
 
 
 def seed_checklists(apps) -> None:
-    """`apps` is a migration state's registry (a data migration's or post_migrate's)."""
-    ProductCategory = apps.get_model("claims", "ProductCategory")
+    """`apps` is a migration state's registry (a data migration's or post_migrate's).
+
+    After `migrate <app> <an earlier migration>` the tables may have their old shape (no
+    categories yet): then their own migrations have seeded them, and nothing is done."""
     AccessoryChecklist = apps.get_model("repairs", "AccessoryChecklist")
+    if not AccessoryChecklist._meta.get_field("category").is_relation:
+        return
+    ProductCategory = apps.get_model("claims", "ProductCategory")
     categories = {row.code: row for row in ProductCategory.objects.filter(code__in=CHECKLISTS)}
     for code, items in CHECKLISTS.items():
         if code in categories:

@@ -59,7 +59,10 @@ def received(technician, *, photos=0, status=S.IN_TRANSIT):
     act = {
         "serial_number": "R2216-0042-KZ",
         "completeness": "Робот-пылесос, базовая станция",
-        "accessories": ["Робот-пылесос", "Базовая станция"],
+        "accessories": [
+            {"ru": "Робот-пылесос", "kk": "Робот-шаңсорғыш", "en": "Robot vacuum"},
+            {"ru": "Базовая станция", "kk": "Базалық станция", "en": "Base station"},
+        ],
         "condition": "Царапина на крышке",
         "condition_marks": ["scratches", "cracks"],
         "has_receipt": True,
