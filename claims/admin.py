@@ -304,13 +304,20 @@ class ProductCategoryAdmin(TranslationAdmin):
 
     list_display = ["name", "code"]
     search_fields = ["code", "name_ru", "name_kk", "name_en"]
-    group_fieldsets = True
+    fieldsets = [(None, {"fields": ["code", "name"]})]  # name: ru, kk, en in this order
 
     def get_readonly_fields(self, request, obj=None):
         return ["code"] if obj else []
 
 
 class AutoNoteForm(forms.ModelForm):
+    class Meta:
+        # A sentence: the whole of it in view.
+        widgets = {
+            f"text_{language}": forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"})
+            for language in ("ru", "kk", "en")
+        }
+
     def clean(self):
         cleaned = super().clean()
         names = set(VALUE_NAME.findall(self.instance.text_ru or "")) if self.instance.pk else None
@@ -339,9 +346,9 @@ class AutoNoteAdmin(TranslationAdmin):
     so support edits their words, never adds or removes one."""
 
     form = AutoNoteForm
-    list_display = ["code", "text"]
+    list_display = ["text", "code"]
     readonly_fields = ["code"]
-    group_fieldsets = True
+    fieldsets = [(None, {"fields": ["code", "text"]})]  # text: ru, kk, en in this order
 
     def has_add_permission(self, request):
         return False

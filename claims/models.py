@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from modeltranslation.manager import MultilingualManager
@@ -331,4 +332,4 @@ class AutoNote(models.Model):
         verbose_name_plural = _("automatic notes")
 
     def __str__(self):
-        return self.code
+        return Truncator(self.text).chars(60)  # in the reader's language, not its code

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -13,7 +14,22 @@ class ServiceCenterAdmin(TranslationAdmin):
     list_display = ["name", "city", "phone", "email", "is_active"]
     list_filter = ["is_active", "city"]
     search_fields = ["name_ru", "name_kk", "name_en", "city_ru", "city_kk", "city_en"]
-    group_fieldsets = True
+    # Each word in its own group, its languages in the site's order (ru, kk, en); then
+    # what is the same in every language.
+    fieldsets = [
+        *[
+            (capfirst(ServiceCenter._meta.get_field(word).verbose_name), {"fields": [word]})
+            for word in ("name", "city", "postal_address", "working_hours")
+        ],
+        (_("Contacts"), {"fields": ["phone", "email", "whatsapp", "is_active"]}),
+    ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name.startswith(("name_", "postal_address_")):
+            # An address is long: the whole of it in view, not a scrolling 20em box.
+            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} vLargeTextField"
+        return field
 
 
 @admin.register(Technician)
@@ -31,7 +47,7 @@ class AccessoryChecklistAdmin(TranslationAdmin):
     list_display = ["__str__", "item_count"]
     list_select_related = ["category"]
     search_fields = ["category__code", "items_ru", "items_kk", "items_en"]
-    group_fieldsets = True
+    fieldsets = [(None, {"fields": ["category", "items"]})]
 
     @admin.display(description=_("items"))
     def item_count(self, checklist):

@@ -441,3 +441,14 @@ def test_a_renamed_checklist_item_leaves_the_written_act_as_it_was(tech_client, 
     html = html_of(tech_client.get(f"/service/orders/{order.pk}/act/?lang=en"))
 
     assert "present: Robot vacuum, Base station;" in html
+
+
+def test_the_acts_pdf_for_an_english_customer_lists_the_items_in_english(tech_client, order):
+    tech_client.post(url(order), intake())
+    order.refresh_from_db()
+
+    # The HTML the PDF is made from (documents.act_pdf), in the claim's language.
+    html = documents.render_act_html(order=order, language="en", for_pdf=True)
+
+    assert "present: Robot vacuum, Base station; missing: Power adapter / cable" in html
+    assert "Базовая станция" not in html
