@@ -95,6 +95,26 @@ def notes_to_codes(apps, schema_editor):
 
 
 
+def codes_back_to_notes(apps, schema_editor):
+    StatusEvent = apps.get_model("claims", "StatusEvent")
+    labels = {code: label for label, code in VERDICTS_RU.items()}
+    for event in StatusEvent.objects.exclude(note_code=""):
+        params = event.note_params or {}
+        if event.note_code in ("quote_accepted_online", "quote_declined_online"):
+            decision = "Принято" if event.note_code == "quote_accepted_online" else "Отклонено"
+            amount = f"{int(Decimal(params.get('amount') or 0)):,}".replace(",", " ")
+            note = f"Ответ дан онлайн через «Мой ремонт»: {decision}, {amount} ₸."
+        elif event.note_code == "verdict_overridden":
+            note = "Предварительное решение: {} → {}. Причина: {}".format(
+                labels.get(params.get("old"), "—"), labels.get(params.get("new"), "—"),
+                params.get("reason", ""),
+            )
+        else:
+            continue
+        event.internal_note = "\n".join(part for part in (note, event.internal_note) if part)
+        event.save(update_fields=["internal_note"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -152,5 +172,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(categories_from_names, names_from_categories),
         migrations.RemoveField("productmodel", "old_category"),
-        migrations.RunPython(notes_to_codes, migrations.RunPython.noop),
+        migrations.RunPython(notes_to_codes, codes_back_to_notes),
     ]

@@ -74,6 +74,25 @@ def checklists_by_category(apps, schema_editor):
         checklist.delete()  # a second row for one category cannot stay (one list each)
 
 
+def checklists_back_to_names(apps, schema_editor):
+    AccessoryChecklist = apps.get_model("repairs", "AccessoryChecklist")
+    names = {code: name for name, code in OLD_CATEGORY_CODES.items()}
+    for checklist in AccessoryChecklist.objects.select_related("category"):
+        code = checklist.category.code
+        checklist.old_category = names.get(code, checklist.category.name_ru or code)
+        checklist.items = checklist.items_ru or checklist.items
+        checklist.save(update_fields=["old_category", "items"])
+
+
+def act_items_back_to_russian(apps, schema_editor):
+    IntakeAct = apps.get_model("repairs", "IntakeAct")
+    for act in IntakeAct.objects.exclude(accessories=[]):
+        act.accessories = [
+            item.get("ru", "") if isinstance(item, dict) else item for item in act.accessories
+        ]
+        act.save(update_fields=["accessories"])
+
+
 def _known_items(segment: str, known: dict) -> list[str] | None:
     """The items of a «…, …» list, items with a comma in them included; None if one is
     not a known item."""
@@ -218,8 +237,8 @@ class Migration(migrations.Migration):
             field=models.OneToOneField(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='checklist', to='claims.productcategory', verbose_name='product category'),
         ),
         migrations.RunPython(centers_in_every_language, migrations.RunPython.noop),
-        migrations.RunPython(checklists_by_category, migrations.RunPython.noop),
-        migrations.RunPython(act_items_in_every_language, migrations.RunPython.noop),
+        migrations.RunPython(checklists_by_category, checklists_back_to_names),
+        migrations.RunPython(act_items_in_every_language, act_items_back_to_russian),
         migrations.RemoveField("accessorychecklist", "old_category"),
         migrations.AlterField(
             model_name='accessorychecklist',
