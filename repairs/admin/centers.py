@@ -17,10 +17,10 @@ class ServiceCenterAdmin(TranslationAdmin):
     # Each word in its own group, its languages in the site's order (ru, kk, en); then
     # what is the same in every language.
     fieldsets = [
-        *[
-            (capfirst(ServiceCenter._meta.get_field(word).verbose_name), {"fields": [word]})
-            for word in ("name", "city", "postal_address", "working_hours")
-        ],
+        (capfirst(_("name")), {"fields": ["name"]}),
+        (capfirst(_("city")), {"fields": ["city"]}),
+        (capfirst(_("postal address")), {"fields": ["postal_address"]}),
+        (capfirst(_("working hours")), {"fields": ["working_hours"]}),
         (_("Contacts"), {"fields": ["phone", "email", "whatsapp", "is_active"]}),
     ]
 
