@@ -1,6 +1,8 @@
 import datetime
+import re
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, F, Q, Value, When
@@ -10,12 +12,15 @@ from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from modeltranslation.admin import TranslationAdmin
 
 from claims import search
 from claims.forms import REGIONS
 from claims.models import (
     OPEN_STATES,
+    AutoNote,
     Claim,
+    ProductCategory,
     ProductModel,
     Verdict,
     WarrantyPolicy,
@@ -24,6 +29,8 @@ from dreame_service.kit.admin_lists import DeskListMixin
 from dreame_service.kit.formats import format_date
 from dreame_service.kit.fsm import Stale
 from dreame_service.kit.text_search import contains_folded
+
+VALUE_NAME = re.compile(r"%\((\w+)\)s")  # a value an automatic note's text names
 
 # --- The claim list's rules: the reply clock, the urgent order, the search ----------------
 
@@ -291,4 +298,67 @@ class WarrantyPolicyAdmin(admin.ModelAdmin):
 class ProductModelAdmin(admin.ModelAdmin):
     list_display = ["name", "category", "is_active"]
     list_filter = ["is_active", "category"]
+    list_select_related = ["category"]
     search_fields = ["name"]
+
+
+# --- Reference data in ru, kk and en (claims.translation): each language side by side ----
+
+
+@admin.register(ProductCategory)
+class ProductCategoryAdmin(TranslationAdmin):
+    """A category's name in every language; its code is what the data refers to."""
+
+    list_display = ["name", "code"]
+    search_fields = ["code", "name_ru", "name_kk", "name_en"]
+    fieldsets = [(None, {"fields": ["code", "name"]})]  # name: ru, kk, en in this order
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []
+
+
+class AutoNoteForm(forms.ModelForm):
+    class Meta:
+        # A sentence: the whole of it in view.
+        widgets = {
+            f"text_{language}": forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"})
+            for language in ("ru", "kk", "en")
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        names = set(VALUE_NAME.findall(self.instance.text_ru or "")) if self.instance.pk else None
+        for field in ("text_ru", "text_kk", "text_en"):
+            text = cleaned.get(field) or ""
+            found = set(VALUE_NAME.findall(text))
+            try:
+                text % dict.fromkeys(found, "")
+            except (KeyError, ValueError, TypeError):
+                self.add_error(
+                    field, _("The text cannot be filled in: check its percent signs and values.")
+                )
+                continue
+            if names is not None and found != names:
+                self.add_error(
+                    field,
+                    _("The text must keep these values, as they are: %(values)s.")
+                    % {"values": ", ".join(f"%({name})s" for name in sorted(names)) or "—"},
+                )
+        return cleaned
+
+
+@admin.register(AutoNote)
+class AutoNoteAdmin(TranslationAdmin):
+    """The texts of the history's automatic notes: the portal writes them under a code,
+    so support edits their words, never adds or removes one."""
+
+    form = AutoNoteForm
+    list_display = ["text", "code"]
+    readonly_fields = ["code"]
+    fieldsets = [(None, {"fields": ["code", "text"]})]  # text: ru, kk, en in this order
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,8 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from modeltranslation.manager import MultilingualManager
 from phonenumber_field.modelfields import PhoneNumberField
 
 from claims import links, warranty
@@ -39,9 +41,34 @@ class WarrantyPolicy(models.Model):
         return self.country
 
 
+class ProductCategory(models.Model):
+    """A kind of product (robot vacuum, hair dryer): its name in ru, kk and en
+    (claims.translation) under a stable code that the reference data refers to."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+
+    objects = MultilingualManager()  # reads the active language's fields
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("product category")
+        verbose_name_plural = _("product categories")
+
+    def __str__(self):
+        return self.name
+
+
 class ProductModel(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
-    category = models.CharField(_("category"), max_length=80, blank=True)
+    category = models.ForeignKey(
+        ProductCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="product_models",
+    )
     is_active = models.BooleanField(_("offered in the claim form"), default=True)
 
     class Meta:
@@ -263,6 +290,10 @@ class StatusEvent(models.Model):
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     public_note = models.TextField(_("note for the customer"), blank=True)
     internal_note = models.TextField(_("internal note"), blank=True)
+    # A note the portal writes itself: the code of its text (AutoNote) and the values it
+    # names, read in the reader's language (claims.notes), beside what a person typed.
+    note_code = models.CharField(_("automatic note"), max_length=40, blank=True)
+    note_params = models.JSONField(_("automatic note's values"), default=dict, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -290,3 +321,26 @@ class LinkRequest(models.Model):
 
     def __str__(self):
         return f"{self.pk} ({self.requested_at:%Y-%m-%d %H:%M})"
+
+
+class AutoNote(models.Model):
+    """The text of a note the portal writes itself into the history («Answered online
+    through «My repair»: accepted, 45 000 ₸.»), in ru, kk and en (claims.translation).
+    History rows keep its code and values, so each reader reads it in their language."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    text = models.CharField(
+        _("text"),
+        max_length=300,
+        help_text=_("Values in %(name)s form are filled in by the portal: keep them as they are."),
+    )
+
+    objects = MultilingualManager()  # reads the active language's fields
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("automatic note")
+        verbose_name_plural = _("automatic notes")
+
+    def __str__(self):
+        return Truncator(self.text).chars(60)  # in the reader's language, not its code

@@ -1,30 +1,91 @@
-"""Reference rows the portal cannot work without: the KZ warranty policy and the catalogue.
+"""Reference rows the portal cannot work without: the KZ warranty policy, the catalogue
+with its categories, and the texts of the history's automatic notes, each in ru, kk, en.
 
 Written by a data migration and again after every `migrate`/`flush` (post_migrate), so
-a test database emptied by a transactional test gets them back. Idempotent.
+a test database emptied by a transactional test gets them back. Idempotent: a row that
+exists is left as support edited it.
 """
 
+# code: (ru, kk, en). `other` serves products typed by hand (and its checklist theirs).
+CATEGORIES = {
+    "robot_vacuum": ("Робот-пылесос", "Робот-шаңсорғыш", "Robot vacuum"),
+    "wet_dry_vacuum": ("Моющий пылесос", "Жуғыш шаңсорғыш", "Wet and dry vacuum"),
+    "stick_vacuum": (
+        "Беспроводной вертикальный пылесос",
+        "Сымсыз тік шаңсорғыш",
+        "Cordless stick vacuum",
+    ),
+    "hair_dryer": ("Фен", "Шаш кептіргіш", "Hair dryer"),
+    "hair_styler": ("Стайлер для волос", "Шаш стайлері", "Hair styler"),
+    "other": ("Другое изделие", "Басқа бұйым", "Other product"),
+}
+OTHER_CATEGORY = "other"
+
 PRODUCTS = [
-    ("DREAME L40 Ultra", "Robot vacuum"),
-    ("DREAME L20 Ultra", "Robot vacuum"),
-    ("DREAME X40 Ultra", "Robot vacuum"),
-    ("DREAME L10s Ultra Gen 2", "Robot vacuum"),
-    ("DREAME D10 Plus Gen 2", "Robot vacuum"),
-    ("DREAME H14 Pro", "Wet and dry vacuum"),
-    ("DREAME H12 Dual", "Wet and dry vacuum"),
-    ("DREAME Z30", "Cordless stick vacuum"),
-    ("DREAME R20", "Cordless stick vacuum"),
-    ("DREAME T30 Neo", "Cordless stick vacuum"),
-    ("DREAME Hair Glory", "Hair dryer"),
-    ("DREAME AirStyle Pro", "Hair styler"),
+    ("DREAME L40 Ultra", "robot_vacuum"),
+    ("DREAME L20 Ultra", "robot_vacuum"),
+    ("DREAME X40 Ultra", "robot_vacuum"),
+    ("DREAME L10s Ultra Gen 2", "robot_vacuum"),
+    ("DREAME D10 Plus Gen 2", "robot_vacuum"),
+    ("DREAME H14 Pro", "wet_dry_vacuum"),
+    ("DREAME H12 Dual", "wet_dry_vacuum"),
+    ("DREAME Z30", "stick_vacuum"),
+    ("DREAME R20", "stick_vacuum"),
+    ("DREAME T30 Neo", "stick_vacuum"),
+    ("DREAME Hair Glory", "hair_dryer"),
+    ("DREAME AirStyle Pro", "hair_styler"),
 ]
 KZ_POLICY = {"return_days": 15, "replace_days": 30, "repair_months": 12, "response_days": 10}
 
+# The history's automatic notes (claims.notes): code: (ru, kk, en). `%(name)s` are the
+# values the portal fills in, formatted for the reader (claims.notes.PARAM_FORMATS).
+AUTO_NOTES = {
+    "quote_accepted_online": (
+        "Ответ дан онлайн через «Мой ремонт»: смета принята, %(amount)s.",
+        "«Менің жөндеуім» беті арқылы онлайн жауап берілді: смета қабылданды, %(amount)s.",
+        "Answered online through «My repair»: quote accepted, %(amount)s.",
+    ),
+    "quote_declined_online": (
+        "Ответ дан онлайн через «Мой ремонт»: от сметы отказались, %(amount)s.",
+        "«Менің жөндеуім» беті арқылы онлайн жауап берілді: сметадан бас тартты, %(amount)s.",
+        "Answered online through «My repair»: quote declined, %(amount)s.",
+    ),
+    "verdict_overridden": (
+        "Предварительное решение: %(old)s → %(new)s. Причина: %(reason)s",
+        "Алдын ала шешім: %(old)s → %(new)s. Себебі: %(reason)s",
+        "Preliminary verdict: %(old)s → %(new)s. Reason: %(reason)s",
+    ),
+}
+LANGUAGES = ("ru", "kk", "en")
+
+
+def in_every_language(field: str, texts: tuple[str, ...]) -> dict[str, str]:
+    """{"name": ru, "name_ru": ru, "name_kk": kk, "name_en": en}: the plain column keeps
+    Russian, as django-modeltranslation leaves the default language there."""
+    values = {f"{field}_{language}": text for language, text in zip(LANGUAGES, texts, strict=True)}
+    return {field: texts[0], **values}
+
 
 def seed_reference_data(apps) -> None:
-    """`apps` is a migration state's registry (a data migration's or post_migrate's)."""
+    """`apps` is a migration state's registry (a data migration's or post_migrate's).
+
+    After `migrate claims <an earlier migration>` the tables have their old shape: then
+    the migrations that made them have seeded them, and nothing is done here."""
     WarrantyPolicy = apps.get_model("claims", "WarrantyPolicy")
+    try:
+        ProductCategory = apps.get_model("claims", "ProductCategory")
+    except LookupError:
+        return
     ProductModel = apps.get_model("claims", "ProductModel")
+    AutoNote = apps.get_model("claims", "AutoNote")
     WarrantyPolicy.objects.get_or_create(country="KZ", defaults=KZ_POLICY)
-    for name, category in PRODUCTS:
-        ProductModel.objects.get_or_create(name=name, defaults={"category": category})
+    categories = {
+        code: ProductCategory.objects.get_or_create(
+            code=code, defaults=in_every_language("name", names)
+        )[0]
+        for code, names in CATEGORIES.items()
+    }
+    for name, code in PRODUCTS:
+        ProductModel.objects.get_or_create(name=name, defaults={"category": categories[code]})
+    for code, texts in AUTO_NOTES.items():
+        AutoNote.objects.get_or_create(code=code, defaults=in_every_language("text", texts))

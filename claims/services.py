@@ -17,10 +17,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Field, Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from claims import claim_numbers, duplicates, emails, links, search, selectors, warranty
+from claims import claim_numbers, duplicates, emails, links, notes, search, selectors, warranty
 from claims.models import (
     LINK_DAYS_AFTER_END,
     Claim,
@@ -44,6 +43,8 @@ def record_status_event(
     by_customer: bool = False,
     public_note: str = "",
     internal_note: str = "",
+    note_code: str = "",
+    note_params: dict[str, str] | None = None,
 ) -> StatusEvent:
     """The case's history row; written in the transaction of the change it records.
 
@@ -60,6 +61,8 @@ def record_status_event(
         by_customer=by_customer,
         public_note=public_note,
         internal_note=internal_note,
+        note_code=note_code,
+        note_params=note_params or {},
     )
 
 
@@ -270,13 +273,8 @@ def override_verdict(*, claim: Claim, verdict: str, reason: str, by: User | None
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.verdict == verdict:
         raise ValidationError(_("The claim already has this verdict."), code="same_verdict")
-    labels = dict(Verdict.choices)
-    with translation.override(settings.LANGUAGE_CODE):
-        note = gettext("Preliminary verdict: %(old)s → %(new)s. Reason: %(reason)s") % {
-            "old": labels.get(claim.verdict, "—"),
-            "new": labels[verdict],
-            "reason": reason,
-        }
+    # An automatic note: read in the reader's language (claims.notes); the reason as typed.
+    params = {"old": claim.verdict, "new": verdict, "reason": reason}
     claim.verdict = verdict
     claim.save(update_fields=["verdict", "updated_at"])
     record_status_event(
@@ -285,6 +283,7 @@ def override_verdict(*, claim: Claim, verdict: str, reason: str, by: User | None
         from_status=claim.status,
         to_status=claim.status,
         by=by,
-        internal_note=note,
+        note_code=notes.VERDICT_OVERRIDDEN,
+        note_params=params,
     )
     return claim

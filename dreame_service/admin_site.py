@@ -52,6 +52,8 @@ ACCUSATIVE = {
     "axes.accesslog": pgettext_lazy("accusative", "access log"),
     "claims.claim": pgettext_lazy("accusative", "claim"),
     "claims.claimattachment": pgettext_lazy("accusative", "attachment"),
+    "claims.autonote": pgettext_lazy("accusative", "automatic note"),
+    "claims.productcategory": pgettext_lazy("accusative", "product category"),
     "claims.productmodel": pgettext_lazy("accusative", "product model"),
     "claims.statusevent": pgettext_lazy("accusative", "status event"),
     "claims.warrantypolicy": pgettext_lazy("accusative", "warranty policy"),

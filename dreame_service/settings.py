@@ -12,6 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dreame_service.kit.bucket_origins import bucket_origins
 from dreame_service.kit.mailers import SMTP_BACKEND, smtp_mailer
@@ -35,6 +36,9 @@ CSRF_FAILURE_VIEW = "claims.views.csrf_failure"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin: it registers the models' per-language fields (name_ru, name_kk,
+    # name_en) before the admin classes read them.
+    "modeltranslation",
     # Django's admin with our site: the support header, the day's dashboard on the index,
     # Russian titles, the login that sends technicians to /service/login/.
     "dreame_service.apps.SupportAdminConfig",
@@ -320,6 +324,24 @@ USE_TZ = True
 PHONENUMBER_DEFAULT_REGION = "KZ"
 PHONENUMBER_DB_FORMAT = "E164"
 WARRANTY_COUNTRY = "KZ"
+# Reference data (centers, product categories, checklists, automatic notes) in every
+# language (docs/decisions.md, issue 19): `center.name` reads the active language's field,
+# Russian where a translation is missing. Support fills all three in the admin.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ru"
+MODELTRANSLATION_LANGUAGES = ("ru", "kk", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("ru",)
+MODELTRANSLATION_REQUIRED_LANGUAGES = ("ru", "kk", "en")
+# The admin labels each language's field «название (по-казахски)», in the reader's language.
+IN_LANGUAGE = {
+    "ru": pgettext_lazy("a field's language", "in Russian"),
+    "kk": pgettext_lazy("a field's language", "in Kazakh"),
+    "en": pgettext_lazy("a field's language", "in English"),
+}
+
+
+def MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME(name, language):  # noqa: N802 - a setting
+    return f"{name} ({IN_LANGUAGE[language]})"
+
 
 # --- Security ---------------------------------------------------------------------
 TRUST_PROXY_HEADERS = env.bool("TRUST_PROXY_HEADERS", default=False)

@@ -9,7 +9,8 @@ def _seed_roles_and_checklists(sender, apps=global_apps, **kwargs):
     from repairs.reference_data import seed_checklists
     from repairs.roles import create_roles
 
-    create_roles(apps)
+    # After `migrate <app> <an earlier migration>` some models (and permissions) are not there.
+    create_roles(apps, skip_missing=True)
     seed_checklists(apps)
 
 

@@ -4,6 +4,7 @@ from functools import partial
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from claims.emails import claim_context, customer_context, queue_claim_email
 from dreame_service.kit import formats
@@ -11,16 +12,19 @@ from notifications.services import event_key, queue_email
 from repairs import codes, documents, selectors
 
 
-def center_context(center) -> dict:
-    return {
-        "name": center.name,
-        "city": center.city,
-        "postal_address": center.postal_address,
-        "phone": str(center.phone),
-        "email": center.email,
-        "whatsapp": str(center.whatsapp or ""),
-        "working_hours": center.working_hours,
-    }
+def center_context(center, *, language: str) -> dict:
+    """The center's contacts as the e-mail's snapshot keeps them: its words (name, city,
+    address, hours) in the e-mail's language."""
+    with translation.override(language):
+        return {
+            "name": center.name,
+            "city": center.city,
+            "postal_address": center.postal_address,
+            "phone": str(center.phone),
+            "email": center.email,
+            "whatsapp": str(center.whatsapp or ""),
+            "working_hours": center.working_hours,
+        }
 
 
 def order_context(order) -> dict:
@@ -33,12 +37,17 @@ def order_context(order) -> dict:
             "resolution": order.resolution,
             "intake_date": order.intake_date.isoformat() if order.intake_date else "",
             "quote_amount": str(order.quote_amount) if order.quote_amount is not None else "",
-            "service_center_name": order.service_center.name,
+            "service_center_name": center_name(order.service_center, order.claim.language),
             "service_center_phone": str(order.service_center.phone),
             "status_url": order_status_url(order),
         }
     )
     return context
+
+
+def center_name(center, language: str) -> str:
+    with translation.override(language):
+        return center.name
 
 
 def order_status_url(order) -> str:
@@ -79,7 +88,7 @@ def queue_approval_email(*, order, status_event) -> None:
         event="claim_approved",
         status_event=status_event,
         extra_context={
-            "service_center": center_context(order.service_center),
+            "service_center": center_context(order.service_center, language=order.claim.language),
             "order_number": order.display_number,
         },
     )
@@ -98,7 +107,7 @@ def queue_center_email(*, order, status_event) -> None:
             "city": claim.city,
             "serial_number": claim.serial_number,
             "fault_description": claim.fault_description,
-            "service_center": center_context(order.service_center),
+            "service_center": center_context(order.service_center, language=settings.LANGUAGE_CODE),
         },
     )
 
@@ -107,7 +116,9 @@ def queue_order_email(*, order, event: str, status_event) -> None:
     context = order_context(order)
     context["public_note"] = status_event.public_note
     if event in ("shipment_reminder", "order_reassigned"):
-        context["service_center"] = center_context(order.service_center)
+        context["service_center"] = center_context(
+            order.service_center, language=order.claim.language
+        )
     if event in ("shipped_back", "delivered"):
         shipment = order.shipments.filter(direction="outbound").first()
         # Shipped back, the product is still on its way, so the ship date stands in for the
@@ -143,7 +154,7 @@ def queue_center_quote_email(*, order, consent) -> None:
         template="center_quote_decided",
         status_event_id=consent.status_event_id,
         context={
-            "service_center_name": order.service_center.name,
+            "service_center_name": center_name(order.service_center, settings.LANGUAGE_CODE),
             "accepted": consent.decision == "accepted",
             "quote_display": formats.format_kzt(consent.amount),
             "wording": consent.wording,

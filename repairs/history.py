@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import ClaimStatus, StatusEvent
+from claims.notes import NoteReader
 from claims.steps import CLAIM_STEPS
 from repairs.models import IntakeAct, OrderStatus
 from repairs.serials import same_serial
@@ -91,6 +92,7 @@ def case_history(claim) -> list[HistoryRow]:
     if events is None:
         events = _newest_first(claim.status_events)
     local = timezone.get_default_timezone()  # Asia/Almaty, whatever a request activated
+    notes = NoteReader()  # automatic notes in the reader's language
     rows = []
     for event in events:
         is_order = event.subject == StatusEvent.Subject.ORDER
@@ -105,7 +107,7 @@ def case_history(claim) -> list[HistoryRow]:
                 at_text=at.strftime("%d.%m.%Y %H:%M"),
                 who=_who(event),
                 public_note=event.public_note,
-                internal_note=event.internal_note,
+                internal_note=notes.staff_note(event),
                 is_move=event.from_status != event.to_status,
             )
         )

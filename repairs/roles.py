@@ -16,6 +16,12 @@ SUPPORT_PERMISSIONS = [
     ("claims", "view_productmodel"),
     ("claims", "add_productmodel"),
     ("claims", "change_productmodel"),
+    # Reference data in ru, kk and en: categories, and the words of automatic notes.
+    ("claims", "view_productcategory"),
+    ("claims", "add_productcategory"),
+    ("claims", "change_productcategory"),
+    ("claims", "view_autonote"),
+    ("claims", "change_autonote"),
     ("repairs", "view_servicecenter"),
     ("repairs", "add_servicecenter"),
     ("repairs", "change_servicecenter"),

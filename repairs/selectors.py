@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from phonenumber_field.phonenumber import PhoneNumber
 
 from claims import warranty
@@ -40,7 +40,7 @@ NO_MATCH_DATE = datetime.date(1970, 1, 1)
 _STATUS_SQL = """
 SELECT o.order_number, o.intake_date, o.status, o.state_entered_at, o.quote_amount,
        o.returned_at, c.product_model, c.purchase_date, c.submitted_at,
-       sc.name, sc.city, sc.phone,
+       sc.name_ru, sc.name_kk, sc.name_en, sc.city_ru, sc.city_kk, sc.city_en, sc.phone,
        sh.carrier, sh.tracking_number, sh.created_at,
        (SELECT p.repair_months FROM claims_warrantypolicy p WHERE p.country = %s),
        e.from_status, e.to_status, e.created_at, e.public_note
@@ -62,8 +62,13 @@ _STATUS_COLUMNS = (
     "claim__product_model",
     "claim__purchase_date",
     "claim__submitted_at",
-    "service_center__name",
-    "service_center__city",
+    # The center's words in every language (repairs.translation): the reader's is picked.
+    "service_center__name_ru",
+    "service_center__name_kk",
+    "service_center__name_en",
+    "service_center__city_ru",
+    "service_center__city_kk",
+    "service_center__city_en",
     "service_center__phone",
     "outbound__carrier",
     "outbound__tracking_number",
@@ -160,13 +165,26 @@ def repair_status_for(
         state_entered_at=first["state_entered_at"],
         product_model=first["claim__product_model"],
         quote_amount=first["quote_amount"],
-        service_center_name=first["service_center__name"],
-        service_center_city=first["service_center__city"],
+        service_center_name=in_reader_language(first, "service_center__name"),
+        service_center_city=in_reader_language(first, "service_center__city"),
         service_center_phone=PhoneNumber.from_string(first["service_center__phone"]),
         return_shipment=return_shipment,
         warranty_end_date=_warranty_end_date(first),
         timeline=timeline,
     )
+
+
+def translated(column: str) -> list[str]:
+    """`column` in every language, for `values()`: a related model's words are not
+    rewritten to the reader's language there (django-modeltranslation does it only for
+    the model's own fields)."""
+    return [f"{column}_{language}" for language, _name in settings.LANGUAGES]
+
+
+def in_reader_language(row: dict[str, Any], column: str) -> str:
+    """`column`'s translation in the active language, Russian where it has none."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return row.get(f"{column}_{language}") or row[f"{column}_{settings.LANGUAGE_CODE}"] or ""
 
 
 def _row(values: tuple[Any, ...]) -> dict[str, Any]:
@@ -272,11 +290,16 @@ def _nearness(center: ServiceCenter, *, city: str, region: str) -> int:
     in "…, Алматинская обл., г. Талгар" by its first word). Loose on purpose: a wrong guess
     only changes which radio button is preselected, and the agent sees the city.
     """
-    center_city = _words(center.city)
-    if city and center_city == city:
+    # The customer typed the city in any of our languages: «Алматы» or «Almaty».
+    languages = [code for code, _name in settings.LANGUAGES]
+    cities = {_words(getattr(center, f"city_{language}") or "") for language in languages}
+    addresses = " ".join(
+        _words(getattr(center, f"postal_address_{language}") or "") for language in languages
+    )
+    if city and city in cities:
         return SAME_CITY
     region_word = region.split(" ")[0] if region else ""
-    if region and (center_city == region or region_word in _words(center.postal_address)):
+    if region and (region in cities or region_word in addresses):
         return SAME_REGION
     return ELSEWHERE
 

@@ -38,6 +38,7 @@ from claims.admin import OPEN_STATES, ReplyClockFilter, reply_clock_filter
 from claims.models import Claim, ClaimStatus
 from repairs import order_numbers
 from repairs.models import OrderStatus, RepairOrder, ServiceCenter, Shipment
+from repairs.selectors import in_reader_language, translated
 from repairs.states import QUEUE_STATES, USUAL_DAYS, tab_label
 
 MEDIAN_WINDOW_DAYS = 90
@@ -218,8 +219,8 @@ def _stale_figures(*, today: datetime.date) -> tuple[dict, list]:
             "status",
             "entered_at",
             "service_center_id",
-            "service_center__name",
-            "service_center__city",
+            *translated("service_center__name"),
+            *translated("service_center__city"),
             "group_row",
             "group_count",
             "rank",
@@ -238,7 +239,10 @@ def _stale_figures(*, today: datetime.date) -> tuple[dict, list]:
             display_number=order_numbers.display(row["order_number"]),
             status=row["status"],
             status_label=tab_label(row["status"]),
-            center=f"{row['service_center__name']} ({row['service_center__city']})",
+            center=(
+                f"{in_reader_language(row, 'service_center__name')} "
+                f"({in_reader_language(row, 'service_center__city')})"
+            ),
             days_in_state=(today - timezone.localdate(row["entered_at"])).days,
             usual_days=USUAL_DAYS[row["status"]],
         )

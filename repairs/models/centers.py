@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 from phonenumber_field.modelfields import PhoneNumberField
 
 
@@ -13,6 +14,8 @@ class ServiceCenter(models.Model):
     whatsapp = PhoneNumberField(_("WhatsApp"), blank=True)
     working_hours = models.CharField(_("working hours"), max_length=150)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = MultilingualManager()  # reads the active language's fields
 
     class Meta:
         ordering = ["city", "name"]

@@ -7,15 +7,12 @@ page or a second click changes nothing: `Stale`), recorded "by the customer".
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dreame_service.kit.formats import format_kzt
+from claims import notes
 from dreame_service.kit.fsm import Actor, Stale
 from repairs import emails, tracking
 from repairs.models import OrderStatus, QuoteConsent, RepairOrder, ServiceRating, Shipment
@@ -89,18 +86,20 @@ def decide_quote(
     e-mail. `wording` is the text the page showed beside the button, `amount_shown` the price
     on it: a quote that changed since then is not the one the customer answered."""
     decision = QuoteConsent.Decision.ACCEPTED if accept else QuoteConsent.Decision.DECLINED
-    with translation.override(settings.LANGUAGE_CODE):  # staff read the history in Russian
-        summary = gettext("Answered online through «My repair»: %(decision)s, %(amount)s.") % {
-            "decision": QuoteConsent.Decision(decision).label,
-            "amount": format_kzt(amount_shown),
-        }
     order, event = run_step(
         order,
         "accept_quote" if accept else "decline_quote",
         actor=Actor.CUSTOMER,
-        values={"internal_note": f"{summary}\n{wording}"},
+        # What the customer was shown, in their words; the note itself is read in the
+        # reader's language (claims.notes).
+        values={"internal_note": wording},
         # The price the page showed is part of what the customer answered.
         shown={"status": OrderStatus.AWAITING_APPROVAL, "quote_amount": amount_shown},
+    )
+    notes.attach_note(
+        event,
+        code=notes.QUOTE_ACCEPTED_ONLINE if accept else notes.QUOTE_DECLINED_ONLINE,
+        params={"amount": str(amount_shown)},
     )
     assert order.quote_amount is not None  # run_step checked it is still `amount_shown`
     consent = QuoteConsent.objects.create(

@@ -79,3 +79,106 @@ def test_moving_the_history_keeps_every_row_and_the_id_sequence_goes_on(
     back = migrate(BEFORE)  # and back: the old table gets the rows again, order events linked
     restored = back.get_model("repairs", "StatusEvent").objects.get(pk=create.pk)
     assert restored.repair_order_id == order.pk
+
+
+# --- Issue 19: reference data in three languages ----------------------------------------
+
+BEFORE_LANGUAGES = [
+    ("claims", "0012_email_trigram_index"),
+    ("repairs", "0010_order_status_labels_for_staff"),
+]
+AFTER_LANGUAGES = [
+    ("claims", "0013_product_categories_and_auto_notes"),
+    ("repairs", "0011_translated_centers_checklists_and_act_items"),
+]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_old_centers_categories_acts_and_notes_are_read_in_every_language(
+    postgres_db, back_to_latest
+):
+    old = migrate(BEFORE_LANGUAGES)
+    Claim = old.get_model("claims", "Claim")
+    Center = old.get_model("repairs", "ServiceCenter")
+    Order = old.get_model("repairs", "RepairOrder")
+    Act = old.get_model("repairs", "IntakeAct")
+    Event = old.get_model("claims", "StatusEvent")
+    User = old.get_model("auth", "User")
+    old.get_model("claims", "ProductModel").objects.create(name="Air 1", category="Air purifier")
+    center = Center.objects.create(
+        name="DREAME Сервис Алматы",
+        city="Алматы",
+        postal_address="050010, г. Алматы, ул. Богенбай батыра, 132, офис 5",
+        phone="+77273550101",
+        email="almaty@dreame-service.kz",
+        working_hours="Пн–Пт 9:00–18:00, Сб 10:00–15:00",
+    )
+    claim = Claim.objects.create(
+        number="CL-LANG1",
+        verdict="free_repair",
+        full_name="Тест",
+        email="t@example.kz",
+        phone="+77012345678",
+        region="Алматы",
+        city="Алматы",
+        address="Абая 1",
+        product_model="DREAME Z30",
+        serial_number="SN1",
+        purchase_date="2026-01-10",
+        seller="Sulpak",
+        fault_description="-",
+        response_due_date="2026-02-10",
+        status="approved",
+    )
+    order = Order.objects.create(
+        order_number="CCCCCDDDDD", claim=claim, service_center=center, status="received"
+    )
+    Act.objects.create(
+        repair_order=order,
+        received_by=User.objects.create(username="tech"),
+        serial_number="SN1",
+        completeness="в комплекте: Пылесос (корпус), Насадки (щелевая, щётка); "
+        "нет: Аккумулятор; также: Коробка",
+        condition="",
+        accessories=["Пылесос (корпус)", "Насадки (щелевая, щётка)"],
+        final_verdict="free_repair",
+    )
+    answer = Event.objects.create(
+        claim=claim,
+        subject="order",
+        transition="accept_quote",
+        from_status="awaiting_approval",
+        to_status="in_repair",
+        internal_note="Ответ дан онлайн через «Мой ремонт»: Принято, 25 000 ₸.\nСогласен.",
+    )
+
+    new = migrate(AFTER_LANGUAGES)
+
+    center = new.get_model("repairs", "ServiceCenter").objects.get()
+    assert (center.name_en, center.city_kk) == ("DREAME Service Almaty", "Алматы")
+    act = new.get_model("repairs", "IntakeAct").objects.get()
+    assert act.accessories[1] == {
+        "ru": "Насадки (щелевая, щётка)",
+        "kk": "Саптамалар (саңылау, щётка)",
+        "en": "Tools (crevice, brush)",
+    }
+    assert act.accessories_missing == [{"ru": "Аккумулятор", "kk": "Аккумулятор", "en": "Battery"}]
+    assert act.other_items == "Коробка"
+    answer = new.get_model("claims", "StatusEvent").objects.get(pk=answer.pk)
+    assert (answer.note_code, answer.note_params) == ("quote_accepted_online", {"amount": "25000"})
+    assert answer.internal_note == "Согласен."
+    product = new.get_model("claims", "ProductModel").objects.get(name="Air 1")
+    assert (product.category.code, product.category.name_en) == ("air-purifier", "Air purifier")
+    checklists = new.get_model("repairs", "AccessoryChecklist").objects.all()
+    assert {row.category.code for row in checklists} >= {"robot_vacuum", "other"}
+
+    back = migrate(BEFORE_LANGUAGES)  # and back: the old shapes, in Russian
+    act = back.get_model("repairs", "IntakeAct").objects.get()
+    assert act.accessories == ["Пылесос (корпус)", "Насадки (щелевая, щётка)"]
+    answer = back.get_model("claims", "StatusEvent").objects.get(pk=answer.pk)
+    assert answer.internal_note == (
+        "Ответ дан онлайн через «Мой ремонт»: Принято, 25 000 ₸.\nСогласен."
+    )
+    checklists = back.get_model("repairs", "AccessoryChecklist").objects
+    assert checklists.get(category="Robot vacuum").items.startswith("Робот-пылесос\n")
+    assert checklists.filter(category="").exists()

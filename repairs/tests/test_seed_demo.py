@@ -114,6 +114,15 @@ def test_every_center_shows_several_states_received_among_them():
         assert str(center.phone).startswith("+7")
 
 
+def test_every_center_has_its_words_in_three_languages():
+    for center in ServiceCenter.objects.all():
+        for word in ("name", "city", "postal_address", "working_hours"):
+            assert all(getattr(center, f"{word}_{lang}") for lang in ("ru", "kk", "en")), word
+    with translation.override("en"):
+        cities = sorted(ServiceCenter.objects.values_list("city", flat=True))
+    assert cities == ["Almaty", "Astana", "Shymkent"]
+
+
 def test_each_claim_and_order_has_an_unbroken_event_history():
     """Made through the services: each state was reached by a logged move, none was written."""
     for claim in Claim.objects.all():

@@ -27,7 +27,7 @@ def receive(request, pk):
     if order.status not in RECEIVABLE_STATES:
         return _not_receivable(request, order)
     claim = order.claim
-    checklist = checklist_items(category=claim.product.category if claim.product else "")
+    checklist = checklist_items(category_id=claim.product.category_id if claim.product else None)
     if request.method == "GET":
         form = IntakeForm(claim=claim, checklist=checklist)
         return _intake_page(request, order, form)

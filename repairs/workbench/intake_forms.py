@@ -8,13 +8,16 @@ a posted one is ignored.
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims import uploads
 from claims.models import Verdict
+from claims.reference_data import OTHER_CATEGORY
 from repairs.models import AccessoryChecklist, IntakeAct, IntakePhoto
+from repairs.models.intake import completeness_summary, item_text
 from repairs.serials import same_serial
 
 TEXT_MAX = 2000
@@ -24,13 +27,20 @@ SERIAL_PATTERN = r"^[\w\-/. ]+$"
 PHOTO_ACCEPT = "image/*"
 
 
-def checklist_items(*, category: str) -> list[str]:
-    """The accessories a complete product of `category` has; the catch-all row otherwise."""
+def checklist_items(*, category_id: int | None) -> list[dict[str, str]]:
+    """The accessories a complete product of the category has, each in every language
+    ({"ru": …, "kk": …, "en": …}); the `other` category's list for a product typed by
+    hand or a category without a list of its own. One query."""
     rows = {
-        row.category: row for row in AccessoryChecklist.objects.filter(category__in={category, ""})
+        row.category_id: row
+        for row in AccessoryChecklist.objects.filter(
+            Q(category_id=category_id) | Q(category__code=OTHER_CATEGORY)
+        ).select_related("category")
     }
-    row = rows.get(category) or rows.get("")
-    return row.item_list if row else []
+    row = (rows.get(category_id) if category_id else None) or next(
+        (row for row in rows.values() if row.category.code == OTHER_CATEGORY), None
+    )
+    return row.items_in_every_language() if row else []
 
 
 def _text(label, *, max_length=TEXT_MAX, rows=3, help_text="", required=False):
@@ -105,6 +115,10 @@ def validate_photo(upload):
         else:
             error = ValidationError(f"{name}: {' '.join(error.messages)}", code=error.code)
         raise error from None
+
+
+def item_key(item: dict[str, str]) -> str:
+    return item_text(item, settings.LANGUAGE_CODE)
 
 
 class IntakeForm(forms.Form):
@@ -187,7 +201,7 @@ class IntakeForm(forms.Form):
         _("Internal note"), help_text=_("Only the service center and support see it.")
     )
 
-    def __init__(self, *args, claim, checklist: list[str], **kwargs):
+    def __init__(self, *args, claim, checklist: list[dict[str, str]], **kwargs):
         kwargs.setdefault(
             "initial", {"serial_number": claim.serial_number, "final_verdict": claim.verdict}
         )
@@ -196,7 +210,8 @@ class IntakeForm(forms.Form):
         self.checklist = checklist
         accessories = self.fields["accessories"]
         assert isinstance(accessories, forms.ChoiceField)
-        accessories.choices = [(item, item) for item in checklist]
+        # Keyed by the Russian wording, labelled in the technician's language.
+        accessories.choices = [(item_key(item), item_text(item)) for item in checklist]
         self.fields["photos"].help_text = gettext(
             "Up to %(count)d photos: JPEG, PNG, HEIC or WebP, up to %(megabytes)d MB each."
         ) % {
@@ -279,13 +294,25 @@ class IntakeForm(forms.Form):
         """The cleaned values under IntakeAct's field names, for the `receive` step."""
         data = self.cleaned_data
         ticked = set(data["accessories"])
+        present = [item for item in self.checklist if item_key(item) in ticked]
+        missing = [item for item in self.checklist if item_key(item) not in ticked]
+        other = data["other_items"]
+        # The act on file keeps the line in Russian too; pages and PDFs read the items.
+        with translation.override(settings.LANGUAGE_CODE):
+            completeness = completeness_summary(
+                present=[item_text(item) for item in present],
+                missing=[item_text(item) for item in missing],
+                other=other,
+            )
         return {
             "serial_number": data["serial_number"],
             "has_receipt": data["has_receipt"],
             "has_warranty_card": data["has_warranty_card"],
             "is_warranty_card_stamped": data["is_warranty_card_stamped"],
-            "accessories": [item for item in self.checklist if item in ticked],
-            "completeness": self._completeness(ticked, data["other_items"]),
+            "accessories": present,
+            "accessories_missing": missing,
+            "other_items": other,
+            "completeness": completeness,
             "condition_marks": data["condition_marks"],
             "condition": data["condition"],
             "fault_found": data["fault_found"],
@@ -293,18 +320,6 @@ class IntakeForm(forms.Form):
             "final_verdict": data["final_verdict"],
             "verdict_reason": data["verdict_reason"],
         }
-
-    def _completeness(self, ticked: set[str], other: str) -> str:
-        # In the portal's default language, like the checklists' items: the act on file.
-        present = [item for item in self.checklist if item in ticked]
-        missing = [item for item in self.checklist if item not in ticked]
-        with translation.override(settings.LANGUAGE_CODE):
-            parts = [gettext("present: %(items)s") % {"items": ", ".join(present) or "—"}]
-            if missing:
-                parts.append(gettext("missing: %(items)s") % {"items": ", ".join(missing)})
-            if other:
-                parts.append(gettext("also: %(items)s") % {"items": other})
-        return "; ".join(parts)
 
     def notes(self) -> dict:
         """The history row's notes: `note` the customer sees, `internal_note` staff only."""

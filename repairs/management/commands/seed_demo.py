@@ -20,40 +20,14 @@ from dreame_service.kit.fsm import Actor
 from repairs import services as repair_services
 from repairs import tracking
 from repairs.models import OrderStatus, RepairOrder, ServiceCenter, Technician
+from repairs.reference_data import DEMO_CENTERS, center_fields
 from repairs.steps import run_step, step_between
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_SERIAL_PREFIX = "DEMO-"
 
-CENTERS = {
-    "almaty": {
-        "name": "DREAME Сервис Алматы",
-        "city": "Алматы",
-        "postal_address": "050010, г. Алматы, ул. Богенбай батыра, 132, офис 5",
-        "phone": "+77273550101",
-        "email": "almaty@dreame-service.kz",
-        "whatsapp": "+77070001101",
-        "working_hours": "Пн–Пт 9:00–18:00, Сб 10:00–15:00",
-    },
-    "astana": {
-        "name": "DREAME Сервис Астана",
-        "city": "Астана",
-        "postal_address": "010000, г. Астана, пр. Мангилик Ел, 54, ВП-12",
-        "phone": "+77172550202",
-        "email": "astana@dreame-service.kz",
-        "whatsapp": "+77070002202",
-        "working_hours": "Пн–Пт 9:00–18:00",
-    },
-    "shymkent": {
-        "name": "DREAME Сервис Шымкент",
-        "city": "Шымкент",
-        "postal_address": "160012, г. Шымкент, пр. Тауке хана, 31, офис 104",
-        "phone": "+77252550303",
-        "email": "shymkent@dreame-service.kz",
-        "whatsapp": "+77070003303",
-        "working_hours": "Пн–Сб 10:00–19:00",
-    },
-}
+# The demo's centers, their words in ru, kk and en (repairs.reference_data).
+CENTERS = {key: center_fields(data) for key, data in DEMO_CENTERS.items()}
 
 # (username, first name, last name, center key); all in the `technicians` group.
 TECHNICIANS = [
@@ -223,7 +197,9 @@ class Command(BaseCommand):
         self._summary()
 
     def _center(self, data: dict) -> ServiceCenter:
-        center, _created = ServiceCenter.objects.get_or_create(name=data["name"], defaults=data)
+        center, _created = ServiceCenter.objects.get_or_create(
+            name_ru=data["name_ru"], defaults=data
+        )
         return center
 
     def _user(self, username: str, **fields) -> User:

@@ -58,8 +58,11 @@ def received(technician, *, photos=0, status=S.IN_TRANSIT):
     )
     act = {
         "serial_number": "R2216-0042-KZ",
-        "completeness": "в комплекте: Робот-пылесос, Базовая станция",  # as the form writes it
-        "accessories": ["Робот-пылесос", "Базовая станция"],
+        "completeness": "Робот-пылесос, базовая станция",
+        "accessories": [
+            {"ru": "Робот-пылесос", "kk": "Робот-шаңсорғыш", "en": "Robot vacuum"},
+            {"ru": "Базовая станция", "kk": "Базалық станция", "en": "Base station"},
+        ],
         "condition": "Царапина на крышке",
         "condition_marks": ["scratches", "cracks"],
         "has_receipt": True,

@@ -514,13 +514,17 @@ def test_overriding_the_verdict_needs_a_reason_and_is_recorded(support, support_
     assert claim.verdict == Verdict.PAID_REPAIR
     event = claim.status_events.get(transition="override_verdict")
     assert event.by == support_user and event.from_status == event.to_status
-    assert event.internal_note == (
-        "Предварительное решение: Бесплатный гарантийный ремонт → Платный ремонт. "
-        f"Причина: {reason}"
+    # An automatic note: its code and values, read in the reader's language (claims.notes).
+    assert (event.note_code, event.note_params) == (
+        "verdict_overridden",
+        {"old": "free_repair", "new": "paid_repair", "reason": reason},
     )
     text = visible_text(html)
     assert "Предварительное решение изменено на «Платный ремонт»" in text
-    assert reason in text  # in the history on the page
+    assert (
+        "Предварительное решение: Бесплатный гарантийный ремонт → Платный ремонт. "
+        f"Причина: {reason}"
+    ) in text  # in the history on the page
 
 
 def correction_data(claim, **changes) -> dict:

@@ -17,7 +17,7 @@ from tests.pages import jpeg
 
 pytestmark = pytest.mark.django_db
 
-ROBOT = "DREAME L20 Ultra"  # a "Robot vacuum" of the seeded catalogue
+ROBOT = "DREAME L20 Ultra"  # a robot vacuum of the seeded catalogue
 CLAIM_SERIAL = "R2216-0042-KZ"
 
 
@@ -116,7 +116,16 @@ def test_receiving_writes_one_act_with_photos_and_todays_almaty_date(tech_client
     assert order.intake_date == timezone.localdate(timezone=ZoneInfo("Asia/Almaty"))
     act = IntakeAct.objects.get()
     assert act.repair_order == order
-    assert act.accessories == ["Робот-пылесос", "Базовая станция"]
+    assert act.accessories == [
+        {"ru": "Робот-пылесос", "kk": "Робот-шаңсорғыш", "en": "Robot vacuum"},
+        {"ru": "Базовая станция", "kk": "Базалық станция", "en": "Base station"},
+    ]
+    assert act.accessories_missing[0] == {
+        "ru": "Блок питания / кабель",
+        "kk": "Қуат блогы / кабель",
+        "en": "Power adapter / cable",
+    }
+    assert act.other_items == "Коробка"
     assert act.completeness.startswith("в комплекте: Робот-пылесос, Базовая станция; нет: ")
     assert act.completeness.endswith("; также: Коробка")
     assert act.condition_marks == ["scratches"]
@@ -377,3 +386,69 @@ def test_bad_input_is_refused_with_a_message_and_nothing_stored(
     assert response.status_code == 200
     assert message in html_of(response)
     assert_nothing_stored(order)
+
+
+# --- The checklist in every language (issue 19) ---------------------------------------
+
+
+def test_an_english_speaking_technician_ticks_the_items_in_english(tech_client, order):
+    tech_client.cookies["django_language"] = "en"
+
+    html = html_of(tech_client.get(url(order)))
+
+    # Labelled in the technician's language, sent as the item's Russian wording.
+    assert 'value="Базовая станция"' in html
+    assert ">Base station</label>" in html
+    assert ">Базовая станция</label>" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        (
+            "en",
+            "present: Robot vacuum, Base station; missing: Power adapter / cable, Clean water tank",
+        ),
+        (
+            "kk",
+            "жиынтықта бар: Робот-шаңсорғыш, Базалық станция; жоқ: Қуат блогы / кабель, "
+            "Таза су ыдысы",
+        ),
+        (
+            "ru",
+            "в комплекте: Робот-пылесос, Базовая станция; нет: Блок питания / кабель, "
+            "Резервуар для чистой воды",
+        ),
+    ],
+)
+def test_the_act_lists_the_ticked_items_in_the_acts_language(tech_client, order, language, line):
+    tech_client.post(url(order), intake())
+
+    html = html_of(tech_client.get(f"/service/orders/{order.pk}/act/?lang={language}"))
+
+    assert line in html
+    assert "Коробка" in html  # what the technician typed stays as typed
+
+
+def test_a_renamed_checklist_item_leaves_the_written_act_as_it_was(tech_client, order):
+    from repairs.models import AccessoryChecklist
+
+    tech_client.post(url(order), intake())
+    checklist = AccessoryChecklist.objects.get(category__code="robot_vacuum")
+    checklist.items_en = checklist.items_en.replace("Base station", "Dock")
+    checklist.save()
+
+    html = html_of(tech_client.get(f"/service/orders/{order.pk}/act/?lang=en"))
+
+    assert "present: Robot vacuum, Base station;" in html
+
+
+def test_the_acts_pdf_for_an_english_customer_lists_the_items_in_english(tech_client, order):
+    tech_client.post(url(order), intake())
+    order.refresh_from_db()
+
+    # The HTML the PDF is made from (documents.act_pdf), in the claim's language.
+    html = documents.render_act_html(order=order, language="en", for_pdf=True)
+
+    assert "present: Robot vacuum, Base station; missing: Power adapter / cable" in html
+    assert "Базовая станция" not in html
