@@ -116,6 +116,10 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     email = models.EmailField(_("e-mail"))
     phone = PhoneNumberField(_("phone"))
     whatsapp = PhoneNumberField(_("WhatsApp"), blank=True)
+    # News on the phone (DESIGN §7): off unless the customer ticked them; no consent, no
+    # message on that channel. What was shown and when is kept with each change.
+    notify_whatsapp = models.BooleanField(_("news on WhatsApp"), default=False)
+    notify_sms = models.BooleanField(_("news by SMS"), default=False)
     region = models.CharField(_("region"), max_length=100)
     city = models.CharField(_("city"), max_length=100)
     address = models.CharField(_("address"), max_length=255)
