@@ -342,9 +342,16 @@ def test_a_repair_from_the_claim_form_to_the_parcel_home(stack, people, tmp_path
     assert stub_date == timezone.localdate().isoformat()
     look(customer, "05_status_lookup")
 
-    # 7. Diagnostics finds a paid repair: the technician sends the price.
+    # 7. Diagnostics finds damage by the user: the technician makes the verdict a paid repair,
+    # with the reason, and sends the price.
     desk.goto(f"{stack.url}/service/orders/{order.pk}/")
     step(desk, "start_diagnostics", "Начать диагностику", done="«Диагностика»")
+    verdict = desk.locator(".verdict-change")
+    verdict.locator("summary").click()
+    verdict.get_by_label("Новое итоговое решение").select_option("paid_repair")
+    verdict.get_by_label("Почему меняется решение").fill("Следы залития на плате зарядки")
+    verdict.get_by_role("button", name="Изменить решение").click()
+    expect(desk.locator(".notice-ok")).to_contain_text("Итоговое решение изменено")
     step(
         desk,
         "send_quote",

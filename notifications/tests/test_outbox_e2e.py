@@ -127,7 +127,7 @@ def test_a_submitted_and_approved_claim_emails_each_message_once_in_the_customer
     approved = outbox.wait_for(2, recipient="aigerim@example.kz")[1]
     text = approved.get_body(("plain",)).get_content()
     assert approved["Subject"].startswith(f"{claim.number} өтініші мақұлданды")
-    assert "+77272111111" in text and "050010, Алматы, Абая 1" in text
+    assert "+7 727 211 11 11" in text and "050010, Алматы, Абая 1" in text
     assert "сатушының мөрі басылған кепілдік талоны" in text
     [notice] = outbox.wait_for(1, recipient=center.email)  # the center is told, in Russian
     assert notice["Subject"].startswith("Новый заказ")

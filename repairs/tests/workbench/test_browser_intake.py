@@ -100,7 +100,9 @@ def test_a_technician_writes_the_intake_act_with_two_photos_and_prints_it(
     sheet = page.locator(".act-sheet")
     expect(sheet).to_contain_text(order.intake_date.strftime("%d.%m.%Y"))
     expect(sheet).to_contain_text("в заявке: R2216-0042-KZ")
-    expect(page.get_by_role("img", name="Фото 2 изделия при приёмке")).to_be_visible()
+    expect(
+        page.get_by_role("img", name="Фото 2 из 2: изделие при приёмке, в полном размере")
+    ).to_be_visible()
     expect(page.get_by_role("button", name="Печать")).to_be_visible()
     assert axe_violations(page) == []
 

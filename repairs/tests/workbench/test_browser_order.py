@@ -72,7 +72,7 @@ def test_a_repair_from_diagnostics_to_the_return_on_a_tablet(tablet_page, live_s
     page = tablet_page
     log_in(page, live_server.url, technician, then=f"/service/orders/{order.pk}/")
     expect(page.locator(".badge").first).to_have_text("Принято сервисным центром")
-    expect(page.get_by_role("link", name="Позвонить +7 701 234 5678")).to_have_attribute(
+    expect(page.get_by_role("link", name="Позвонить +7 701 234 56 78")).to_have_attribute(
         "href", "tel:+77012345678"
     )
 
