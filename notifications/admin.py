@@ -62,7 +62,10 @@ class NotificationAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", TemplateFilter, "language"]
     search_fields = ["recipient", "event_key"]
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    # The e-mail by its name, in the template code's place.
+    readonly_fields = [
+        "email" if field.name == "template" else field.name for field in Notification._meta.fields
+    ]
     actions = ["retry_failed"]
     list_per_page = 50
 

@@ -45,3 +45,20 @@ def test_the_outbox_shows_and_filters_emails_by_their_label(language, label, fil
     assert f'<a href="?template__exact=claim_received">{label}</a>' in html
     assert f'data-filter-title="{filter_title}"' in html
     assert ">claim_received<" not in html
+
+
+@pytest.mark.django_db
+def test_an_emails_own_page_names_it_instead_of_its_template_code():
+    notification = Notification.objects.create(
+        event_key="claim:CL-1:received",
+        recipient="a@example.kz",
+        language="ru",
+        template="claim_received",
+    )
+    client = Client()
+    client.force_login(SupportUserFactory(is_superuser=True))
+
+    html = client.get(f"{OUTBOX}{notification.pk}/change/").content.decode()
+
+    assert '<div class="readonly">Заявка принята</div>' in html
+    assert ">claim_received<" not in html

@@ -8,14 +8,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from claims.models import ClaimAttachment, WarrantyPolicy
+from claims.models import AttachmentKind, ClaimAttachment, WarrantyPolicy
 from repairs import services
 from repairs.models import IntakePhoto, OrderStatus
 from repairs.step_forms import step_form
 from repairs.steps import ORDER_STEPS
 from repairs.tests.factories import make_order, with_final_verdict
 from repairs.tests.workbench.pages import page, steps_shown, url
-from tests.pages import jpeg
+from tests.pages import jpeg, visible_text
 
 pytestmark = pytest.mark.django_db
 S = OrderStatus
@@ -138,6 +138,32 @@ def test_the_receipt_and_attachments_open_through_the_workbench(technician, tech
     assert receipt["Content-Type"] == "image/jpeg"
     assert receipt["Content-Security-Policy"] == "sandbox"
     assert tech_client.get(f"/service/attachments/{attachment.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "receipt", "file", "sent"),
+    [
+        ("ru", "Чек 1", "Фото или документ 2", "прислано"),
+        ("kk", "Чек 1", "Фото немесе құжат 2", "жіберілген"),
+        ("en", "Receipt 1", "Photo or document 2", "sent on"),
+    ],
+)
+def test_the_customers_files_are_named_by_their_kind(
+    technician, tech_client, language, receipt, file, sent
+):
+    order = make_order(technician=technician)
+    ClaimAttachment.objects.create(
+        claim=order.claim, file=jpeg("again.jpg"), kind=AttachmentKind.RECEIPT
+    )
+    ClaimAttachment.objects.create(claim=order.claim, file=jpeg("serial.jpg"))
+
+    html = tech_client.get(
+        f"/service/orders/{order.pk}/", headers={"accept-language": language}
+    ).content.decode()
+
+    text = visible_text(html)
+    assert f"{receipt} {sent} " in text and f"{file} {sent} " in text
+    assert "Attachment 1" not in text and "Вложение" not in text
 
 
 def test_an_order_without_a_receipt_says_so_and_its_receipt_url_is_404(technician, tech_client):
