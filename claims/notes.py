@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 QUOTE_ACCEPTED_ONLINE = "quote_accepted_online"
 QUOTE_DECLINED_ONLINE = "quote_declined_online"
 VERDICT_OVERRIDDEN = "verdict_overridden"
+FINAL_VERDICT_CHANGED = "final_verdict_changed"
 
 
 def _verdict(code: str) -> str:

@@ -55,6 +55,11 @@ AUTO_NOTES = {
         "Алдын ала шешім: %(old)s → %(new)s. Себебі: %(reason)s",
         "Preliminary verdict: %(old)s → %(new)s. Reason: %(reason)s",
     ),
+    "final_verdict_changed": (
+        "Итоговое решение: %(old)s → %(new)s. Причина: %(reason)s",
+        "Қорытынды шешім: %(old)s → %(new)s. Себебі: %(reason)s",
+        "Final verdict: %(old)s → %(new)s. Reason: %(reason)s",
+    ),
 }
 LANGUAGES = ("ru", "kk", "en")
 

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from claims import notes
 from claims import services as claim_services
 from claims.models import Claim, StatusEvent, Verdict
 from claims.steps import CLAIM_STEPS, run_claim_step
@@ -305,17 +306,9 @@ def change_final_verdict(
         raise Stale
     if act.final_verdict == verdict:
         raise ValidationError(_("The order already has this verdict."), code="same_verdict")
-    labels = dict(Verdict.choices)
-    with translation.override(settings.LANGUAGE_CODE):  # staff's record, like the act
-        note = gettext("Final verdict: %(old)s → %(new)s. Reason: %(reason)s") % {
-            "old": labels.get(act.final_verdict, "—"),
-            "new": labels[verdict],
-            "reason": reason,
-        }
-        if act.verdict_reason:
-            note += "\n" + gettext("Reason given at intake: %(reason)s") % {
-                "reason": act.verdict_reason
-            }
+    # An automatic note, read in the reader's language (claims.notes), the reason as typed.
+    # A reason given at intake stays on the act's PDF, rendered then.
+    params = {"old": act.final_verdict, "new": verdict, "reason": reason}
     act.final_verdict = verdict
     act.verdict_reason = reason
     act.save(update_fields=["final_verdict", "verdict_reason"])
@@ -325,6 +318,7 @@ def change_final_verdict(
         from_status=order.status,
         to_status=order.status,
         by=by,
-        internal_note=note,
+        note_code=notes.FINAL_VERDICT_CHANGED,
+        note_params=params,
     )
     return act

@@ -281,11 +281,41 @@ def test_changing_the_verdict_records_the_reason_and_opens_the_refund(technician
         S.DIAGNOSTICS,
     )
     assert event.public_note == ""
-    assert "Бесплатный гарантийный ремонт → Замена или возврат денег" in event.internal_note
-    assert "Чек на другую дату" in event.internal_note
+    assert (event.note_code, event.note_params) == (
+        "final_verdict_changed",
+        {
+            "old": "free_repair",
+            "new": "replace_or_refund",
+            "reason": "Чек на другую дату: куплено 20 дней назад",
+        },
+    )
     history = text(section(html, "history-title"))
     assert "Итоговое решение изменено" in history
+    assert (
+        "Итоговое решение: Бесплатный гарантийный ремонт → Замена или возврат денег. "
+        "Причина: Чек на другую дату: куплено 20 дней назад"
+    ) in history
     assert "resolve_refund" in steps_shown(section(html, "steps-title"))
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("kk", "Қорытынды шешім: Тегін кепілдік жөндеу → "),
+        ("en", "Final verdict: Free warranty repair → Replacement or refund. Reason: Чек"),
+    ],
+)
+def test_the_verdict_change_is_read_in_the_readers_language(
+    language, note, technician, tech_client
+):
+    order = order_in_diagnostics(technician, "free_repair")
+    verdict_post(tech_client, order, verdict="replace_or_refund", reason="Чек на другую дату")
+
+    html = tech_client.get(
+        f"/service/orders/{order.pk}/", headers={"accept-language": language}
+    ).content.decode()
+
+    assert note in text(section(html, "history-title"))
 
 
 @pytest.mark.parametrize(
