@@ -393,7 +393,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # django-axes logs every login at INFO; failures and lockouts are its WARNINGs.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # httpx logs every provider request at INFO; the outbox logs what matters.
+    "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }
 
 # --- Outbox and reminders ---------------------------------------------------------
