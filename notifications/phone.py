@@ -35,7 +35,7 @@ Channel = PhoneMessage.Channel
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 # How far along a message is; a report never moves a row back (webhooks come in any
 # order). `read` without `delivered` is fine: it jumps.
-PROGRESS = {
+PROGRESS: dict[str, int] = {
     Status.PENDING: 0,
     Status.SENDING: 1,
     Status.UNKNOWN: 1,
@@ -102,18 +102,17 @@ def queue_customer_phone_news(
         return None
     whatsapp = whatsapp if whatsapp and providers.whatsapp_enabled() else ""
     sms = sms if sms and providers.sms_enabled() else ""
-    common = {"event_key": event_key, "template": template, "language": language}
-    if whatsapp:
-        return queue_phone_message(
-            channel=Channel.WHATSAPP,
-            recipient=whatsapp,
-            context=context,
-            fallback_recipient=sms,
-            **common,
-        )
-    if sms:
-        return queue_phone_message(channel=Channel.SMS, recipient=sms, context=context, **common)
-    return None
+    if not (whatsapp or sms):
+        return None
+    return queue_phone_message(
+        channel=Channel.WHATSAPP if whatsapp else Channel.SMS,
+        recipient=whatsapp or sms,
+        fallback_recipient=sms if whatsapp else "",
+        event_key=event_key,
+        template=template,
+        language=language,
+        context=context,
+    )
 
 
 def enqueue_phone_message(*, message_id: int, countdown: float | None = None) -> bool:
@@ -519,3 +518,18 @@ def sweep_phone_outbox(*, now: datetime.datetime | None = None) -> dict:
         "phone_published": published,
         "webhooks": len(webhooks),
     }
+
+
+@transaction.atomic
+def retry_phone_message(*, message: PhoneMessage) -> bool:
+    """Support's "retry" on a failed message: a fresh set of attempts. Never for `unknown`
+    (it may be on the customer's phone): support reads its status first."""
+    reset = PhoneMessage.objects.filter(pk=message.pk, status=Status.FAILED).update(
+        status=Status.PENDING,
+        attempts=0,
+        updated_at=timezone.now(),
+        next_attempt_at=timezone.now(),
+    )
+    if reset:
+        transaction.on_commit(lambda: enqueue_phone_message(message_id=message.pk))
+    return bool(reset)

@@ -93,10 +93,10 @@ def send_whatsapp(*, to: str, template: dict, tracker: str) -> str:
         except (KeyError, IndexError, TypeError) as error:
             # Meta took it (2xx) but we cannot tell which message: never repeat it.
             raise ProviderError(Outcome.AMBIGUOUS, f"No message id in {body!r:.300}") from error
-    error = body.get("error") if isinstance(body, dict) else None
-    error = error if isinstance(error, dict) else {}
-    code = error.get("code")
-    text = f"HTTP {response.status_code} {code}: {error.get('message', response.text[:300])}"
+    detail = body.get("error") if isinstance(body, dict) else None
+    detail = detail if isinstance(detail, dict) else {}
+    code = detail.get("code")
+    text = f"HTTP {response.status_code} {code}: {detail.get('message', response.text[:300])}"
     if response.status_code >= 500 or response.status_code == 429:
         raise ProviderError(Outcome.TRANSIENT, text, code=str(code or ""))
     if code in WHATSAPP_RATE_LIMIT_CODES:
