@@ -45,6 +45,10 @@ def smsc_error(code: int) -> Answer:
 
 class _Handler(BaseHTTPRequestHandler):
     server: "_Server"
+    protocol_version = "HTTP/1.1"  # keep-alive, as the real APIs: every answer has a length
+    # Headers and body go out in two writes; with Nagle on, the second waits for the
+    # client's delayed ACK (40 ms) on a kept-alive connection.
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
