@@ -427,7 +427,7 @@ OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="dreame.k
 OUTBOX_RENDER_CONTEXT = ["claims.emails.links_at_render"]
 # Who files a customer's own WhatsApp message (notifications.phone; dotted paths, each
 # called with the InboundPhoneMessage): the outbox knows no app.
-OUTBOX_INBOUND_HANDLERS = env.list("OUTBOX_INBOUND_HANDLERS", default=[])
+OUTBOX_INBOUND_HANDLERS = ["claims.phone_replies.file_whatsapp_reply"]
 
 # --- WhatsApp and SMS (DESIGN §7) -----------------------------------------------------
 # WhatsApp Cloud API; the channel is off while WHATSAPP_PHONE_NUMBER_ID is empty.
