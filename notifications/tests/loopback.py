@@ -5,8 +5,10 @@ It records every request and answers as the providers do; `script()` queues answ
 the next requests of one provider: an error body, a 5xx, or a hang (a read timeout).
 """
 
+import contextlib
 import itertools
 import json
+import socket
 import threading
 import time
 import urllib.parse
@@ -52,6 +54,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
+
+    def setup(self):
+        super().setup()
+        with self.server.provider._lock:
+            self.server.provider._connections.add(self.connection)
+
+    def finish(self):
+        with self.server.provider._lock:
+            self.server.provider._connections.discard(self.connection)
+        super().finish()
 
     def do_POST(self):  # noqa: N802 - http.server's hook name
         provider = self.server.provider
@@ -107,6 +119,7 @@ class LoopbackProvider:
     """Start, stop (the provider is down) and start again on the same port."""
 
     def __init__(self, port: int | None = None):
+        """On `port` (default: a free one), answering like the providers until scripted."""
         self.host = "127.0.0.1"
         self.port = port or free_port()
         self.requests: deque[Recorded] = deque()
@@ -114,6 +127,11 @@ class LoopbackProvider:
         self._scripts: dict[str, deque[Answer]] = {"whatsapp": deque(), "sms": deque()}
         self._lock = threading.Lock()
         self._server: _Server | None = None
+        self._connections: set[socket.socket] = set()
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
 
     @property
     def url(self) -> str:
@@ -133,6 +151,12 @@ class LoopbackProvider:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        # A provider that is down keeps no kept-alive connection open either.
+        with self._lock:
+            connections, self._connections = list(self._connections), set()
+        for connection in connections:
+            with contextlib.suppress(OSError):  # already closed by the client
+                connection.shutdown(socket.SHUT_RDWR)
 
     def script(self, provider: str, *answers: Answer) -> None:
         with self._lock:
