@@ -100,3 +100,31 @@ def test_staff_e_mails_never_reach_a_phone(
 ):
     submit(django_capture_on_commit_callbacks, notify_whatsapp=True)
     assert set(PhoneMessage.objects.values_list("template", flat=True)) == {"claim_received"}
+
+
+def test_an_order_step_in_the_phone_events_reaches_the_phone_like_the_claims(
+    phone_provider,  # noqa: F811
+    eager_celery,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    # The order's e-mails go through the same place as the claim's; which of them reach the
+    # phone is phone_texts' choice.
+    from notifications import phone_texts
+    from repairs.models import OrderStatus
+    from repairs.tests.factories import make_order
+
+    monkeypatch.setattr(phone_texts, "PHONE_EVENTS", frozenset({"product_received"}))
+    with django_capture_on_commit_callbacks(execute=True):
+        order = make_order(
+            status=OrderStatus.RECEIVED,
+            whatsapp="+77019998877",
+            notify_whatsapp=True,
+            notify_sms=True,
+        )
+
+    [message] = PhoneMessage.objects.all()
+    assert message.template == "product_received"
+    assert message.event_key.startswith(f"order:{order.order_number}:product_received:")
+    assert (message.channel, message.fallback_recipient) == ("whatsapp", "+77012345678")
+    assert len(phone_provider.sent("whatsapp")) == 1
