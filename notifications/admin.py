@@ -103,7 +103,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 class PhoneStatusEventInline(admin.TabularInline):
     model = PhoneStatusEvent
-    fields = ["status", "occurred_at", "received_at", "error"]
+    fields = ("status", "occurred_at", "received_at", "error")
     readonly_fields = fields
     extra = 0
     can_delete = False
