@@ -44,6 +44,7 @@ PROGRESS: dict[str, int] = {
     Status.READ: 4,
 }
 TRACKER_PREFIX = "dreame-phone:"
+WEBHOOK_KEEP_DAYS = 30
 
 
 # --- Writing ----------------------------------------------------------------------------
@@ -366,6 +367,9 @@ def process_whatsapp_payload(payload: dict) -> None:
     for entry in payload.get("entry") or []:
         for change in entry.get("changes") or []:
             value = change.get("value") or {}
+            if change.get("field") == "template_category_update":
+                # Meta moved a template to another category (marketing is billed as such).
+                logger.warning("WhatsApp template category changed: %s", value)
             for status in value.get("statuses") or []:
                 message = _whatsapp_message(status)
                 if message is None:
@@ -438,10 +442,15 @@ def process_webhook(*, delivery_id: int) -> bool:
         )
         if delivery is None:
             return False
-        if delivery.provider == WebhookDelivery.Provider.WHATSAPP:
-            process_whatsapp_payload(delivery.payload)
-        else:
-            process_sms_payload(delivery.payload)
+        try:
+            with transaction.atomic():
+                if delivery.provider == WebhookDelivery.Provider.WHATSAPP:
+                    process_whatsapp_payload(delivery.payload)
+                else:
+                    process_sms_payload(delivery.payload)
+        except (AttributeError, TypeError, ValueError, KeyError):
+            # A body of a shape we do not know: kept for reading, never a retry loop.
+            logger.exception("Webhook %s could not be read; kept, not retried", delivery_id)
         delivery.processed_at = timezone.now()
         delivery.save(update_fields=["processed_at"])
     return True
@@ -512,6 +521,10 @@ def sweep_phone_outbox(*, now: datetime.datetime | None = None) -> dict:
     )
     for pk in webhooks:
         enqueue_webhook(delivery_id=pk)
+    # Worked-through POSTs are kept a while for reading, then go.
+    WebhookDelivery.objects.filter(
+        processed_at__lt=now - datetime.timedelta(days=WEBHOOK_KEEP_DAYS)
+    ).delete()
     return {
         "phone_orphaned": orphaned,
         "phone_due": len(due),

@@ -337,3 +337,17 @@ def test_an_undeliverable_sms_report_fails_the_row(
     message.refresh_from_db()
     assert message.status == Status.FAILED
     assert "SMSC status 20" in message.last_error
+
+
+def test_a_signed_body_of_an_unknown_shape_is_kept_and_not_retried(phone_provider, post_hook):
+    from notifications.models import WebhookDelivery
+
+    assert post_hook({"entry": ["not a dict"]}).status_code == 200
+    assert post_hook({"entry": [{"changes": [{"value": {"statuses": [42]}}]}]}).status_code == 200
+
+    assert WebhookDelivery.objects.filter(processed_at__isnull=True).count() == 0
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    assert phone.sweep_phone_outbox(now=later)["webhooks"] == 0
+    # After a month they go.
+    phone.sweep_phone_outbox(now=timezone.now() + datetime.timedelta(days=31))
+    assert not WebhookDelivery.objects.exists()
