@@ -11,6 +11,7 @@ from django.urls import reverse
 from claims.links import my_url
 from claims.models import Claim
 from claims.signing import supplement_url
+from notifications.phone import queue_customer_phone_news
 from notifications.services import event_key, queue_email
 
 
@@ -66,12 +67,33 @@ def queue_claim_email(*, claim, event: str, status_event, extra_context=None) ->
     if event == "claim_rejected":
         context["public_note"] = status_event.public_note or claim.rejection_reason
     context.update(extra_context or {})
-    queue_email(
+    queue_customer_news(
+        claim=claim,
         event_key=claim_event_key(claim=claim, event=event, status_event_id=status_event.pk),
-        recipient=claim.email,
         template=event,
+        context=context,
+    )
+
+
+def queue_customer_news(*, claim, event_key: str, template: str, context: dict, **email_options):
+    """Every e-mail to the customer goes through here: the e-mail (the written record of
+    every step) and, for the events of `phone_texts.PHONE_EVENTS`, the same news to the
+    phone on the channels the customer chose (DESIGN §7), in the same transaction."""
+    queue_email(
+        event_key=event_key,
+        recipient=claim.email,
+        template=template,
         language=claim.language,
         context=context,
+        **email_options,
+    )
+    queue_customer_phone_news(
+        event_key=event_key,
+        template=template,
+        language=claim.language,
+        context=context,
+        whatsapp=claim.whatsapp.as_e164 if claim.notify_whatsapp and claim.whatsapp else "",
+        sms=claim.phone.as_e164 if claim.notify_sms and claim.phone else "",
     )
 
 

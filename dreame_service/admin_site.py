@@ -58,6 +58,7 @@ ACCUSATIVE = {
     "claims.statusevent": pgettext_lazy("accusative", "status event"),
     "claims.warrantypolicy": pgettext_lazy("accusative", "warranty policy"),
     "notifications.notification": pgettext_lazy("accusative", "e-mail notification"),
+    "notifications.phonemessage": pgettext_lazy("accusative", "phone message"),
     "repairs.accessorychecklist": pgettext_lazy("accusative", "accessory checklist"),
     "repairs.intakeact": pgettext_lazy("accusative", "intake act"),
     "repairs.intakephoto": pgettext_lazy("accusative", "intake photo"),

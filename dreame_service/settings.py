@@ -6,6 +6,7 @@ e-mail written to files under var/mail/.
 """
 
 import datetime
+import re
 from pathlib import Path
 
 import environ
@@ -392,7 +393,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # django-axes logs every login at INFO; failures and lockouts are its WARNINGs.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # httpx logs every provider request at INFO; the outbox logs what matters.
+    "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }
 
 # --- Outbox and reminders ---------------------------------------------------------
@@ -423,6 +425,38 @@ OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="dreame.k
 # is rendered, what its stored row must not keep: the links that open a customer's case, so
 # a copy of the database opens nothing and a renewed link replaces the old one everywhere.
 OUTBOX_RENDER_CONTEXT = ["claims.emails.links_at_render"]
+# Who files a customer's own WhatsApp message (notifications.phone; dotted paths, each
+# called with the InboundPhoneMessage): the outbox knows no app.
+OUTBOX_INBOUND_HANDLERS = ["claims.phone_replies.file_whatsapp_reply"]
+
+# --- WhatsApp and SMS (DESIGN §7) -----------------------------------------------------
+# WhatsApp Cloud API; the channel is off while WHATSAPP_PHONE_NUMBER_ID is empty.
+WHATSAPP_API_URL = env.str("WHATSAPP_API_URL", default="https://graph.facebook.com/v23.0")
+WHATSAPP_PHONE_NUMBER_ID = env.str("WHATSAPP_PHONE_NUMBER_ID", default="")
+WHATSAPP_ACCESS_TOKEN = env.str("WHATSAPP_ACCESS_TOKEN", default="")
+# Signs every webhook POST (X-Hub-Signature-256); without it every POST is refused.
+WHATSAPP_APP_SECRET = env.str("WHATSAPP_APP_SECRET", default="")
+# What we told Meta to send when it verifies the callback URL.
+WHATSAPP_VERIFY_TOKEN = env.str("WHATSAPP_VERIFY_TOKEN", default="")
+# A WhatsApp message not delivered (nor read) this long after sending falls back to SMS.
+WHATSAPP_FALLBACK_MINUTES = env.int("WHATSAPP_FALLBACK_MINUTES", default=30)
+# SMS through SMSC.kz's HTTP API; off while SMS_LOGIN is empty.
+SMS_API_URL = env.str("SMS_API_URL", default="https://smsc.kz")
+SMS_LOGIN = env.str("SMS_LOGIN", default="")
+SMS_PASSWORD = env.str("SMS_PASSWORD", default="")
+SMS_SENDER = env.str("SMS_SENDER", default="DREAME")
+# Service SMS go out only within these local (Almaty) hours; "00-24" is always.
+SMS_SEND_HOURS = env.str("SMS_SEND_HOURS", default="09-21")
+if not re.fullmatch(r"\d{2}-\d{2}", SMS_SEND_HOURS) or not (
+    0 <= int(SMS_SEND_HOURS[:2]) < int(SMS_SEND_HOURS[3:]) <= 24
+):
+    raise ImproperlyConfigured("SMS_SEND_HOURS must look like 09-21 (start < end <= 24)")
+# The secret in the gateway's delivery-report URL: /hooks/sms/?token=<SMS_HOOK_TOKEN>.
+SMS_HOOK_TOKEN = env.str("SMS_HOOK_TOKEN", default="")
+# Both providers: a refused connection is retried; a read timeout is "unknown", never
+# resent (the request may have been handled).
+PHONE_CONNECT_TIMEOUT_SECONDS = env.float("PHONE_CONNECT_TIMEOUT_SECONDS", default=5)
+PHONE_READ_TIMEOUT_SECONDS = env.float("PHONE_READ_TIMEOUT_SECONDS", default=20)
 # Reminders, once per stay in the state: days after entering it.
 REMINDER_NEEDS_INFO_DAYS = env.int("REMINDER_NEEDS_INFO_DAYS", default=7)
 REMINDER_AWAITING_SHIPMENT_DAYS = env.int("REMINDER_AWAITING_SHIPMENT_DAYS", default=14)
@@ -433,6 +467,8 @@ OUTBOX_SWEEP_EVERY_SECONDS = env.float("OUTBOX_SWEEP_EVERY_SECONDS", default=60)
 REMINDERS_EVERY_SECONDS = env.float("REMINDERS_EVERY_SECONDS", default=3600)
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": OUTBOX_SWEEP_EVERY_SECONDS},
+    # WhatsApp messages failed or not delivered in time get their SMS (notifications.phone).
+    "phone-fallback": {"task": "notifications.phone_fallback", "schedule": 60.0},
     # "Get my link again" requests whose task the broker never got (claims.link_requests).
     "answer-link-requests": {
         "task": "claims.sweep_link_requests",

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("repairs.public.urls")),
     path("service/", include("repairs.workbench.urls")),
     path("my/", include("repairs.public.my_repair.urls")),
+    # The WhatsApp and SMS providers' webhooks (DESIGN §7).
+    path("", include("notifications.urls")),
 ]
 
 # 400, 403 and 404 are Django's handlers with our templates (templates/4xx.html); 500 is ours.

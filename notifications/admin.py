@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from notifications import services
-from notifications.models import Notification
+from notifications import phone, services
+from notifications.models import Notification, PhoneMessage, PhoneStatusEvent
 
 # What each e-mail is, for support reading the outbox; the code (the templates' name in
 # templates/emails/) stays the row's key. A test fails for an e-mail template without one.
@@ -97,6 +97,67 @@ class NotificationAdmin(admin.ModelAdmin):
             ngettext(
                 "%(count)d e-mail queued to be sent again.",
                 "%(count)d e-mails queued to be sent again.",
+                retried,
+            )
+            % {"count": retried},
+            messages.SUCCESS if retried else messages.WARNING,
+        )
+
+
+class PhoneStatusEventInline(admin.TabularInline):
+    model = PhoneStatusEvent
+    fields = ("status", "occurred_at", "received_at", "error")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PhoneMessage)
+class PhoneMessageAdmin(admin.ModelAdmin):
+    """Every WhatsApp message and SMS: support sees each attempt, its status and error."""
+
+    list_display = [
+        "created_at",
+        "channel",
+        "message",
+        "recipient",
+        "status",
+        "attempts",
+        "sent_at",
+        "short_error",
+    ]
+    list_filter = ["status", "channel", "language"]
+    search_fields = ["recipient", "event_key", "provider_message_id"]
+    readonly_fields = [f.name for f in PhoneMessage._meta.fields]
+    inlines = [PhoneStatusEventInline]
+    actions = ["retry_failed"]
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=pgettext_lazy("admin", "Message"), ordering="template")
+    def message(self, obj):
+        return template_label(obj.template)
+
+    @admin.display(description=pgettext_lazy("admin column", "Error"))
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    @admin.action(permissions=["change"], description=_("Send the failed messages again"))
+    def retry_failed(self, request, queryset):
+        retried = sum(
+            phone.retry_phone_message(message=message)
+            for message in queryset.filter(status=PhoneMessage.Status.FAILED)
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message queued to be sent again.",
+                "%(count)d messages queued to be sent again.",
                 retried,
             )
             % {"count": retried},

@@ -60,3 +60,157 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.template} → {self.recipient}"
+
+
+class PhoneMessage(models.Model):
+    """One WhatsApp message or SMS in the outbox: the e-mail's row, for the phone.
+
+    Written in the event's transaction like an e-mail; sent at most once per row (the
+    WhatsApp Cloud API has no idempotency key, so a request whose answer was lost is never
+    repeated: the row becomes `unknown` and its webhook tells the rest).
+    """
+
+    class Channel(models.TextChoices):
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        # The request may have reached the provider, its answer did not reach us.
+        UNKNOWN = "unknown", _("Unknown")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        READ = "read", _("Read")
+        FAILED = "failed", _("Failed")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    event_key = models.CharField(_("event key"), max_length=120)
+    # E.164, "+77011234567".
+    recipient = models.CharField(_("recipient"), max_length=20)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    template = models.CharField(_("template"), max_length=60)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    provider_message_id = models.CharField(
+        _("provider's message id"), max_length=128, blank=True, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # When the request went out (also for `unknown`: when it may have).
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    # A WhatsApp message's SMS fallback (the customer's phone, when they chose SMS too).
+    fallback_recipient = models.CharField(_("SMS fallback to"), max_length=20, blank=True)
+    fallback_of = models.ForeignKey(
+        "self",
+        verbose_name=_("fallback of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fallbacks",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("phone message")
+        verbose_name_plural = _("phone messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_key", "recipient", "channel"],
+                name="one_phone_message_per_event_recipient_channel",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="phone_message_due_idx"),
+            models.Index(fields=["status", "updated_at"], name="phone_message_status_idx"),
+            models.Index(
+                fields=["event_key"],
+                name="phone_message_key_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.channel}: {self.template} → {self.recipient}"
+
+
+class PhoneStatusEvent(models.Model):
+    """A status the provider reported for a message, kept once per (message, status):
+    webhooks come repeated and in any order."""
+
+    message = models.ForeignKey(
+        PhoneMessage,
+        verbose_name=_("message"),
+        on_delete=models.CASCADE,
+        related_name="status_events",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=PhoneMessage.Status.choices)
+    # The provider's time of the status, when it gave one.
+    occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["received_at"]
+        verbose_name = _("phone message status")
+        verbose_name_plural = _("phone message statuses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "status"], name="one_status_event_per_message_status"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.message_id}: {self.status}"
+
+
+class WebhookDelivery(models.Model):
+    """A provider's webhook POST, kept as received (after its signature was checked) and
+    worked through after the answer: the provider gets its 200 at once, nothing is lost
+    when the worker is busy or the broker is down (the sweeper works through the rest)."""
+
+    class Provider(models.TextChoices):
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        SMS = "sms", _("SMS")
+
+    provider = models.CharField(_("provider"), max_length=10, choices=Provider.choices)
+    payload = models.JSONField(_("payload"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["received_at"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+
+    def __str__(self):
+        return f"{self.provider} {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+
+class InboundPhoneMessage(models.Model):
+    """A customer's own message (a WhatsApp reply), once per provider message id, handed
+    to `settings.OUTBOX_INBOUND_HANDLERS` (claims files it in the claim's history)."""
+
+    channel = models.CharField(_("channel"), max_length=10, choices=PhoneMessage.Channel.choices)
+    provider_message_id = models.CharField(_("provider's message id"), max_length=128)
+    sender = models.CharField(_("sender"), max_length=20)
+    text = models.TextField(_("text"), blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("message from a customer")
+        verbose_name_plural = _("messages from customers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "provider_message_id"], name="one_inbound_per_provider_id"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.channel} ← {self.sender}"

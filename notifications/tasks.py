@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from notifications import services
+from notifications import phone, services
 
 
 # acks_late + reject_on_worker_lost (settings): a worker killed mid-send gets the task
@@ -19,6 +19,25 @@ def send_email_task(self, notification_id: int) -> None:
         raise self.retry(countdown=later.countdown, exc=later) from later
 
 
+@shared_task(bind=True, name="notifications.send_phone", acks_late=True, max_retries=None)
+def send_phone_task(self, message_id: int) -> None:
+    # The same claim as the e-mails'; a redelivery finds the row no longer pending.
+    try:
+        phone.send_phone_message(message_id=message_id)
+    except services.SendLater as later:
+        raise self.retry(countdown=later.countdown, exc=later) from later
+
+
+@shared_task(name="notifications.process_webhook", acks_late=True)
+def process_webhook_task(delivery_id: int) -> None:
+    phone.process_webhook(delivery_id=delivery_id)
+
+
+@shared_task(name="notifications.phone_fallback")
+def phone_fallback() -> int:
+    return phone.fall_back_silent_whatsapp()
+
+
 @shared_task(name="notifications.sweep_outbox")
 def sweep_outbox() -> dict:
-    return services.sweep_outbox()
+    return {**services.sweep_outbox(), **phone.sweep_phone_outbox()}

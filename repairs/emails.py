@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from claims.emails import claim_context, customer_context, queue_claim_email
+from claims.emails import claim_context, customer_context, queue_claim_email, queue_customer_news
 from dreame_service.kit import formats
 from notifications.services import event_key, queue_email
 from repairs import codes, documents, selectors
@@ -132,11 +132,10 @@ def queue_order_email(*, order, event: str, status_event) -> None:
     if event == "shipped_back":
         context["carrier"] = shipment.carrier if shipment else ""
         context["tracking_number"] = shipment.tracking_number if shipment else ""
-    queue_email(
+    queue_customer_news(
+        claim=order.claim,
         event_key=order_event_key(order=order, event=event, status_event_id=status_event.pk),
-        recipient=order.claim.email,
         template=event,
-        language=order.claim.language,
         context=context,
         # The intake e-mail carries the act's PDF, rendered after the intake's commit.
         attach_after_commit=(

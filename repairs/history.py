@@ -34,6 +34,7 @@ OTHER_STEPS = {
     "resend_link": _("Personal link sent again on request"),
     "rating": _("Customer rated the service"),
     "correct_parcel": _("Tracking number corrected"),
+    "whatsapp_reply": _("Customer wrote on WhatsApp"),  # claims.phone_replies
 }
 STATUS_UPDATED = _("Status updated")  # a code no table knows yet still shows no raw code
 

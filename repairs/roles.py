@@ -39,6 +39,9 @@ SUPPORT_PERMISSIONS = [
     ("claims", "view_statusevent"),
     ("notifications", "view_notification"),
     ("notifications", "change_notification"),
+    # WhatsApp and SMS: every attempt, its status and error; retry a failed one.
+    ("notifications", "view_phonemessage"),
+    ("notifications", "change_phonemessage"),
 ]
 # Technicians work in the /service/ workbench, scoped there to their own center.
 TECHNICIAN_PERMISSIONS = [("repairs", "work_on_order")]

@@ -1,0 +1,50 @@
+"""A customer's own WhatsApp message lands in their claim's history, for support.
+
+The outbox keeps each inbound message once and hands it here
+(settings.OUTBOX_INBOUND_HANDLERS): claims knows whose number it is, the outbox does not.
+"""
+
+import logging
+
+from django.db.models import Exists, OuterRef
+
+from claims.models import ENDED_STATES, Claim, StatusEvent
+from claims.services import record_status_event
+
+logger = logging.getLogger(__name__)
+WHATSAPP_REPLY = "whatsapp_reply"
+MAX_TEXT = 4000
+
+
+def claim_for_whatsapp(number: str) -> Claim | None:
+    """The customer's newest claim still going on, else their newest one."""
+    claims = Claim.objects.filter(whatsapp=number).order_by("-submitted_at", "-pk")
+    return claims.exclude(status__in=ENDED_STATES).first() or claims.first()
+
+
+def file_whatsapp_reply(inbound) -> StatusEvent | None:
+    """A history row by the customer with what they wrote (staff-only: an internal note).
+    It counts as unanswered until support writes anything after it (`unanswered_replies`)."""
+    claim = claim_for_whatsapp(inbound.sender)
+    if claim is None:
+        logger.info("WhatsApp message %s from a number no claim has", inbound.pk)
+        return None
+    return record_status_event(
+        claim=claim,
+        transition=WHATSAPP_REPLY,
+        from_status=claim.status,
+        to_status=claim.status,
+        by_customer=True,
+        internal_note=inbound.text[:MAX_TEXT],
+    )
+
+
+def unanswered_replies(claims):
+    """The claims among `claims` with a WhatsApp message no staff row has followed."""
+    staff_after = StatusEvent.objects.filter(
+        claim=OuterRef("claim"), by__isnull=False, created_at__gt=OuterRef("created_at")
+    )
+    replies = StatusEvent.objects.filter(claim=OuterRef("pk"), transition=WHATSAPP_REPLY).exclude(
+        Exists(staff_after)
+    )
+    return claims.filter(Exists(replies))
