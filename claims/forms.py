@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from claims import uploads, warranty
+from claims import phone_consent, uploads, warranty
 from claims.models import AttachmentKind
 
 FAULT_DESCRIPTION_MAX = 5000
@@ -162,6 +162,13 @@ class ClaimForm(forms.Form):
         label=_("My WhatsApp number is the same as my phone"), required=False
     )
     whatsapp = _kz_phone(label=_("WhatsApp number"), required=False, autocomplete="off")
+    # News on the phone: off unless ticked (DESIGN §7); e-mail stays the written record.
+    notify_whatsapp = forms.BooleanField(
+        label=phone_consent.WORDING[phone_consent.Channel.WHATSAPP], required=False
+    )
+    notify_sms = forms.BooleanField(
+        label=phone_consent.WORDING[phone_consent.Channel.SMS], required=False
+    )
     region = forms.ChoiceField(label=_("Region"), choices=[("", "—"), *REGIONS])
     city = _text(100, "address-level2", label=_("City or town"))
     address = _text(
@@ -262,6 +269,12 @@ class ClaimForm(forms.Form):
             )
         if cleaned.get("whatsapp_same_as_phone") and cleaned.get("phone"):
             cleaned["whatsapp"] = cleaned["phone"]
+        no_number = not cleaned.get("whatsapp") and "whatsapp" not in self.errors
+        if cleaned.get("notify_whatsapp") and no_number:
+            self.add_error(
+                "notify_whatsapp",
+                _("Give your WhatsApp number above, or tick that it is your phone number."),
+            )
         return cleaned
 
     def claim_data(self) -> dict:
@@ -273,6 +286,8 @@ class ClaimForm(forms.Form):
             "email": data["email"],
             "phone": data["phone"],
             "whatsapp": data["whatsapp"] or "",
+            "notify_whatsapp": data["notify_whatsapp"],
+            "notify_sms": data["notify_sms"],
             "region": data["region"],
             "city": data["city"],
             "address": data["address"],

@@ -348,3 +348,35 @@ class AutoNote(models.Model):
 
     def __str__(self):
         return Truncator(self.text).chars(60)  # in the reader's language, not its code
+
+
+class ChannelConsent(models.Model):
+    """One change of the customer's choice of news on the phone (DESIGN §7): which channel,
+    on or off, the words they were shown (in their language) and when and where they chose.
+    The claim's `notify_whatsapp` / `notify_sms` hold the choice in force."""
+
+    class Channel(models.TextChoices):
+        WHATSAPP = "whatsapp", "WhatsApp"
+        SMS = "sms", "SMS"
+
+    class Where(models.TextChoices):
+        CLAIM_FORM = "claim_form", _("claim form")
+        MY_REPAIR = "my_repair", _("«My repair»")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="channel_consents"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    given = models.BooleanField(_("consent given"))
+    wording = models.TextField(_("wording shown"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    where = models.CharField(_("where"), max_length=12, choices=Where.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("choice of news on the phone")
+        verbose_name_plural = _("choices of news on the phone")
+
+    def __str__(self):
+        return f"{self.claim_id} {self.channel} {self.given}"

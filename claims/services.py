@@ -19,9 +19,20 @@ from django.db.models import Field, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from claims import claim_numbers, duplicates, emails, links, notes, search, selectors, warranty
+from claims import (
+    claim_numbers,
+    duplicates,
+    emails,
+    links,
+    notes,
+    phone_consent,
+    search,
+    selectors,
+    warranty,
+)
 from claims.models import (
     LINK_DAYS_AFTER_END,
+    ChannelConsent,
     Claim,
     StatusEvent,
     Verdict,
@@ -108,6 +119,7 @@ def submit_claim(
         try:
             with transaction.atomic():
                 claim.save()
+                _record_first_choice(claim)
                 event = record_status_event(
                     claim=claim,
                     transition="submit",
@@ -125,6 +137,52 @@ def submit_claim(
             if not Claim.objects.filter(number=claim.number).exists():
                 raise
     raise RuntimeError("Could not draw a free claim number")
+
+
+# --- News on the phone: the customer's consent, per channel --------------------------
+
+
+def _record_first_choice(claim: Claim) -> None:
+    """The channels ticked on the claim form, each with the words the customer saw."""
+    for channel, field in phone_consent.FIELDS.items():
+        if getattr(claim, field):
+            _keep_choice(claim, channel, given=True, where=ChannelConsent.Where.CLAIM_FORM)
+
+
+def _keep_choice(claim: Claim, channel: str, *, given: bool, where: str) -> None:
+    ChannelConsent.objects.create(
+        claim=claim,
+        channel=channel,
+        given=given,
+        wording=phone_consent.wording(channel, language=claim.language),
+        language=claim.language,
+        where=where,
+    )
+
+
+@transaction.atomic
+def choose_phone_news(*, claim: Claim, whatsapp: bool, sms: bool) -> list[str]:
+    """The customer turns each channel on or off on «Мой ремонт»; only a real change is
+    kept (with the words shown). Returns the channels that changed. WhatsApp needs the
+    claim's WhatsApp number."""
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if whatsapp and not claim.whatsapp:
+        raise ValidationError(
+            _("There is no WhatsApp number in the claim: write to support to add it."),
+            code="no_whatsapp",
+        )
+    wanted = {ChannelConsent.Channel.WHATSAPP: whatsapp, ChannelConsent.Channel.SMS: sms}
+    changed = []
+    for channel, given in wanted.items():
+        field = phone_consent.FIELDS[channel]
+        if getattr(claim, field) == given:
+            continue
+        setattr(claim, field, given)
+        _keep_choice(claim, channel, given=given, where=ChannelConsent.Where.MY_REPAIR)
+        changed.append(str(channel))
+    if changed:
+        claim.save(update_fields=[*(phone_consent.FIELDS[c] for c in changed), "updated_at"])
+    return changed
 
 
 # --- The personal link ---------------------------------------------------------------

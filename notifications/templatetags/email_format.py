@@ -11,6 +11,7 @@ from dreame_service.kit import formats
 register = template.Library()
 
 register.filter("kz_date", formats.format_date)
+register.filter("kz_datetime", formats.format_datetime)
 register.filter("kzt", formats.format_kzt)
 register.filter("phone", formats.format_phone)
 

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from claims import search
+from claims import phone_consent, search
 from claims.forms import printable
 from repairs.forms import CARRIERS, ParcelForm
 from repairs.models import MAX_QUOTE_KZT, ServiceRating
@@ -109,3 +109,23 @@ class LinkRequestForm(forms.Form):
             _("Enter the e-mail or the Kazakhstan phone number you gave in the claim."),
             code="not_a_contact",
         )
+
+
+class PhoneNewsForm(forms.Form):
+    """News on the phone, each channel on or off, with the words the customer agrees to
+    (claims.phone_consent, kept with every change)."""
+
+    notify_whatsapp = forms.BooleanField(
+        label=phone_consent.WORDING[phone_consent.Channel.WHATSAPP], required=False
+    )
+    notify_sms = forms.BooleanField(
+        label=phone_consent.WORDING[phone_consent.Channel.SMS], required=False
+    )
+
+    def __init__(self, *args, claim, **kwargs):
+        kwargs.setdefault(
+            "initial", {"notify_whatsapp": claim.notify_whatsapp, "notify_sms": claim.notify_sms}
+        )
+        super().__init__(*args, **kwargs)
+        if not claim.whatsapp:  # nothing to send to: the choice is not offered
+            del self.fields["notify_whatsapp"]

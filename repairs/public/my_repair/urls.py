@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:token>/parcel/correct/", views.correct_parcel, name="parcel_correct"),
     path("<str:token>/quote/", views.decide_quote, name="quote"),
     path("<str:token>/rating/", views.rate, name="rating"),
+    path("<str:token>/phone-news/", views.phone_news, name="phone_news"),
     path("<str:token>/withdraw/", views.withdraw, name="withdraw"),
     path("<str:token>/supplement/", views.supplement, name="supplement"),
     path("<str:token>/act.pdf", views.act_pdf, name="act_pdf"),

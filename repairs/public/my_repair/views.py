@@ -11,6 +11,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -20,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from claims import link_requests, links, search
+from claims import services as claim_services
 from claims.files import private_file_response
 from claims.forms import SupplementForm
 from claims.steps import run_claim_step
@@ -30,6 +32,7 @@ from repairs.public.my_repair import page
 from repairs.public.my_repair.forms import (
     CustomerParcelForm,
     LinkRequestForm,
+    PhoneNewsForm,
     QuoteDecisionForm,
     RatingForm,
     WithdrawForm,
@@ -103,6 +106,7 @@ def _render(request, claim, *, forms=None, status=200, notice=""):
         "withdraw_form": forms.get("withdraw") or WithdrawForm(),
         "quote_form": forms.get("quote") or QuoteDecisionForm(),
         "supplement_form": forms.get("supplement") or SupplementForm(),
+        "phone_news_form": forms.get("phone_news") or PhoneNewsForm(claim=shown.claim),
     }
     return render(request, TEMPLATE, context, status=status)
 
@@ -229,6 +233,27 @@ def decide_quote(request, claim):
         messages.success(
             request, _("You declined the price: the product will be sent back unrepaired.")
         )
+    return _back(claim)
+
+
+@write
+def phone_news(request, claim):
+    form = PhoneNewsForm(request.POST, claim=claim)
+    if not form.is_valid():
+        return _render(request, claim, forms={"phone_news": form}, status=400)
+    try:
+        changed = claim_services.choose_phone_news(
+            claim=claim,
+            whatsapp=form.cleaned_data.get("notify_whatsapp", False),
+            sms=form.cleaned_data["notify_sms"],
+        )
+    except ValidationError as refused:
+        form.add_error(None, refused)
+        return _render(request, claim, forms={"phone_news": form}, status=400)
+    if changed:
+        messages.success(request, _("Saved: we will send the news the way you chose."))
+    else:
+        messages.info(request, _("Nothing changed: the news comes as before."))
     return _back(claim)
 
 
