@@ -185,6 +185,43 @@ def whatsapp_text(*, template: str, language: str, context: Mapping[str, object]
     return _WHATSAPP_PARAMETER.sub(lambda match: parameters[int(match.group(1)) - 1], body)
 
 
+# Sample values Meta asks for with each template's variables (what a reviewer sees).
+EXAMPLES = {
+    "claim_number": "CL-7KQ2M9XW",
+    "order_number": "7KQ2M-9XW4D",
+    "response_due_date": "30.11.2026",
+    "intake_date": "25.11.2026",
+    "quote_amount": "45 000 ₸",
+    "center": "DREAME Сервис, Алматы",
+    "center_phone": "+7 727 200 00 00",
+    "service_center_name": "DREAME Сервис",
+    "carrier": "Kazpost",
+    "tracking_number": "RR123456785KZ",
+    "my_url": "https://service.dreame.kz/my/Yn5AMAQdJBqe3Gngeq2Klg.UBQ4haCxaX/",
+}
+
+
+def registration_requests() -> list[dict[str, object]]:
+    """Every template in every language as the Graph API's `POST /{WABA-ID}/message_templates`
+    takes it (docs/operations.md): the registered text comes from here, never retyped."""
+    return [
+        {
+            "name": template.name,
+            "language": language,
+            "category": "UTILITY",
+            "components": [
+                {
+                    "type": "BODY",
+                    "text": template.whatsapp[language],
+                    "example": {"body_text": [[EXAMPLES[value] for value in template.values]]},
+                }
+            ],
+        }
+        for template in WHATSAPP_TEMPLATES.values()
+        for language in LANGUAGES
+    ]
+
+
 # GSM 03.38: the basic set costs one septet, the extension two; anything else makes the
 # whole SMS UCS-2 (every Cyrillic text, and «₸» or «» in an English one).
 GSM_BASIC = (

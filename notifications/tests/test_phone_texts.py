@@ -217,3 +217,15 @@ def test_an_event_without_phone_text_is_refused():
 )
 def test_it_counts_sms_parts_as_operators_bill_them(text, parts):
     assert phone_texts.sms_parts(text) == parts
+
+
+def test_the_registration_requests_carry_the_texts_as_sent():
+    requests = phone_texts.registration_requests()
+
+    assert len(requests) == len(WHATSAPP_TEMPLATES) * 3
+    for request in requests:
+        template = WHATSAPP_TEMPLATES[request["name"]]
+        [body] = request["components"]
+        assert request["category"] == "UTILITY"
+        assert body["text"] == template.whatsapp[request["language"]]
+        assert len(body["example"]["body_text"][0]) == len(template.values)
