@@ -172,17 +172,17 @@ def choose_phone_news(*, claim: Claim, whatsapp: bool, sms: bool) -> list[str]:
             code="no_whatsapp",
         )
     wanted = {ChannelConsent.Channel.WHATSAPP: whatsapp, ChannelConsent.Channel.SMS: sms}
-    changed = []
+    changed: dict[str, str] = {}  # channel: the claim's field
     for channel, given in wanted.items():
         field = phone_consent.FIELDS[channel]
         if getattr(claim, field) == given:
             continue
         setattr(claim, field, given)
         _keep_choice(claim, channel, given=given, where=ChannelConsent.Where.MY_REPAIR)
-        changed.append(str(channel))
+        changed[str(channel)] = field
     if changed:
-        claim.save(update_fields=[*(phone_consent.FIELDS[c] for c in changed), "updated_at"])
-    return changed
+        claim.save(update_fields=[*changed.values(), "updated_at"])
+    return list(changed)
 
 
 # --- The personal link ---------------------------------------------------------------
