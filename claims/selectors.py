@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from claims import duplicates, warranty
 from claims.models import AttachmentKind, Claim, ProductModel, WarrantyPolicy
-from notifications.models import Notification
+from notifications.models import Notification, PhoneMessage
 from notifications.services import event_key_prefix
 
 
@@ -58,6 +58,19 @@ def claim_emails(*, claim: Claim, order_number: str = "") -> list[Notification]:
             "sent_at",
             "created_at",
         )
+        .order_by("created_at", "pk")
+    )
+
+
+def claim_phone_messages(*, claim: Claim, order_number: str = "") -> list[PhoneMessage]:
+    """The WhatsApp and SMS rows of this claim and of its order, oldest first: one query
+    (the `phone_message_key_prefix` index serves the prefix search, as for the e-mails)."""
+    keys = Q(event_key__startswith=event_key_prefix(subject="claim", reference=claim.number))
+    if order_number:
+        keys |= Q(event_key__startswith=event_key_prefix(subject="order", reference=order_number))
+    return list(
+        PhoneMessage.objects.filter(keys)
+        .only("template", "channel", "recipient", "status", "last_error", "sent_at", "created_at")
         .order_by("created_at", "pk")
     )
 

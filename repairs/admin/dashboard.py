@@ -32,10 +32,13 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from claims.admin import OPEN_STATES, ReplyClockFilter, reply_clock_filter
 from claims.models import Claim, ClaimStatus
+from notifications.models import Notification, PhoneMessage
 from repairs import order_numbers
 from repairs.models import OrderStatus, RepairOrder, ServiceCenter, Shipment
 from repairs.selectors import in_reader_language, translated
@@ -82,6 +85,15 @@ class StaleOrder:
 
 
 @dataclass(frozen=True)
+class FailedMessages:
+    """Messages to customers that failed for good on one channel, linked to their list."""
+
+    channel: str
+    count: int
+    url: str
+
+
+@dataclass(frozen=True)
 class Dashboard:
     today: datetime.date
     claims: ClaimFigures
@@ -91,6 +103,7 @@ class Dashboard:
     open_total: int
     stale_total: int
     stalest: list[StaleOrder]
+    failed_messages: list["FailedMessages"]
 
 
 def support_dashboard(*, now: datetime.datetime | None = None) -> Dashboard:
@@ -149,7 +162,36 @@ def support_dashboard(*, now: datetime.datetime | None = None) -> Dashboard:
         open_total=sum(counts.values()),
         stale_total=sum(stale.values()),
         stalest=stalest,
+        failed_messages=_failed_messages(),
     )
+
+
+def _failed_messages() -> list[FailedMessages]:
+    """Failed e-mails, WhatsApp and SMS messages: two queries, zeros included (a zero says
+    the channel works)."""
+    failed = Notification.Status.FAILED
+    emails = Notification.objects.filter(status=failed).count()
+    phone = dict(
+        PhoneMessage.objects.filter(status=PhoneMessage.Status.FAILED)
+        .values_list("channel")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    emails_url = reverse("admin:notifications_notification_changelist")
+    phone_url = reverse("admin:notifications_phonemessage_changelist")
+    return [
+        FailedMessages(
+            str(pgettext_lazy("admin", "E-mail")), emails, f"{emails_url}?status__exact={failed}"
+        ),
+        *(
+            FailedMessages(
+                str(label),
+                phone.get(channel, 0),
+                f"{phone_url}?status__exact={failed}&channel__exact={channel}",
+            )
+            for channel, label in PhoneMessage.Channel.choices
+        ),
+    ]
 
 
 def _claim_figures(*, today: datetime.date) -> ClaimFigures:

@@ -13,6 +13,7 @@ from claims import selectors as claim_selectors
 from claims.admin import ReplyClock, reply_clock
 from claims.models import Verdict
 from dreame_service.kit.fsm import Step as StepRow
+from notifications.admin import template_label
 from repairs import selectors
 from repairs.admin.triage_forms import STEP_FORMS, StepForm
 from repairs.history import case_history
@@ -75,6 +76,16 @@ def _emails(claim, order, *, links: bool) -> list:
     return rows
 
 
+def _phone_messages(claim, order) -> list:
+    """Every WhatsApp and SMS attempt of the case, named like the e-mail it goes with."""
+    rows = claim_selectors.claim_phone_messages(
+        claim=claim, order_number=order.order_number if order else ""
+    )
+    for row in rows:
+        row.label = template_label(row.template)  # type: ignore[attr-defined]
+    return rows
+
+
 def _order_of(claim):
     try:
         return claim.repair_order
@@ -106,6 +117,7 @@ def workspace(claim, *, steps: list[Step], verdict_form, outbox_links: bool) -> 
         "files": claim_selectors.claim_files(claim=claim),
         "history": case_history(claim),
         "emails": _emails(claim, order, links=outbox_links),
+        "phone_messages": _phone_messages(claim, order),
         "steps": steps,
         "verdict_form": verdict_form,
         "verdict_url": reverse("admin:claims_claim_verdict", args=[claim.pk]),

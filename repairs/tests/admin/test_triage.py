@@ -729,9 +729,10 @@ def test_the_claim_page_runs_the_same_queries_for_few_or_many_events_and_files(
     ContentType.objects.clear_cache()  # the admin's one lookup per process, counted here
     # Expected: session, user, the claim with its order and center (joined), its history
     # with authors, its attachments, the user's own and group permissions (2), the warranty
-    # policy, the outbox rows, the consents to news on the phone, the claim's content type
-    # (cached after the first page): 11 whatever the history or the files.
-    with django_assert_max_num_queries(11):
+    # policy, the outbox rows, the WhatsApp and SMS rows, the consents to news on the
+    # phone, the claim's content type (cached after the first page): 12 whatever the
+    # history or the files.
+    with django_assert_max_num_queries(12):
         response = support.get(page_url(claim))
     assert response.status_code == 200
     assert visible_text(response.content.decode()).count("адрес: ") == events
@@ -743,7 +744,7 @@ def test_an_open_claims_page_adds_one_query_for_the_suggested_centers(
     claim = ClaimFactory()
     ServiceCenterFactory.create_batch(5)
     ContentType.objects.clear_cache()
-    # Expected: the 11 above plus the active centers with their open orders, in one query.
-    with django_assert_max_num_queries(12):
+    # Expected: the 12 above plus the active centers with their open orders, in one query.
+    with django_assert_max_num_queries(13):
         response = support.get(page_url(claim))
     assert response.status_code == 200
