@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
-from claims import search
+from claims import phone_replies, search
 from claims.forms import REGIONS
 from claims.models import (
     OPEN_STATES,
@@ -177,6 +177,21 @@ class ReplyClockFilter(admin.SimpleListFilter):
         return queryset if condition is None else queryset.filter(condition)
 
 
+class WhatsAppReplyFilter(admin.SimpleListFilter):
+    """Claims whose customer wrote on WhatsApp and no one on our side has acted since."""
+
+    title = pgettext_lazy("admin", "WhatsApp messages")
+    parameter_name = "whatsapp"
+
+    def lookups(self, request, model_admin):
+        return [("unanswered", _("Unanswered"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "unanswered":
+            return queryset
+        return phone_replies.unanswered_replies(queryset)
+
+
 @admin.register(Claim)
 class ClaimAdmin(DeskListMixin, admin.ModelAdmin):
     """Claims as support triages them; `repairs.admin` adds the approval (it opens an order)."""
@@ -197,6 +212,7 @@ class ClaimAdmin(DeskListMixin, admin.ModelAdmin):
         ("verdict", titled_filter(admin.ChoicesFieldListFilter, pgettext_lazy("admin", "Verdict"))),
         RegionFilter,
         ReplyClockFilter,
+        WhatsAppReplyFilter,
         SubmittedFilter,
     ]
     ordering = MOST_URGENT_FIRST  # sortable_by, paging, counts: DeskListMixin's

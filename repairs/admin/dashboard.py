@@ -36,8 +36,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
-from claims.admin import OPEN_STATES, ReplyClockFilter, reply_clock_filter
-from claims.models import Claim, ClaimStatus
+from claims import phone_replies
+from claims.admin import OPEN_STATES, ReplyClockFilter, WhatsAppReplyFilter, reply_clock_filter
+from claims.models import ENDED_STATES, Claim, ClaimStatus
 from notifications.models import Notification, PhoneMessage
 from repairs import order_numbers
 from repairs.models import OrderStatus, RepairOrder, ServiceCenter, Shipment
@@ -54,8 +55,10 @@ class ClaimFigures:
     needs_info: int
     overdue: int
     due_soon: int
+    whatsapp_unanswered: int = 0  # claims whose customer wrote on WhatsApp, not yet answered
     # The claim list's reply-clock filter (its query parameter): the cards link to it.
     clock_parameter: str = ReplyClockFilter.parameter_name
+    whatsapp_parameter: str = WhatsAppReplyFilter.parameter_name
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,9 @@ def _claim_figures(*, today: datetime.date) -> ClaimFigures:
         overdue=Count("pk", filter=reply_clock_filter("overdue", today=today)),
         due_soon=Count("pk", filter=reply_clock_filter("soon", today=today)),
     )
-    return ClaimFigures(**figures)
+    going_on = Claim.objects.exclude(status__in=ENDED_STATES)
+    unanswered = phone_replies.unanswered_replies(going_on).count()
+    return ClaimFigures(**figures, whatsapp_unanswered=unanswered)
 
 
 def _open_order_counts() -> dict:

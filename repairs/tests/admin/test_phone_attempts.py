@@ -4,12 +4,16 @@ claim page (channel, status, time, error), and the failures per channel on the d
 import pytest
 from django.test import Client
 
+from claims.phone_replies import WHATSAPP_REPLY
+from claims.services import record_status_event
 from claims.tests.factories import ClaimFactory
 from notifications.models import Notification, PhoneMessage
 from repairs.tests.factories import SupportUserFactory
 from tests.pages import visible_text
 
 pytestmark = pytest.mark.django_db
+
+CLAIMS = "/admin/claims/claim/"
 
 
 @pytest.fixture
@@ -91,3 +95,37 @@ def test_the_dashboard_counts_failures_per_channel_and_links_to_them(support):
         'href="/admin/notifications/phonemessage/?status__exact=failed&amp;channel__exact=whatsapp"'
         in section
     )
+
+
+def test_a_whatsapp_message_is_unanswered_until_support_acts(support):
+    claim = ClaimFactory(whatsapp="+77015554433")
+    quiet = ClaimFactory()
+    record_status_event(
+        claim=claim,
+        transition=WHATSAPP_REPLY,
+        from_status=claim.status,
+        to_status=claim.status,
+        by_customer=True,
+        internal_note="Когда заберёте пылесос?",
+    )
+    unanswered = f"{CLAIMS}?whatsapp=unanswered"
+
+    listed = visible_text(
+        support.get(unanswered, headers={"accept-language": "ru"}).content.decode()
+    )
+    dashboard = support.get("/admin/", headers={"accept-language": "ru"}).content.decode()
+
+    assert claim.number in listed and quiet.number not in listed
+    assert f'href="{unanswered}"' in dashboard
+    assert "1 с сообщением в WhatsApp без ответа" in visible_text(dashboard)
+
+    record_status_event(
+        claim=claim,
+        transition="note",
+        from_status=claim.status,
+        to_status=claim.status,
+        by=SupportUserFactory(),
+        internal_note="Ответили в WhatsApp: заберём завтра",
+    )
+    listed = visible_text(support.get(unanswered).content.decode())
+    assert claim.number not in listed
