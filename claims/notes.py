@@ -8,11 +8,14 @@ without one costs no query, and an edit in the admin shows on the next page.
 """
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.text import capfirst
 
-from claims.models import AutoNote, StatusEvent, Verdict
+from claims.models import AutoNote, Claim, StatusEvent, Verdict
 from dreame_service.kit.formats import format_kzt
 
 logger = logging.getLogger(__name__)
@@ -21,15 +24,41 @@ QUOTE_ACCEPTED_ONLINE = "quote_accepted_online"
 QUOTE_DECLINED_ONLINE = "quote_declined_online"
 VERDICT_OVERRIDDEN = "verdict_overridden"
 FINAL_VERDICT_CHANGED = "final_verdict_changed"
+ORDER_REASSIGNED = "order_reassigned"
+DATA_CORRECTED = "data_corrected"
 
 
 def _verdict(code: str) -> str:
     return str(dict(Verdict.choices).get(code, "—"))
 
 
+def _in_reader_language(words: dict) -> str:
+    """Data kept in every language (a center's name: {"ru", "kk", "en"}), in the reader's."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return str(words.get(language) or words.get(settings.LANGUAGE_CODE) or "—")
+
+
+def _corrections(changes: list) -> str:
+    """[[field, old, new], …] as «Телефон: +7… → +7…» lines, each field's name in the
+    reader's language; the values as they were typed."""
+    lines = []
+    for field, old, new in changes:
+        model_field = Claim._meta.get_field(field)
+        label = getattr(model_field, "verbose_name", field)  # the claim's own fields have one
+        lines.append(f"{capfirst(str(label))}: {old} → {new}")
+    return "\n".join(lines)
+
+
 # How a value is shown to the reader; a value not named here is shown as it was kept
 # (what a person typed, like a reason, stays as typed).
-PARAM_FORMATS = {"amount": format_kzt, "old": _verdict, "new": _verdict}
+PARAM_FORMATS: dict[str, Callable[[Any], str]] = {
+    "amount": format_kzt,
+    "old": _verdict,
+    "new": _verdict,
+    "from_center": _in_reader_language,
+    "to_center": _in_reader_language,
+    "changes": _corrections,
+}
 
 
 def note_texts() -> dict[str, dict[str, str]]:

@@ -60,6 +60,16 @@ AUTO_NOTES = {
         "Қорытынды шешім: %(old)s → %(new)s. Себебі: %(reason)s",
         "Final verdict: %(old)s → %(new)s. Reason: %(reason)s",
     ),
+    "order_reassigned": (
+        "Сервисный центр: %(from_center)s → %(to_center)s. Причина: %(reason)s",
+        "Сервис орталығы: %(from_center)s → %(to_center)s. Себебі: %(reason)s",
+        "Service center: %(from_center)s → %(to_center)s. Reason: %(reason)s",
+    ),
+    "data_corrected": (
+        "Исправлено:\n%(changes)s",
+        "Түзетілді:\n%(changes)s",
+        "Corrected:\n%(changes)s",
+    ),
 }
 LANGUAGES = ("ru", "kk", "en")
 

@@ -10,13 +10,12 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Field, Q
-from django.utils import timezone, translation
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims import (
@@ -55,7 +54,7 @@ def record_status_event(
     public_note: str = "",
     internal_note: str = "",
     note_code: str = "",
-    note_params: dict[str, str] | None = None,
+    note_params: dict[str, Any] | None = None,
 ) -> StatusEvent:
     """The case's history row; written in the transaction of the change it records.
 
@@ -290,31 +289,28 @@ def correct_claim(*, claim: Claim, changes: Mapping[str, object], by: User | Non
         raise ValueError(f"Not correctable here: {sorted(unknown)}")
     # Lock: compare with what is stored now, not with what the agent's page loaded.
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
-    lines, changed = [], []
-    # The note is read by every agent later: written in the site's language, not this one's.
-    with translation.override(settings.LANGUAGE_CODE):
-        for field in CORRECTABLE_FIELDS:
-            if field not in changes:
-                continue
-            old, new = _as_text(getattr(claim, field)), _as_text(changes[field])
-            if old == new:
-                continue
-            setattr(claim, field, changes[field])
-            changed.append(field)
-            model_field = Claim._meta.get_field(field)
-            assert isinstance(model_field, Field)  # CORRECTABLE_FIELDS are the claim's own
-            label = model_field.verbose_name
-            lines.append(f"{label}: {old} → {new}")
+    corrections, changed = [], []
+    for field in CORRECTABLE_FIELDS:
+        if field not in changes:
+            continue
+        old, new = _as_text(getattr(claim, field)), _as_text(changes[field])
+        if old == new:
+            continue
+        setattr(claim, field, changes[field])
+        changed.append(field)
+        corrections.append([field, old, new])
     if not changed:
         return claim
     claim.save(update_fields=[*changed, "updated_at"])
+    # An automatic note: each field named in the reader's language, the values as typed.
     record_status_event(
         claim=claim,
         transition="correct",
         from_status=claim.status,
         to_status=claim.status,
         by=by,
-        internal_note="\n".join(lines),
+        note_code=notes.DATA_CORRECTED,
+        note_params={"changes": corrections},
     )
     return claim
 

@@ -57,6 +57,15 @@ def is_support(user: User | None) -> bool:
     return user is not None and user.is_active and user.has_perm(SUPPORT_PERMISSION)
 
 
+def center_words(center: ServiceCenter) -> dict[str, str]:
+    """A center's name with its city in every language, for a note read in any of them."""
+    words = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            words[language] = str(center)
+    return words
+
+
 def _check_center_accepts(service_center: ServiceCenter) -> None:
     if not service_center.is_active:
         raise ValidationError(
@@ -253,7 +262,13 @@ def reassign_order(
         from_status=order.status,
         to_status=order.status,
         by=by,
-        internal_note=f"{previous} → {service_center}: {reason}",
+        # An automatic note: the centers' names in the reader's language, the reason as typed.
+        note_code=notes.ORDER_REASSIGNED,
+        note_params={
+            "from_center": center_words(previous),
+            "to_center": center_words(service_center),
+            "reason": reason,
+        },
     )
     forget_public_answer(order)
     emails.queue_order_email(order=order, event="order_reassigned", status_event=event)

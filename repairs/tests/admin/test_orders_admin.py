@@ -360,7 +360,13 @@ def test_support_moves_the_order_to_another_center_from_the_page(support, suppor
     assert order.service_center == new_center
     event = order.status_events.get(transition="reassign")
     assert event.by == support_user
-    assert event.internal_note == f"{old_center} → {new_center}: Центр закрылся на ремонт"
+    assert event.note_code == "order_reassigned"
+    page = visible_text(
+        support.get(f"/admin/repairs/repairorder/{order.pk}/change/").content.decode()
+    )
+    assert (
+        f"Сервисный центр: {old_center} → {new_center}. Причина: Центр закрылся на ремонт" in page
+    )
     assert Notification.objects.filter(template="order_reassigned").count() == 1
     text = visible_text(response.content.decode())
     assert f"Заказ {order.display_number} передан в сервисный центр «{new_center}»." in text

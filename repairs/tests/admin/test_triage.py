@@ -562,13 +562,22 @@ def test_a_correction_is_saved_and_recorded_as_old_and_new_values(support, suppo
     event = claim.status_events.get()
     assert (event.transition, event.by) == ("correct", support_user)
     assert event.from_status == event.to_status == ClaimStatus.SUBMITTED
-    assert event.internal_note.splitlines() == [
-        "телефон: +77012345678 → +77011112233",
-        "адрес: ул. Абая, д. 10, кв. 5 → ул. Абая, д. 10, кв. 15",
-    ]
-    assert "адрес: ул. Абая, д. 10, кв. 5 → ул. Абая, д. 10, кв. 15" in visible_text(
-        support.get(page_url(claim)).content.decode()
+    assert (event.note_code, event.note_params) == (
+        "data_corrected",
+        {
+            "changes": [
+                ["phone", "+77012345678", "+77011112233"],
+                ["address", "ул. Абая, д. 10, кв. 5", "ул. Абая, д. 10, кв. 15"],
+            ]
+        },
     )
+    page = visible_text(support.get(page_url(claim)).content.decode())
+    assert "Исправлено: Телефон: +77012345678 → +77011112233" in page
+    assert "Адрес: ул. Абая, д. 10, кв. 5 → ул. Абая, д. 10, кв. 15" in page
+    english = visible_text(
+        support.get(page_url(claim), headers={"accept-language": "en"}).content.decode()
+    )
+    assert "Corrected: Phone: +77012345678 → +77011112233" in english
 
 
 def test_saving_without_a_change_records_nothing(support):

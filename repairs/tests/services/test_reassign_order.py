@@ -31,7 +31,9 @@ def test_support_moves_an_order_and_the_history_and_the_customer_know():
     assert order.status == OrderStatus.AWAITING_SHIPMENT
     event = order.status_events.get(transition="reassign")
     assert event.by == support
-    assert event.internal_note == f"{old_center} → {new_center}: Центр закрылся"
+    assert (event.note_code, event.note_params["reason"]) == ("order_reassigned", "Центр закрылся")
+    assert event.note_params["from_center"]["ru"] == str(old_center)
+    assert event.note_params["to_center"]["ru"] == str(new_center)
     assert event.public_note == ""
     notification = Notification.objects.get(template="order_reassigned")
     assert notification.recipient == order.claim.email
