@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from claims.forms import printable
+from claims.models import Verdict
 from dreame_service.kit.fsm import Step
 from repairs.forms import DATE_INPUT_FORMATS, ParcelForm, clean_parcel
 from repairs.models import MAX_QUOTE_KZT, RepairOrder
@@ -181,3 +182,39 @@ def step_form(step: Step, base: type[StepForm] = StepForm) -> type[StepForm]:
 def _form_class(name: str, fields: tuple[str, ...], base: type[StepForm]) -> type[StepForm]:
     declared = {field: copy.deepcopy(FIELDS[field]()) for field in fields}
     return type(f"{name.title().replace('_', '')}Form", (base,), declared)
+
+
+# --- The final verdict changed with a reason (the workbench's and support's order pages) --
+
+VERDICT_PREFIX = "verdict"
+
+
+class VerdictChangeForm(forms.Form):
+    """A new final verdict (never the one in force) and why, with the state and verdict
+    the page showed (`repairs.services.change_final_verdict` refuses a stale page)."""
+
+    verdict = forms.ChoiceField(
+        label=_("New final verdict"),
+        error_messages={"required": _("Choose the new verdict.")},
+    )
+    reason = forms.CharField(
+        label=_("Why the verdict changes"),
+        help_text=_("Staff only: it goes into the order's history."),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[printable(multiline=True)],
+        error_messages={"required": _("Write why the verdict changes.")},
+    )
+    from_status = forms.CharField(widget=forms.HiddenInput)
+    from_verdict = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, order: RepairOrder, **kwargs):
+        current = order.verdict_in_force
+        kwargs.setdefault("initial", {"from_status": order.status, "from_verdict": current})
+        kwargs["prefix"] = VERDICT_PREFIX
+        super().__init__(*args, **kwargs)
+        verdict = self.fields["verdict"]
+        assert isinstance(verdict, forms.ChoiceField)
+        verdict.choices = [("", "—")] + [
+            (code, label) for code, label in Verdict.choices if code != current
+        ]

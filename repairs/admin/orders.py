@@ -1,9 +1,10 @@
-"""Support's repair orders: a read-mostly page, and the three things support does to one.
+"""Support's repair orders: a read-mostly page, and the four things support does to one.
 
 The change page shows the order as the workbench does (the case's timeline, the intake act
-with its photos, shipments, what the repair recorded), every field read-only. Three small
+with its photos, shipments, what the repair recorded), every field read-only. Four small
 forms POST to URLs of this admin: register the customer's parcel, move the order to another
-center, cancel it. Each calls the service every other caller uses; the two steps go through
+center, change the final verdict (with a reason, as the technician can), cancel it. Each
+calls the service every other caller uses; the two steps go through
 `repairs.steps.run_step` as support, with the state the page showed, so a stale page
 (another agent or the technician moved the order since) changes nothing.
 """
@@ -38,8 +39,16 @@ from repairs.models import (
     IntakePhoto,
     RepairOrder,
 )
-from repairs.step_forms import StepForm, step_form, text_field
+from repairs.step_forms import (
+    VERDICT_PREFIX,
+    StepForm,
+    VerdictChangeForm,
+    step_form,
+    text_field,
+)
 
+MOVE = "move"
+VERDICT = VERDICT_PREFIX  # the verdict form's own prefix, as on the workbench
 REASON_MAX = 500  # why an order moves: a sentence or two for the history, not a letter
 ACT_TEMPLATE = "admin/repairs/repairorder/act_page.html"
 # Django 6.1's default "- Select an option -" has no Russian or Kazakh translation yet.
@@ -97,7 +106,7 @@ class SupportAction:
     name: str  # the form's prefix, the URL's last part
     label: Promise  # the button
     form_class: Callable[..., forms.Form]  # a form class that takes the `order`
-    step: str = ""  # its row of the step table; none for the move
+    step: str = ""  # its row of the step table; none for the move and the verdict
 
 
 def _step_action(name: str, label, step: str) -> SupportAction:
@@ -112,7 +121,8 @@ ACTIONS = {
         _step_action(
             "register-parcel", gettext_lazy("Register the customer's parcel"), "register_shipment"
         ),
-        SupportAction("move", gettext_lazy("Move to another service center"), MoveForm),
+        SupportAction(MOVE, gettext_lazy("Move to another service center"), MoveForm),
+        SupportAction(VERDICT, gettext_lazy("Change the final verdict"), VerdictChangeForm),
         _step_action("cancel", gettext_lazy("Cancel the order"), "cancel"),
     ]
 }
@@ -125,16 +135,34 @@ def _offered(*, order: RepairOrder, user) -> list[SupportAction]:
     }
 
     def may(action: SupportAction) -> bool:
-        if not action.step:  # the move: support's own service, no transition
+        if action.name == MOVE:  # support's own service, no transition
             return not order.is_final and user.has_perm(REASSIGN_PERMISSION)
+        if action.name == VERDICT:  # after intake, until the remedy is chosen
+            return services.may_change_verdict(user=user, order=order) and _has_act(order)
         return action.step in offered
 
     return [action for action in ACTIONS.values() if may(action)]
 
 
+def _has_act(order: RepairOrder) -> bool:
+    return getattr(order, "intake_act", None) is not None
+
+
 def _carry_out(action: SupportAction, *, order: RepairOrder, data: dict, by) -> str:
     """Run the action's service; returns the message for the user."""
-    if not action.step:
+    if action.name == VERDICT:
+        act = services.change_final_verdict(
+            order=order,
+            verdict=data["verdict"],
+            reason=data["reason"],
+            by=by,
+            shown={"status": data["from_status"]},
+            shown_verdict=data["from_verdict"],
+        )
+        return _("The final verdict is now “%(verdict)s”; the reason is in the history.") % {
+            "verdict": act.get_final_verdict_display()
+        }
+    if action.name == MOVE:
         center = data["service_center"]
         order = services.reassign_order(
             order=order,
@@ -159,8 +187,24 @@ def _carry_out(action: SupportAction, *, order: RepairOrder, data: dict, by) -> 
 
 
 def _blank(action: SupportAction, order: RepairOrder) -> forms.Form:
+    """The action's form as the page shows it, with the state (center, verdict) it shows."""
     initial = {"from_status": order.status, "from_center": order.service_center_id}
+    if action.name == VERDICT:
+        initial["from_verdict"] = order.verdict_in_force
     return action.form_class(prefix=action.name, order=order, initial=initial)
+
+
+# The page's hidden fields: an error there means a stale or altered page, not a typing slip.
+SHOWN_STATE = {"from_status", "from_center", "from_verdict"}
+
+
+def _not_allowed_message(action: SupportAction) -> str:
+    if action.name == VERDICT:  # the workbench's words: the state closed the change
+        return _(
+            "The verdict can be changed only until the remedy is chosen: after intake "
+            "and during diagnostics."
+        )
+    return _("You may not make this step on this order.")
 
 
 @admin.register(RepairOrder)
@@ -299,6 +343,9 @@ class RepairOrderAdmin(OrderListMixin, admin.ModelAdmin):
         order = self._viewable_order(request, pk)
         back = redirect(f"admin:{self.url_name('change')}", order.pk)
         form = action.form_class(request.POST, prefix=action.name, order=order)
+        if not form.is_valid() and form.errors.keys() & SHOWN_STATE:
+            messages.error(request, steps.stale_order_message(order))  # not what was typed
+            return back
         if not form.is_valid():
             messages.error(request, _("Check the fields of “%(step)s”.") % {"step": action.label})
             return self._page_with_form(request, order, action.name, form)
@@ -307,7 +354,7 @@ class RepairOrderAdmin(OrderListMixin, admin.ModelAdmin):
         except Stale:
             messages.error(request, steps.stale_order_message(order))
         except PermissionDenied:
-            messages.error(request, _("You may not make this step on this order."))
+            messages.error(request, _not_allowed_message(action))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

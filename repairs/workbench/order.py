@@ -23,11 +23,10 @@ from repairs import services, steps
 from repairs.history import act_facts, case_history
 from repairs.models import OrderStatus, RepairOrder
 from repairs.selectors import warranty_end_for
-from repairs.step_forms import StepForm, step_form
+from repairs.step_forms import StepForm, VerdictChangeForm, step_form
 from repairs.workbench import order_selectors as selectors
 from repairs.workbench import verdict
 from repairs.workbench.access import center_orders, get_order, technician_required
-from repairs.workbench.verdict import VerdictChangeForm
 
 ORDER_TEMPLATE = "repairs/workbench/order.html"
 SLIP_TEMPLATE = "repairs/workbench/return_slip.html"

@@ -7,20 +7,17 @@ permission), where the verdict may change (`repairs.services.may_change_verdict`
 module puts them in the technician's words.
 """
 
-from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from claims.forms import printable
 from claims.models import Verdict, WarrantyPolicy
 from claims.selectors import warranty_policy
 from repairs import services, steps
 from repairs.models import RepairOrder
 from repairs.models.orders import technician_may_cancel
 from repairs.models.remedies import ALLOWED_UNDER, refusal, verdict_allows
-from repairs.step_forms import NOTE_MAX
+from repairs.step_forms import VerdictChangeForm
 
-PREFIX = "verdict"
 TITLE = gettext_lazy("Change the final verdict")
 
 
@@ -79,34 +76,6 @@ def _early_days() -> int:
 
 
 # --- Changing the final verdict ----------------------------------------------------------
-
-
-class VerdictChangeForm(forms.Form):
-    verdict = forms.ChoiceField(
-        label=gettext_lazy("New final verdict"),
-        error_messages={"required": gettext_lazy("Choose the new verdict.")},
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("Why the verdict changes"),
-        help_text=gettext_lazy("Staff only: it goes into the order's history."),
-        max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[printable(multiline=True)],
-        error_messages={"required": gettext_lazy("Write why the verdict changes.")},
-    )
-    from_status = forms.CharField(widget=forms.HiddenInput)
-    from_verdict = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, order: RepairOrder, **kwargs):
-        current = order.verdict_in_force
-        kwargs.setdefault("initial", {"from_status": order.status, "from_verdict": current})
-        kwargs["prefix"] = PREFIX
-        super().__init__(*args, **kwargs)
-        verdict = self.fields["verdict"]
-        assert isinstance(verdict, forms.ChoiceField)
-        verdict.choices = [("", "—")] + [
-            (code, label) for code, label in Verdict.choices if code != current
-        ]
 
 
 def verdict_form_for(order: RepairOrder, *, user) -> VerdictChangeForm | None:

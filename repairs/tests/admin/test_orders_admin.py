@@ -9,7 +9,7 @@ from claims import services as claim_services
 from claims.models import ClaimStatus, StatusEvent
 from notifications.models import Notification
 from repairs import services
-from repairs.models import IntakePhoto, OrderStatus, RepairOrder, Shipment
+from repairs.models import IntakeAct, IntakePhoto, OrderStatus, RepairOrder, Shipment
 from repairs.tests.factories import (
     ServiceCenterFactory,
     SupportUserFactory,
@@ -18,6 +18,7 @@ from repairs.tests.factories import (
     make_order,
     run_step,
     step,
+    with_final_verdict,
 )
 from tests.pages import jpeg, visible_text
 
@@ -156,7 +157,9 @@ def test_the_page_has_no_editable_field_and_no_save_button(support):
     ("status", "offered"),
     [
         (S.AWAITING_SHIPMENT, ["register-parcel", "move", "cancel"]),
-        (S.RECEIVED, ["move", "cancel"]),
+        (S.RECEIVED, ["move", "verdict", "cancel"]),
+        (S.DIAGNOSTICS, ["move", "verdict", "cancel"]),
+        (S.IN_REPAIR, ["move", "cancel"]),
         (S.CANCELLED, []),
     ],
 )
@@ -165,7 +168,7 @@ def test_it_offers_only_what_is_possible_in_the_orders_state(support, status, of
 
     html = support.get(page_url(order)).content.decode()
 
-    for action in ["register-parcel", "move", "cancel"]:
+    for action in ["register-parcel", "move", "verdict", "cancel"]:
         assert (f'action="{page_url(order, f"{action}/")}"' in html) is (action in offered)
 
 
@@ -508,3 +511,115 @@ def test_a_post_without_the_csrf_token_is_refused(support_user):
 
     assert response.status_code == 403
     assert RepairOrder.objects.get(pk=order.pk).status == S.AWAITING_SHIPMENT
+
+
+# --- The final verdict, changed by support as the technician can ---------------------------
+
+
+def verdict_post(client, order, *, follow=True, **fields):
+    shown = {"from_status": order.status, "from_verdict": order.verdict_in_force}
+    return post(client, order, "verdict", follow=follow, **{**shown, **fields})
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "done", "note"),
+    [
+        (
+            "ru",
+            "Изменить итоговое решение",
+            "Итоговое решение изменено на «Платный ремонт»; причина сохранена в истории.",
+            "Итоговое решение: Бесплатный гарантийный ремонт → Платный ремонт. "
+            "Причина: Следы залития",
+        ),
+        (
+            "kk",
+            "Қорытынды шешімді өзгерту",
+            "Қорытынды шешім «Ақылы жөндеу» болып өзгертілді; себебі тарихта сақталды.",
+            "Қорытынды шешім: Тегін кепілдік жөндеу → Ақылы жөндеу. Себебі: Следы залития",
+        ),
+        (
+            "en",
+            "Change the final verdict",
+            "The final verdict is now “Paid repair”; the reason is in the history.",
+            "Final verdict: Free warranty repair → Paid repair. Reason: Следы залития",
+        ),
+    ],
+)
+def test_support_changes_the_final_verdict_with_a_reason(
+    support, support_user, language, title, done, note
+):
+    order = with_final_verdict(make_order(status=S.DIAGNOSTICS), "free_repair")
+    support.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+
+    page = visible_text(support.get(page_url(order)).content.decode())
+    assert title in page
+
+    response = verdict_post(support, order, verdict="paid_repair", reason="Следы залития")
+
+    text = visible_text(response.content.decode())
+    assert done in text
+    assert note in text  # the history row, read in the page's language
+    act = IntakeAct.objects.get(repair_order=order)
+    assert (act.final_verdict, act.verdict_reason) == ("paid_repair", "Следы залития")
+    event = order.status_events.get(transition="change_verdict")
+    assert (event.by, event.note_code) == (support_user, "final_verdict_changed")
+
+
+def test_a_verdict_change_without_a_reason_keeps_the_form_and_changes_nothing(support):
+    order = with_final_verdict(make_order(status=S.DIAGNOSTICS), "free_repair")
+
+    response = verdict_post(support, order, verdict="paid_repair", reason="  ")
+
+    assert response.status_code == 400
+    assert "Укажите, почему меняется решение." in visible_text(response.content.decode())
+    assert IntakeAct.objects.get(repair_order=order).final_verdict == "free_repair"
+    assert not order.status_events.filter(transition="change_verdict").exists()
+
+
+def test_a_verdict_changed_meanwhile_by_the_technician_is_not_overwritten(support, technician):
+    order = with_final_verdict(make_order(status=S.DIAGNOSTICS), "free_repair")
+    shown = order.verdict_in_force
+    services.change_final_verdict(
+        order=order, verdict="return_refund", reason="Чек", by=SupportUserFactory()
+    )
+
+    response = verdict_post(support, order, from_verdict=shown, verdict="paid_repair", reason="-")
+
+    assert "Заказ тем временем изменился" in visible_text(response.content.decode())
+    assert IntakeAct.objects.get(repair_order=order).final_verdict == "return_refund"
+
+
+def test_once_the_remedy_is_chosen_support_cannot_change_the_verdict(support):
+    order = make_order(status=S.IN_REPAIR)
+
+    response = verdict_post(support, order, verdict="paid_repair", reason="Следы залития")
+
+    assert "Решение можно изменить, только пока не выбран способ" in visible_text(
+        response.content.decode()
+    )
+    assert IntakeAct.objects.get(repair_order=order).final_verdict == "free_repair"
+
+
+def test_a_staff_user_who_is_not_support_cannot_change_the_verdict():
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_repairorder"))
+    client = Client()
+    client.force_login(viewer)
+    order = with_final_verdict(make_order(status=S.DIAGNOSTICS), "free_repair")
+
+    assert 'class="order-action"' not in client.get(page_url(order)).content.decode()
+    verdict_post(client, order, verdict="paid_repair", reason="Следы залития")
+
+    assert IntakeAct.objects.get(repair_order=order).final_verdict == "free_repair"
+    assert not order.status_events.filter(transition="change_verdict").exists()
+
+
+def test_a_verdict_post_without_the_csrf_token_is_refused(support_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(support_user)
+    order = with_final_verdict(make_order(status=S.DIAGNOSTICS), "free_repair")
+
+    response = verdict_post(client, order, follow=False, verdict="paid_repair", reason="-")
+
+    assert response.status_code == 403
+    assert IntakeAct.objects.get(repair_order=order).final_verdict == "free_repair"
