@@ -37,17 +37,22 @@ def warranty_policy() -> WarrantyPolicy | None:
     return WarrantyPolicy.objects.filter(country=settings.WARRANTY_COUNTRY).first()
 
 
+def _case_keys(claim: Claim, order_number: str) -> Q:
+    """The outbox's event keys of this claim and of its order (`event_key_prefix`)."""
+    keys = Q(event_key__startswith=event_key_prefix(subject="claim", reference=claim.number))
+    if order_number:
+        keys |= Q(event_key__startswith=event_key_prefix(subject="order", reference=order_number))
+    return keys
+
+
 def claim_emails(*, claim: Claim, order_number: str = "") -> list[Notification]:
     """The outbox rows of this claim and of its order, oldest first: one query.
 
     The outbox names each e-mail's event key (`notifications.services.event_key`); the
     `notification_key_prefix` index serves the prefix search.
     """
-    keys = Q(event_key__startswith=event_key_prefix(subject="claim", reference=claim.number))
-    if order_number:
-        keys |= Q(event_key__startswith=event_key_prefix(subject="order", reference=order_number))
     return list(
-        Notification.objects.filter(keys)
+        Notification.objects.filter(_case_keys(claim, order_number))
         .only(
             "event_key",
             "template",
@@ -65,11 +70,8 @@ def claim_emails(*, claim: Claim, order_number: str = "") -> list[Notification]:
 def claim_phone_messages(*, claim: Claim, order_number: str = "") -> list[PhoneMessage]:
     """The WhatsApp and SMS rows of this claim and of its order, oldest first: one query
     (the `phone_message_key_prefix` index serves the prefix search, as for the e-mails)."""
-    keys = Q(event_key__startswith=event_key_prefix(subject="claim", reference=claim.number))
-    if order_number:
-        keys |= Q(event_key__startswith=event_key_prefix(subject="order", reference=order_number))
     return list(
-        PhoneMessage.objects.filter(keys)
+        PhoneMessage.objects.filter(_case_keys(claim, order_number))
         .only("template", "channel", "recipient", "status", "last_error", "sent_at", "created_at")
         .order_by("created_at", "pk")
     )
