@@ -84,6 +84,15 @@ class ProductModel(models.Model):
 LINK_DAYS_AFTER_END = datetime.timedelta(days=90)
 
 
+class Channel(models.TextChoices):
+    """The door a claim came in by (DESIGN §8): each gets the same number, e-mails and link."""
+
+    WEB = "web", _("claim form on the site")
+    EMAIL = "email", _("e-mail")
+    PHONE = "phone", _("phone call")
+    COUNTER = "counter", _("service center's counter")
+
+
 class ClaimStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     NEEDS_INFO = "needs_info", _("Information requested")
@@ -110,6 +119,19 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     verdict = models.CharField(_("preliminary verdict"), max_length=20, choices=Verdict.choices)
     language = models.CharField(
         _("customer's language"), max_length=5, choices=settings.LANGUAGES, default="ru"
+    )
+    channel = models.CharField(
+        _("came by"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
+    # Who typed the claim in for the customer (support or a technician); empty for the web form.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="registered_claims",
     )
 
     full_name = models.CharField(_("full name"), max_length=150)
@@ -138,6 +160,10 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     purchase_date = models.DateField(_("purchase date"))
     seller = models.CharField(_("seller"), max_length=150)
     receipt = models.FileField(_("receipt"), upload_to="receipts/%Y/%m/", blank=True)
+    # Support and the counter may register a claim without the receipt, but say why.
+    receipt_missing_reason = models.CharField(
+        _("why there is no receipt"), max_length=300, blank=True
+    )
     fault_description = models.TextField(_("fault description"), max_length=5000)
 
     info_request = models.TextField(_("information requested"), blank=True)

@@ -31,6 +31,7 @@ from claims import (
 )
 from claims.models import (
     LINK_DAYS_AFTER_END,
+    Channel,
     ChannelConsent,
     Claim,
     StatusEvent,
@@ -90,11 +91,15 @@ def submit_claim(
     receipt: "UploadedFile[bytes] | None" = None,
     language: str = "ru",
     policy: WarrantyPolicy | None = None,
+    channel: str = Channel.WEB,
+    registered_by: User | None = None,
 ) -> Claim:
     """Save a customer's claim with its preliminary verdict and queue its e-mails.
 
     `data` holds the claim form's cleaned fields (names as on Claim). A claim is saved
-    even when the broker or SMTP is down: the e-mails wait in the outbox.
+    even when the broker or SMTP is down: the e-mails wait in the outbox. Every door
+    (DESIGN §8) comes through here: `channel` says which, `registered_by` who typed it in
+    for the customer (none for the web form).
     """
     policy = policy or selectors.warranty_policy()
     if policy is None:
@@ -110,6 +115,8 @@ def submit_claim(
             verdict=assessment.verdict,
             language=language,
             submitted_at=submitted_at,
+            channel=channel,
+            registered_by=registered_by,
             response_due_date=today + datetime.timedelta(days=policy.response_days),
             duplicate_key=guard,
         )
@@ -124,7 +131,8 @@ def submit_claim(
                     transition="submit",
                     from_status="",
                     to_status=claim.status,
-                    by_customer=True,
+                    by=registered_by,
+                    by_customer=registered_by is None,
                 )
                 emails.queue_claim_email(claim=claim, event="claim_received", status_event=event)
                 emails.queue_staff_email(claim=claim, event="staff_new_claim", status_event=event)

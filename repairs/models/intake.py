@@ -34,6 +34,12 @@ class IntakeAct(models.Model):
         related_name="intake_acts",
     )
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    # A product handed over at the counter is signed for by the customer (a PNG drawn on the
+    # tablet); a posted one is marked as received by post instead.
+    received_by_post = models.BooleanField(_("received by post or courier"), default=False)
+    signature = models.FileField(
+        _("customer's signature"), upload_to="signatures/%Y/%m/", blank=True
+    )
     serial_number = models.CharField(_("serial number on the product"), max_length=64)
     completeness = models.TextField(_("completeness and accessories"))
     condition = models.TextField(_("visible condition and damage"))

@@ -92,6 +92,15 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="repair_orders",
     )
+    # The order's owner at its center (DESIGN §8); the queue's «Мои» tab filters on it.
+    technician = models.ForeignKey(
+        "repairs.Technician",
+        verbose_name=_("technician"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="repair_orders",
+    )
     status = FSMField(
         _("status"),
         max_length=20,
