@@ -27,6 +27,7 @@ MAX_TEXT = 10000
 # the first and the newest ids. This many keep any client's threading and the header short.
 MAX_REFERENCES = 10
 MAX_SUBJECT = 150
+TOO_LONG = _("The answer is too long: at most %(limit_value)d characters.")
 MESSAGE_ID = re.compile(r"<[^<>\s@]+@[^<>\s]+>")
 # What mail clients put before a subject they answer or forward (en, ru, de, kk clients).
 REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|aw|ответ|отв|жауап)(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
@@ -99,7 +100,7 @@ def clean_text(text: str) -> str:
         raise ValidationError(_("Write the answer to the customer."), code="text_required")
     if len(text) > MAX_TEXT:
         raise ValidationError(
-            _("The answer is too long: at most %(limit)d characters.") % {"limit": MAX_TEXT},
+            TOO_LONG % {"limit_value": MAX_TEXT},
             code="text_too_long",
         )
     return text

@@ -100,7 +100,10 @@ class EmailAnswerForm(forms.Form):
             "It goes to the customer's e-mail in the claim's language, in the same thread as "
             "their e-mail, with their personal link; «My repair» shows it too."
         ),
-        error_messages={"required": _("Write the answer to the customer.")},
+        error_messages={
+            "required": _("Write the answer to the customer."),
+            "max_length": mail_answers.TOO_LONG,
+        },
     )
     # The page's own name for this form: sent twice (a double click), it answers once.
     form_token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
