@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from claims import mail_answers
@@ -259,7 +260,7 @@ class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
         )
 
     @staticmethod
-    def _answered_message(claim, sent_now: bool) -> str:
+    def _answered_message(claim, sent_now: bool) -> str | Promise:
         if not sent_now:  # the same form again: a double click or a resent page
             return _("This answer was already sent; it goes once.")
         return _("The answer is on its way to %(email)s; it is in the history.") % {
