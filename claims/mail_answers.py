@@ -119,6 +119,11 @@ def answer_by_email(
     """
     text = clean_text(text)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if not claim.email:
+        raise ValidationError(
+            _("The claim has no e-mail address: correct the customer's data first."),
+            code="no_email",
+        )
     if form_token:
         earlier = StatusEvent.objects.filter(
             claim=claim, transition=EMAIL_ANSWER, note_params__form_token=form_token

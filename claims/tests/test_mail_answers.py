@@ -193,3 +193,13 @@ def test_an_answer_counts_as_the_answer_to_the_customers_email():
     mail_answers.answer_by_email(claim=claim, text="Ответ", by=SupportUserFactory())
 
     assert not unanswered_replies(Claim.objects.all()).exists()
+
+
+def test_a_claim_without_an_address_cannot_be_answered_by_email():
+    claim = ClaimFactory(email="")
+
+    with pytest.raises(ValidationError) as refused:
+        mail_answers.answer_by_email(claim=claim, text="Ответ", by=None)
+
+    assert refused.value.code == "no_email"
+    assert not Notification.objects.exists()
