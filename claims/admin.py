@@ -16,6 +16,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from claims import phone_replies, search
 from claims.forms import REGIONS
+from claims.mail_replies import EMAIL_REPLY
 from claims.models import (
     OPEN_STATES,
     AutoNote,
@@ -177,19 +178,30 @@ class ReplyClockFilter(admin.SimpleListFilter):
         return queryset if condition is None else queryset.filter(condition)
 
 
-class WhatsAppReplyFilter(admin.SimpleListFilter):
-    """Claims whose customer wrote on WhatsApp and no one on our side has acted since."""
+class AwaitingAnswerFilter(admin.SimpleListFilter):
+    """Claims whose customer wrote (an e-mail, a WhatsApp message) and no one on our side
+    has acted since: `phone_replies.unanswered_replies`."""
 
-    title = pgettext_lazy("admin", "WhatsApp messages")
-    parameter_name = "whatsapp"
+    title = pgettext_lazy("admin", "Awaiting an answer")
+    parameter_name = "awaiting"
+    KINDS = {
+        "any": phone_replies.CUSTOMER_MESSAGES,
+        "email": (EMAIL_REPLY,),
+        "whatsapp": (phone_replies.WHATSAPP_REPLY,),
+    }
 
     def lookups(self, request, model_admin):
-        return [("unanswered", _("Unanswered"))]
+        return [
+            ("any", _("E-mails and WhatsApp")),
+            ("email", _("E-mails")),
+            ("whatsapp", "WhatsApp"),
+        ]
 
     def queryset(self, request, queryset):
-        if self.value() != "unanswered":
+        kinds = self.KINDS.get(self.value() or "")
+        if kinds is None:
             return queryset
-        return phone_replies.unanswered_replies(queryset)
+        return phone_replies.unanswered_replies(queryset, transitions=kinds)
 
 
 @admin.register(Claim)
@@ -212,7 +224,7 @@ class ClaimAdmin(DeskListMixin, admin.ModelAdmin):
         ("verdict", titled_filter(admin.ChoicesFieldListFilter, pgettext_lazy("admin", "Verdict"))),
         RegionFilter,
         ReplyClockFilter,
-        WhatsAppReplyFilter,
+        AwaitingAnswerFilter,
         SubmittedFilter,
     ]
     ordering = MOST_URGENT_FIRST  # sortable_by, paging, counts: DeskListMixin's

@@ -8,12 +8,15 @@ import logging
 
 from django.db.models import Exists, OuterRef
 
+from claims.mail_replies import EMAIL_REPLY
 from claims.models import ENDED_STATES, Claim, StatusEvent
 from claims.services import record_status_event
 
 logger = logging.getLogger(__name__)
 WHATSAPP_REPLY = "whatsapp_reply"
 MAX_TEXT = 4000
+# What a customer writes to us that waits for an answer: WhatsApp messages and e-mails.
+CUSTOMER_MESSAGES = (WHATSAPP_REPLY, EMAIL_REPLY)
 
 
 def claim_for_whatsapp(number: str) -> Claim | None:
@@ -39,12 +42,13 @@ def file_whatsapp_reply(inbound) -> StatusEvent | None:
     )
 
 
-def unanswered_replies(claims):
-    """The claims among `claims` with a WhatsApp message no staff row has followed."""
+def unanswered_replies(claims, *, transitions=CUSTOMER_MESSAGES):
+    """The claims among `claims` with a customer's message (of `transitions`: WhatsApp,
+    e-mail or both) that no staff row has followed."""
     staff_after = StatusEvent.objects.filter(
         claim=OuterRef("claim"), by__isnull=False, created_at__gt=OuterRef("created_at")
     )
-    replies = StatusEvent.objects.filter(claim=OuterRef("pk"), transition=WHATSAPP_REPLY).exclude(
-        Exists(staff_after)
-    )
+    replies = StatusEvent.objects.filter(
+        claim=OuterRef("pk"), transition__in=list(transitions)
+    ).exclude(Exists(staff_after))
     return claims.filter(Exists(replies))

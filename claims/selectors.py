@@ -67,6 +67,17 @@ def claim_emails(*, claim: Claim, order_number: str = "") -> list[Notification]:
     )
 
 
+def first_customer_email(*, claim: Claim) -> Notification | None:
+    """Our first e-mail to the customer about this claim (its receipt): the root of the
+    conversation an answer joins when the customer has not written yet."""
+    return (
+        Notification.objects.filter(_case_keys(claim, ""), recipient__iexact=claim.email)
+        .only("event_key", "recipient")
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
 def claim_phone_messages(*, claim: Claim, order_number: str = "") -> list[PhoneMessage]:
     """The WhatsApp and SMS rows of this claim and of its order, oldest first: one query
     (the `phone_message_key_prefix` index serves the prefix search, as for the e-mails)."""

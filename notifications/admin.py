@@ -15,6 +15,7 @@ TEMPLATE_LABELS = {
     "claim_rejected": pgettext_lazy("e-mail", "Claim rejected"),
     "claim_withdrawn": pgettext_lazy("e-mail", "Claim withdrawn"),
     "my_link": pgettext_lazy("e-mail", "Link to «My repair»"),
+    "support_answer": pgettext_lazy("e-mail", "Support's answer by e-mail"),
     "staff_new_claim": pgettext_lazy("e-mail", "To support: new claim"),
     "staff_claim_supplemented": pgettext_lazy("e-mail", "To support: information received"),
     "center_new_order": pgettext_lazy("e-mail", "To the center: new order"),

@@ -26,6 +26,9 @@ class Notification(models.Model):
     context = models.JSONField(_("context"), default=dict, blank=True)
     # Files in the private storage sent with the e-mail: [{"name", "filename", "mimetype"}].
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    # Threading headers an answer carries ({"In-Reply-To": …, "References": …}): the
+    # customer's mail client keeps the conversation together (services.THREAD_HEADERS).
+    headers = models.JSONField(_("extra headers"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )

@@ -58,6 +58,11 @@ def event_key_prefix(*, subject: str, reference: str) -> str:
     return f"{subject}:{reference}:"
 
 
+# The headers a caller may add to its e-mail: the conversation's, nothing that could
+# change who gets it or who it seems to come from.
+THREAD_HEADERS = ("In-Reply-To", "References")
+
+
 def queue_email(
     *,
     event_key: str,
@@ -67,13 +72,18 @@ def queue_email(
     context: dict,
     attachments: list[dict] | None = None,
     attach_after_commit: Callable[[], list[dict]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Notification:
     """Write the outbox row in the caller's transaction; hand it to Celery after commit.
 
     A second call for the same (event, recipient) returns the existing row and sends nothing.
     `attach_after_commit` makes a slow attachment (a PDF to render) after the commit,
-    outside the caller's locks, and only then is the row handed to Celery.
+    outside the caller's locks, and only then is the row handed to Celery. `headers`: the
+    thread's In-Reply-To and References (THREAD_HEADERS), for an answer to an e-mail.
     """
+    unknown = set(headers or {}) - set(THREAD_HEADERS)
+    if unknown:
+        raise ValueError(f"The outbox sets no such header: {sorted(unknown)}")
     notification, created = Notification.objects.get_or_create(
         event_key=event_key,
         recipient=recipient,
@@ -82,6 +92,7 @@ def queue_email(
             "language": language,
             "context": context,
             "attachments": attachments or [],
+            "headers": headers or {},
         },
     )
     if created and attach_after_commit is None:
@@ -208,6 +219,11 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
         to=[notification.recipient],
         reply_to=[settings.SUPPORT_EMAIL],
         headers={
+            **{
+                name: notification.headers[name]
+                for name in THREAD_HEADERS
+                if name in notification.headers
+            },
             "Message-ID": message_id_for(notification),
             "Content-Language": notification.language,
         },

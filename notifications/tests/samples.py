@@ -53,6 +53,12 @@ CONTEXTS = {
     "claim_rejected": {**CUSTOMER, "public_note": "Товар куплен не в Казахстане."},
     "claim_withdrawn": {**CUSTOMER, "public_note": ""},
     "my_link": {**CUSTOMER, "public_note": ""},
+    # No e-mail from the customer yet: the subject is ours (translated), not theirs.
+    "support_answer": {
+        **CUSTOMER,
+        "answer_text": "Добрый день! Курьер заберёт пылесос завтра. <script>alert(1)</script>",
+        "thread_subject": "",
+    },
     "staff_new_claim": {
         **CLAIM,
         "email": "customer@example.kz",

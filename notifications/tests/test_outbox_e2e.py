@@ -17,7 +17,9 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
+from claims import mail_answers
 from claims import services as claim_services
+from claims.mail_replies import EMAIL_REPLY
 from claims.models import Claim, WarrantyPolicy
 from claims.tests.factories import ClaimFactory
 from dreame_service.celery import app as celery_app
@@ -134,6 +136,33 @@ def test_a_submitted_and_approved_claim_emails_each_message_once_in_the_customer
     time.sleep(0.5)  # let any duplicate arrive before counting
     assert len(outbox.messages) == 4
     assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_supports_answer_goes_through_the_worker_in_the_customers_thread(outbox):
+    # Issue 21: the worker process sends the thread headers the outbox row carries.
+    claim = claim_services.submit_claim(data=claim_data(email="erlan@example.kz"), language="ru")
+    [received] = outbox.wait_for(1, recipient="erlan@example.kz")
+    claim_services.record_status_event(
+        claim=claim,
+        transition=EMAIL_REPLY,
+        from_status=claim.status,
+        to_status=claim.status,
+        by_customer=True,
+        internal_note="Когда ответите?",
+        note_params={
+            "message_id": "<reply@mail.example.kz>",
+            "references": received["Message-ID"],
+            "subject": f"Re: {received['Subject']}",
+        },
+    )
+
+    mail_answers.answer_by_email(claim=claim, text="Уже отвечаем!", by=SupportUserFactory())
+
+    answer = outbox.wait_for(2, recipient="erlan@example.kz")[1]
+    assert answer["In-Reply-To"] == "<reply@mail.example.kz>"
+    assert answer["References"] == f"{received['Message-ID']} <reply@mail.example.kz>"
+    assert answer["Subject"] == f"Re: Заявка {claim.number} принята"
+    assert "Уже отвечаем!" in answer.get_body(("plain",)).get_content()
 
 
 def test_a_claim_is_saved_when_the_broker_is_down_and_the_sweeper_sends_it_once_later(

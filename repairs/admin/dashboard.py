@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from claims import phone_replies
-from claims.admin import OPEN_STATES, ReplyClockFilter, WhatsAppReplyFilter, reply_clock_filter
+from claims.admin import OPEN_STATES, AwaitingAnswerFilter, ReplyClockFilter, reply_clock_filter
 from claims.models import ENDED_STATES, Claim, ClaimStatus
 from notifications.models import Notification, PhoneMessage
 from repairs import order_numbers
@@ -55,10 +55,10 @@ class ClaimFigures:
     needs_info: int
     overdue: int
     due_soon: int
-    whatsapp_unanswered: int = 0  # claims whose customer wrote on WhatsApp, not yet answered
+    unanswered: int = 0  # claims whose customer wrote (e-mail, WhatsApp), not yet answered
     # The claim list's reply-clock filter (its query parameter): the cards link to it.
     clock_parameter: str = ReplyClockFilter.parameter_name
-    whatsapp_parameter: str = WhatsAppReplyFilter.parameter_name
+    unanswered_parameter: str = AwaitingAnswerFilter.parameter_name
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ def _claim_figures(*, today: datetime.date) -> ClaimFigures:
     )
     going_on = Claim.objects.exclude(status__in=ENDED_STATES)
     unanswered = phone_replies.unanswered_replies(going_on).count()
-    return ClaimFigures(**figures, whatsapp_unanswered=unanswered)
+    return ClaimFigures(**figures, unanswered=unanswered)
 
 
 def _open_order_counts() -> dict:

@@ -13,8 +13,10 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from claims import mail_answers
 from claims import services as claim_services
 from claims.admin import ClaimAdmin
 from claims.models import Claim
@@ -27,10 +29,11 @@ from repairs.admin.triage_forms import (
     CORRECTABLE,
     STEP_FORMS,
     ClaimCorrectionForm,
+    EmailAnswerForm,
     TriageActionForm,
     VerdictForm,
 )
-from repairs.admin.triage_page import steps_allowed, workspace
+from repairs.admin.triage_page import answer_card, steps_allowed, workspace
 from repairs.history import history_prefetch
 from repairs.steps import TRIAGE_STEPS, claim_done_message
 
@@ -89,6 +92,7 @@ class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
                 steps=steps_allowed(claim, allowed=allowed),
                 verdict_form=VerdictForm(prefix="verdict") if can_triage else None,
                 outbox_links=request.user.has_perm("notifications.view_notification"),
+                answer_form=EmailAnswerForm.fresh() if can_triage else None,
             ),
         }
 
@@ -109,6 +113,7 @@ class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
             ),
             path("<int:pk>/verdict/", wrap(self.verdict_view), name="claims_claim_verdict"),
             path("<int:pk>/new-link/", wrap(self.new_link_view), name="claims_claim_new_link"),
+            path("<int:pk>/answer/", wrap(self.answer_view), name="claims_claim_answer"),
             *super().get_urls(),
         ]
 
@@ -215,6 +220,52 @@ class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
             messages.SUCCESS,
         )
         return back
+
+    def answer_view(self, request, pk):
+        """Answer the customer by e-mail (claims.mail_answers): POST only; a form sent
+        twice answers once; bad input comes back with what was typed."""
+        if not self.has_triage_permission(request):
+            raise PermissionDenied
+        claim = get_object_or_404(Claim, pk=pk)
+        back = HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+        if request.method != "POST":
+            return back
+        form = EmailAnswerForm(request.POST, prefix="answer")
+        if form.is_valid():
+            try:
+                _event, sent_now = mail_answers.answer_by_email(
+                    claim=claim,
+                    text=form.cleaned_data["text"],
+                    by=request.user,
+                    form_token=form.cleaned_data["form_token"],
+                )
+            except ValidationError as error:
+                form.add_error("text", error)
+            else:
+                level = messages.SUCCESS if sent_now else messages.INFO
+                self.message_user(request, self._answered_message(claim, sent_now), level)
+                return back
+        return self._answer_page(request, claim, form=form)
+
+    def _answer_page(self, request, claim, *, form):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "claim": claim,
+            "answer": answer_card(claim, form=form),
+            "title": _("Claim %(number)s") % {"number": claim.number},
+        }
+        return TemplateResponse(
+            request, "admin/claims/claim/_answer_page.html", context, status=400
+        )
+
+    @staticmethod
+    def _answered_message(claim, sent_now: bool) -> str | Promise:
+        if not sent_now:  # the same form again: a double click or a resent page
+            return _("This answer was already sent; it goes once.")
+        return _("The answer is on its way to %(email)s; it is in the history.") % {
+            "email": claim.email
+        }
 
     def _step_page(self, request, claim, *, step, bound=None, status=200):
         """One step's form on a page of its own: opened by its link, or shown again with

@@ -1,12 +1,14 @@
 """The forms of support's claim page: one per staff step of the triage table, the verdict
 override, the corrections of the customer's data, and the list's bulk approval."""
 
+import uuid
+
 from django import forms
 from django.contrib.admin.helpers import ActionForm
 from django.utils.translation import gettext_lazy as _
 
+from claims import mail_answers, warranty
 from claims import services as claim_services
-from claims import warranty
 from claims.forms import (
     POSTAL_CODE_MESSAGE,
     REGIONS,
@@ -84,6 +86,31 @@ class VerdictForm(forms.Form):
         help_text=_("Staff only: recorded in the history."),
         error_messages={"required": _("Write why the verdict changes.")},
     )
+
+
+class EmailAnswerForm(forms.Form):
+    """Support's answer to the customer's e-mail (claims.mail_answers)."""
+
+    text = forms.CharField(
+        label=_("Your answer"),
+        max_length=mail_answers.MAX_TEXT,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "It goes to the customer's e-mail in the claim's language, in the same thread as "
+            "their e-mail, with their personal link; «My repair» shows it too."
+        ),
+        error_messages={
+            "required": _("Write the answer to the customer."),
+            "max_length": mail_answers.TOO_LONG,
+        },
+    )
+    # The page's own name for this form: sent twice (a double click), it answers once.
+    form_token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+
+    @classmethod
+    def fresh(cls) -> "EmailAnswerForm":
+        return cls(prefix="answer", initial={"form_token": uuid.uuid4().hex})
 
 
 class ClaimCorrectionForm(forms.ModelForm):

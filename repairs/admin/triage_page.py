@@ -1,5 +1,6 @@
 """What support's claim page shows: the steps allowed now, the e-mails, the reply clock."""
 
+import datetime
 from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from claims import mail_answers
 from claims import selectors as claim_selectors
 from claims.admin import ReplyClock, reply_clock
 from claims.models import Verdict
@@ -101,7 +103,46 @@ def _reply_clock(claim) -> ReplyClock | None:
     return replace(clock, text=_("%(days)d d. left") % {"days": clock.days_left})
 
 
-def workspace(claim, *, steps: list[Step], verdict_form, outbox_links: bool) -> dict:
+@dataclass(frozen=True)
+class CustomerEmail:
+    at: datetime.datetime
+    subject: str
+    text: str
+    awaiting: bool  # no staff row after it yet: the claim list's «Awaiting an answer»
+
+
+SHOWN_EMAILS = 3  # the newest ones; the history holds them all
+
+
+def answer_card(claim, *, form) -> dict | None:
+    """The answer form with the customer's newest e-mails above it, read off the history
+    the page already loaded (no query of its own); None without a form (no permission)."""
+    if form is None:
+        return None
+    events = getattr(claim, "history", None)
+    if events is None:
+        events = list(claim.status_events.all())
+    replies = mail_answers.email_replies(events)
+    shown = [
+        CustomerEmail(
+            at=reply.created_at,
+            subject=str(reply.note_params.get("subject", "")),
+            text=reply.internal_note,
+            awaiting=not mail_answers.is_answered(reply, events),
+        )
+        for reply in replies[:SHOWN_EMAILS]
+    ]
+    return {
+        "form": form,
+        "url": reverse("admin:claims_claim_answer", args=[claim.pk]),
+        "emails": shown,
+        "more": len(replies) - len(shown),
+    }
+
+
+def workspace(
+    claim, *, steps: list[Step], verdict_form, outbox_links: bool, answer_form=None
+) -> dict:
     order = _order_of(claim)
     assessment = claim_selectors.claim_assessment(claim=claim)
     assessed_verdict: str | Promise = ""
@@ -121,4 +162,5 @@ def workspace(claim, *, steps: list[Step], verdict_form, outbox_links: bool) -> 
         "steps": steps,
         "verdict_form": verdict_form,
         "verdict_url": reverse("admin:claims_claim_verdict", args=[claim.pk]),
+        "answer": answer_card(claim, form=answer_form),
     }

@@ -11,9 +11,11 @@ from typing import TypedDict
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from claims import selectors as claim_selectors
 from claims import status_text as claim_text
+from claims.mail_answers import EMAIL_ANSWER
 from claims.models import OPEN_STATES, Claim, ClaimStatus, StatusEvent
 from claims.steps import CLAIM_STEPS
 from dreame_service.kit import privacy
@@ -27,6 +29,7 @@ S = OrderStatus
 # price right here. Every other state reads the status page's sentence.
 # After intake the order number and the act replace the stub the customer may have lost.
 RECEIVED_OR_LATER = frozenset(S.values) - {S.AWAITING_SHIPMENT, S.IN_TRANSIT}
+SUPPORT_ANSWERED = _("Support answered you by e-mail")
 
 
 def claim_for_key(key: str) -> Claim | None:
@@ -93,6 +96,8 @@ def _timeline(claim: Claim) -> list[TimelineEntry]:
             label = line
         elif event.transition == "note" and event.public_note:
             label = ""
+        elif event.transition == EMAIL_ANSWER and event.public_note:
+            label = str(SUPPORT_ANSWERED)  # what support wrote, as the e-mail said it
         else:
             continue  # the claim's closing, corrections, links sent, ratings: staff rows
         date = timezone.localdate(event.created_at, timezone=timezone.get_default_timezone())

@@ -10,7 +10,9 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from claims.mail_replies import EMAIL_REPLY
 from claims.models import Claim, ClaimStatus, ProductModel
+from claims.services import record_status_event
 from conftest import (
     assert_no_horizontal_scroll,
     axe_violations,
@@ -56,6 +58,21 @@ def support_pages() -> dict[str, str]:
 def demo():
     call_command("seed_demo", stdout=io.StringIO())
     assert Notification.objects.exists()
+    # The customer of the claim page wrote an e-mail: it shows above the answer form.
+    claim = Claim.objects.filter(status=ClaimStatus.SUBMITTED).order_by("pk").first()
+    record_status_event(
+        claim=claim,
+        transition=EMAIL_REPLY,
+        from_status=claim.status,
+        to_status=claim.status,
+        by_customer=True,
+        internal_note="Здравствуйте! Когда курьер заберёт пылесос? Я дома после 18:00.",
+        note_params={
+            "message_id": "<CAF-demo-reply@mail.gmail.com>",
+            "references": "",
+            "subject": f"Re: Заявка {claim.number} принята",
+        },
+    )
     return User.objects.get(username="support")
 
 
@@ -107,3 +124,36 @@ def test_the_claim_page_reads_russian_throughout_and_fits_a_phone(browser, live_
         assert_no_horizontal_scroll(page)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (360, 780)])
+def test_support_answers_the_customers_email_from_the_claim_page(
+    browser, live_server, demo, width, height
+):
+    claim = Claim.objects.filter(status=ClaimStatus.SUBMITTED).order_by("pk").first()
+    context, page = office_page_for(browser, live_server, user=demo)
+    page.set_viewport_size({"width": width, "height": height})
+    try:
+        page.goto(f"{live_server.url}/admin/claims/claim/{claim.pk}/change/")
+        card = page.locator("#answer")
+        expect(card.get_by_role("heading")).to_have_text("Ответить клиенту по e-mail")
+        expect(card.locator(".triage-mail-in-awaiting")).to_contain_text("Когда курьер заберёт")
+        expect(card.locator(".triage-awaiting")).to_have_text("Ждёт ответа")
+        card.scroll_into_view_if_needed()
+        save_screenshot(page, f"admin-claim-answer-{width}")
+        assert_no_horizontal_scroll(page)
+        assert axe_violations(page) == []
+
+        card.get_by_label("Ваш ответ").fill("Добрый день! Курьер приедет завтра после 18:00.")
+        card.get_by_role("button", name="Отправить ответ").click()
+
+        expect(page.locator(".messagelist")).to_contain_text(f"Ответ отправляется на {claim.email}")
+        expect(card.locator(".triage-answered")).to_have_text("отвечено")
+        expect(page.locator("#history")).to_contain_text("Поддержка ответила по e-mail")
+        assert_no_horizontal_scroll(page)
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+    assert (
+        Notification.objects.filter(template="support_answer", recipient=claim.email).count() == 1
+    )

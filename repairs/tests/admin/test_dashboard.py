@@ -313,8 +313,9 @@ def test_the_dashboard_costs_the_same_queries_with_no_data_or_a_busy_day(
     # 1 session, 2 user, 3 the user's permissions, 4 their groups' permissions; then the
     # dashboard: 5 the claim figures, 6 the centers, 7 open orders per center and state,
     # 8 the late orders (counts per center and state, and the ten latest, one query),
-    # 6 the claims with an unanswered WhatsApp message, 9 the medians per center, 10 the
-    # failed e-mails, 11 the failed phone messages per channel (numbers from 7 on, one up).
+    # 6 the claims with an unanswered e-mail or WhatsApp message (one query), 9 the
+    # medians per center, 10 the failed e-mails, 11 the failed phone messages per channel
+    # (numbers from 7 on, one up).
     with django_assert_max_num_queries(12) as on_an_empty_day:
         empty = support.get(INDEX)
     seed_a_busy_day()

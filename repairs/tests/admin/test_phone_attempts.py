@@ -108,7 +108,7 @@ def test_a_whatsapp_message_is_unanswered_until_support_acts(support):
         by_customer=True,
         internal_note="Когда заберёте пылесос?",
     )
-    unanswered = f"{CLAIMS}?whatsapp=unanswered"
+    unanswered = f"{CLAIMS}?awaiting=whatsapp"
 
     listed = visible_text(
         support.get(unanswered, headers={"accept-language": "ru"}).content.decode()
@@ -116,8 +116,8 @@ def test_a_whatsapp_message_is_unanswered_until_support_acts(support):
     dashboard = support.get("/admin/", headers={"accept-language": "ru"}).content.decode()
 
     assert claim.number in listed and quiet.number not in listed
-    assert f'href="{unanswered}"' in dashboard
-    assert "1 с сообщением в WhatsApp без ответа" in visible_text(dashboard)
+    assert f'href="{CLAIMS}?awaiting=any"' in dashboard
+    assert "1 с письмом или сообщением в WhatsApp без ответа" in visible_text(dashboard)
 
     record_status_event(
         claim=claim,
