@@ -19,12 +19,14 @@ from claims.forms import REGIONS
 from claims.models import (
     OPEN_STATES,
     AutoNote,
+    Channel,
     Claim,
     ProductCategory,
     ProductModel,
     Verdict,
     WarrantyPolicy,
 )
+from claims.registration_admin import ClaimRegistrationMixin
 from dreame_service.kit.admin_lists import DeskListMixin
 from dreame_service.kit.formats import format_date
 from dreame_service.kit.fsm import Stale
@@ -50,6 +52,12 @@ SHORT_VERDICTS = {
     Verdict.REPLACE_OR_REFUND: pgettext_lazy("verdict, short", "Replacement"),
     Verdict.FREE_REPAIR: pgettext_lazy("verdict, short", "Warranty"),
     Verdict.PAID_REPAIR: pgettext_lazy("verdict, short", "Paid"),
+}
+SHORT_CHANNELS = {
+    Channel.WEB: pgettext_lazy("channel, short", "Site"),
+    Channel.EMAIL: pgettext_lazy("channel, short", "E-mail"),
+    Channel.PHONE: pgettext_lazy("channel, short", "Call"),
+    Channel.COUNTER: pgettext_lazy("channel, short", "Counter"),
 }
 
 
@@ -193,8 +201,9 @@ class WhatsAppReplyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(DeskListMixin, admin.ModelAdmin):
-    """Claims as support triages them; `repairs.admin` adds the approval (it opens an order)."""
+class ClaimAdmin(ClaimRegistrationMixin, DeskListMixin, admin.ModelAdmin):
+    """Claims as support triages them; `repairs.admin` adds the approval (it opens an order).
+    Support registers a claim that came by e-mail or phone on the add page."""
 
     # The list: few, short columns (it fits 1280 px beside the filters), no per-row query,
     # the most urgent reply first; repairs adds the assigned center (ClaimListMixin).
@@ -205,11 +214,13 @@ class ClaimAdmin(DeskListMixin, admin.ModelAdmin):
         "verdict_badge",
         "product_name",
         "city",
+        "channel_badge",
         "reply",
     ]
     list_filter = [
         ("status", titled_filter(admin.ChoicesFieldListFilter, pgettext_lazy("admin", "Status"))),
         ("verdict", titled_filter(admin.ChoicesFieldListFilter, pgettext_lazy("admin", "Verdict"))),
+        ("channel", titled_filter(admin.ChoicesFieldListFilter, _("Came by"))),
         RegionFilter,
         ReplyClockFilter,
         WhatsAppReplyFilter,
@@ -261,6 +272,14 @@ class ClaimAdmin(DeskListMixin, admin.ModelAdmin):
             claim.product_model.removeprefix("DREAME ").removeprefix("Dreame "),
         )
 
+    @admin.display(description=_("Came by"))
+    def channel_badge(self, claim):
+        return format_html(
+            '<span title="{}">{}</span>',
+            claim.get_channel_display(),
+            SHORT_CHANNELS.get(claim.channel, claim.get_channel_display()),
+        )
+
     @admin.display(description=pgettext_lazy("admin", "Reply due"))
     def reply(self, claim):
         clock = reply_clock(claim)
@@ -300,9 +319,6 @@ class ClaimAdmin(DeskListMixin, admin.ModelAdmin):
 
     def has_triage_permission(self, request):
         return request.user.has_perm("claims.triage_claim")
-
-    def has_add_permission(self, request):
-        return False  # claims come from customers through the form
 
 
 @admin.register(WarrantyPolicy)
