@@ -158,6 +158,8 @@ class ClaimRegistrationMixin(admin.ModelAdmin):
             "adminform": AdminForm(form, FIELDSETS, prepopulated_fields={}, model_admin=self),
             "form": form,
             "errors": form.errors,
+            # A refused page cannot hand the chosen files back: it says to choose them again.
+            "files_sent": bool(request.FILES),
             "has_view_permission": self.has_view_permission(request),
         }
         return TemplateResponse(request, self.registration_template, context, status=status)

@@ -23,9 +23,11 @@ from claims.models import (
     ProductModel,
     StatusEvent,
 )
+from claims.services import record_status_event
 from claims.tests.factories import ClaimFactory, claim_form_fields
 from notifications.models import Notification
 from notifications.services import render_email
+from repairs.history import case_history
 from repairs.tests.factories import SupportUserFactory, UserFactory
 from tests.pages import jpeg, visible_text
 
@@ -191,6 +193,7 @@ def test_a_bad_upload_is_refused_and_everything_typed_stays(support):
     html = response.content.decode()
     assert not Claim.objects.exists()
     assert "Такой тип файла не принимается" in visible_text(html)
+    assert "файлы не сохраняются: выберите их, пожалуйста, снова" in visible_text(html)
     assert field_value(html, "full_name") == "Ерлан <b>Садыков</b>"  # escaped, as typed
     assert "<b>Садыков</b>" not in html
     assert field_value(html, "email") == "erlan@example.kz"
@@ -357,3 +360,22 @@ def test_the_list_shows_and_filters_by_the_door(support):
     assert "CL-PHONE01" in html and "CL-WEB0001" not in html
     assert '<span title="звонок по телефону">Звонок</span>' in html
     assert 'data-filter-title="Как поступила"' in html
+
+
+# --- The history says which door ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("channel", "what"),
+    [
+        (Channel.WEB, "Заявка подана"),
+        (Channel.EMAIL, "Заявка зарегистрирована поддержкой (эл. почта)"),
+        (Channel.PHONE, "Заявка зарегистрирована поддержкой (звонок)"),
+        (Channel.COUNTER, "Заявка зарегистрирована на стойке приёма сервисного центра"),
+    ],
+)
+def test_the_first_history_row_names_the_door_the_claim_came_by(agent, channel, what):
+    claim = ClaimFactory(channel=channel)
+    record_status_event(claim=claim, transition="submit", from_status="", to_status=claim.status)
+
+    assert [row.what for row in case_history(claim)] == [what]
