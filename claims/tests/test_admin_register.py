@@ -360,6 +360,7 @@ def test_the_list_shows_and_filters_by_the_door(support):
     assert "CL-PHONE01" in html and "CL-WEB0001" not in html
     assert '<span title="звонок по телефону">Звонок</span>' in html
     assert 'data-filter-title="Как поступила"' in html
+    assert re.search(r'href="\?channel__exact=phone"[^>]*>Звонок по телефону</a>', html)
 
 
 # --- The history says which door ---------------------------------------------------------
