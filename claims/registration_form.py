@@ -37,6 +37,10 @@ REGISTRATION_CHANNELS = [Channel.PHONE, Channel.EMAIL]
 REGISTRATION_MAX_FILES = 10
 RECEIPT_MISSING_REASON_MAX = 300
 
+BROKEN_MESSAGE_LINK = _(
+    "The link from the support mailbox is damaged: open the message's draft claim again."
+)
+
 CONSENT_LABELS = {
     phone_consent.Channel.WHATSAPP: _("The customer agreed on the call to news on WhatsApp"),
     phone_consent.Channel.SMS: _("The customer agreed on the call to news by SMS"),
@@ -78,7 +82,15 @@ class ClaimRegistrationForm(ClaimForm):
         },
     )
     # The support mailbox's message this claim is made from (its draft claim's link).
-    from_message = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    from_message = forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": BROKEN_MESSAGE_LINK,
+            "min_value": BROKEN_MESSAGE_LINK,
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -339,6 +339,15 @@ def test_the_mailbox_message_is_filed_with_the_claim_when_that_part_exists(
     assert filed == [{"claim": claim, "message_pk": 42, "by": agent}]
 
 
+def test_a_damaged_message_number_is_refused_with_a_message_and_nothing_saved(support):
+    response = support.post(ADD, registration(channel="email", from_message="42abc"))
+
+    assert not Claim.objects.exists()
+    assert "Ссылка из почтового ящика поддержки повреждена" in visible_text(
+        response.content.decode()
+    )
+
+
 def test_without_the_mailbox_part_a_message_number_changes_nothing(support):
     assert not hasattr(mail_replies, "attach_draft_message")
 
