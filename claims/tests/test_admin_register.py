@@ -22,6 +22,7 @@ from claims.models import (
     ClaimAttachment,
     ProductModel,
     StatusEvent,
+    WarrantyPolicy,
 )
 from claims.services import record_status_event
 from claims.tests.factories import ClaimFactory, claim_form_fields
@@ -29,6 +30,7 @@ from notifications.models import Notification
 from notifications.services import render_email
 from repairs.history import case_history
 from repairs.tests.factories import SupportUserFactory, UserFactory
+from repairs.tests.races import race
 from tests.pages import jpeg, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -389,3 +391,29 @@ def test_the_first_history_row_names_the_door_the_claim_came_by(agent, channel, 
     record_status_event(claim=claim, transition="submit", from_status="", to_status=claim.status)
 
     assert [row.what for row in case_history(claim)] == [what]
+
+
+# --- Two agents at once (PostgreSQL: the duplicate key's unique index decides) ------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_agents_registering_the_same_claim_at_once_make_one(postgres_db):
+    WarrantyPolicy.objects.get_or_create(country="KZ")
+    agents = [SupportUserFactory(), SupportUserFactory()]
+    clients = []
+    for user in agents:
+        client = Client()
+        client.force_login(user)
+        client.cookies["django_language"] = "ru"
+        clients.append(client)
+    forms = [registration(form_token=token * 32) for token in ("e", "f")]
+
+    outcomes = race(*[lambda c=c, f=f: c.post(ADD, f) for c, f in zip(clients, forms, strict=True)])
+
+    claim = Claim.objects.get()
+    codes = sorted(response.status_code for response in outcomes)
+    assert codes == [302, 409], outcomes
+    refused = next(r for r in outcomes if r.status_code == 409).content.decode()
+    assert f'<a href="/admin/claims/claim/{claim.pk}/change/">{claim.number}</a>' in refused
+    assert Notification.objects.filter(template="claim_received").count() == 1
