@@ -417,3 +417,20 @@ def test_two_agents_registering_the_same_claim_at_once_make_one(postgres_db):
     refused = next(r for r in outcomes if r.status_code == 409).content.decode()
     assert f'<a href="/admin/claims/claim/{claim.pk}/change/">{claim.number}</a>' in refused
     assert Notification.objects.filter(template="claim_received").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "button"),
+    [
+        ("ru", "Зарегистрировать заявку", "Зарегистрировать заявку"),
+        ("kk", "Өтінімді тіркеу", "Өтінімді тіркеу"),
+        ("en", "Register a claim", "Register the claim"),
+    ],
+)
+def test_the_add_page_reads_in_the_agents_language(support, language, title, button):
+    support.cookies["django_language"] = language
+
+    html = support.get(ADD).content.decode()
+
+    assert f"<h1>{title}</h1>" in html
+    assert f'value="{button}"' in html
