@@ -10,6 +10,7 @@ from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TranslationAdmin
@@ -20,12 +21,14 @@ from claims.mail_replies import EMAIL_REPLY
 from claims.models import (
     OPEN_STATES,
     AutoNote,
+    Channel,
     Claim,
     ProductCategory,
     ProductModel,
     Verdict,
     WarrantyPolicy,
 )
+from claims.registration_admin import ClaimRegistrationMixin
 from dreame_service.kit.admin_lists import DeskListMixin
 from dreame_service.kit.formats import format_date
 from dreame_service.kit.fsm import Stale
@@ -51,6 +54,12 @@ SHORT_VERDICTS = {
     Verdict.REPLACE_OR_REFUND: pgettext_lazy("verdict, short", "Replacement"),
     Verdict.FREE_REPAIR: pgettext_lazy("verdict, short", "Warranty"),
     Verdict.PAID_REPAIR: pgettext_lazy("verdict, short", "Paid"),
+}
+SHORT_CHANNELS = {
+    Channel.WEB: pgettext_lazy("channel, short", "Site"),
+    Channel.EMAIL: pgettext_lazy("channel, short", "E-mail"),
+    Channel.PHONE: pgettext_lazy("channel, short", "Call"),
+    Channel.COUNTER: pgettext_lazy("channel, short", "Counter"),
 }
 
 
@@ -130,6 +139,15 @@ def titled_filter(filter_class, title):
     return Titled
 
 
+class CapitalisedChoicesFilter(admin.ChoicesFieldListFilter):
+    """A field's choices as the other filters show theirs: «Звонок по телефону», where the
+    model's labels are written to sit inside a sentence."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            yield {**choice, "display": capfirst(choice["display"])}
+
+
 class RegionFilter(admin.SimpleListFilter):
     # The form's fixed list: no SELECT DISTINCT over every claim to build the choices.
     title = pgettext_lazy("admin", "Region")
@@ -205,8 +223,9 @@ class AwaitingAnswerFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(DeskListMixin, admin.ModelAdmin):
-    """Claims as support triages them; `repairs.admin` adds the approval (it opens an order)."""
+class ClaimAdmin(ClaimRegistrationMixin, DeskListMixin, admin.ModelAdmin):
+    """Claims as support triages them; `repairs.admin` adds the approval (it opens an order).
+    Support registers a claim that came by e-mail or phone on the add page."""
 
     # The list: few, short columns (it fits 1280 px beside the filters), no per-row query,
     # the most urgent reply first; repairs adds the assigned center (ClaimListMixin).
@@ -217,11 +236,13 @@ class ClaimAdmin(DeskListMixin, admin.ModelAdmin):
         "verdict_badge",
         "product_name",
         "city",
+        "channel_badge",
         "reply",
     ]
     list_filter = [
         ("status", titled_filter(admin.ChoicesFieldListFilter, pgettext_lazy("admin", "Status"))),
         ("verdict", titled_filter(admin.ChoicesFieldListFilter, pgettext_lazy("admin", "Verdict"))),
+        ("channel", titled_filter(CapitalisedChoicesFilter, _("Came by"))),
         RegionFilter,
         ReplyClockFilter,
         AwaitingAnswerFilter,
@@ -273,6 +294,15 @@ class ClaimAdmin(DeskListMixin, admin.ModelAdmin):
             claim.product_model.removeprefix("DREAME ").removeprefix("Dreame "),
         )
 
+    # A short heading: the list fits 1280 px only with every column as narrow as it can be.
+    @admin.display(description=pgettext_lazy("admin", "Channel"))
+    def channel_badge(self, claim):
+        return format_html(
+            '<span title="{}">{}</span>',
+            claim.get_channel_display(),
+            SHORT_CHANNELS.get(claim.channel, claim.get_channel_display()),
+        )
+
     @admin.display(description=pgettext_lazy("admin", "Reply due"))
     def reply(self, claim):
         clock = reply_clock(claim)
@@ -312,9 +342,6 @@ class ClaimAdmin(DeskListMixin, admin.ModelAdmin):
 
     def has_triage_permission(self, request):
         return request.user.has_perm("claims.triage_claim")
-
-    def has_add_permission(self, request):
-        return False  # claims come from customers through the form
 
 
 @admin.register(WarrantyPolicy)

@@ -332,6 +332,60 @@ def _shown_name(upload) -> str:
     return name if len(name) <= SHOWN_NAME_MAX else name[: SHOWN_NAME_MAX - 1] + "…"
 
 
+def set_files_limits(field: forms.FileField, *, max_files: int) -> None:
+    """A field of several files: its help text, and the limits static/js/claim-form.js
+    checks before sending (the count, each file's size), in the server's own words."""
+    _set_receipt_limits(field)
+    field.help_text = gettext(
+        "Up to %(count)d files at once: photos (JPEG, PNG, HEIC, WebP) or PDF documents, "
+        "each up to %(megabytes)d MB. To choose several, select them together."
+    ) % {"count": max_files, "megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+    field.widget.attrs["data-max-files"] = max_files
+    field.widget.attrs["data-too-many-message"] = gettext(
+        "You can send at most %(count)d files at once."
+    ) % {"count": max_files}
+
+
+def set_request_limit(field: forms.FileField, *, request_max_bytes: int) -> None:
+    """The largest body the page's view takes (the body guard), for the browser's check of
+    all the chosen files together."""
+    field.widget.attrs["data-request-max-bytes"] = request_max_bytes
+    field.widget.attrs["data-total-too-large-message"] = gettext(
+        "Together the files are too large: at most %(megabytes)d MB can be sent at "
+        "once. Choose fewer or smaller files."
+    ) % {"megabytes": request_max_bytes // (1024 * 1024)}
+
+
+def validate_files(files: list, *, max_files: int) -> list:
+    """Several files at once, each checked as the receipt is (claims.uploads): too many,
+    or one bad file, refuses them all (each bad one named), so none is half saved."""
+    if len(files) > max_files:
+        raise ValidationError(
+            gettext(
+                "You can send at most %(count)d files at once, and you chose %(chosen)d. "
+                "Choose the most important ones."
+            )
+            % {"count": max_files, "chosen": len(files)},
+            code="too_many",
+        )
+    problems = []
+    for upload in files:
+        shown = _shown_name(upload)  # before the check renames it
+        try:
+            uploads.validate_receipt(upload)
+        except ValidationError as error:
+            for message in error.messages:
+                problems.append(
+                    ValidationError(
+                        gettext("“%(name)s”: %(problem)s") % {"name": shown, "problem": message},
+                        code=error.error_list[0].code,
+                    )
+                )
+    if problems:
+        raise ValidationError(problems)
+    return files
+
+
 class SupplementForm(forms.Form):
     """What support asked for, answered: a text, up to SUPPLEMENT_MAX_FILES photos or
     documents, and the receipt once more if support asked for it. Each file is checked as
@@ -371,60 +425,15 @@ class SupplementForm(forms.Form):
             "A photo or PDF, up to %(megabytes)d MB."
         ) % {"megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
         files = self.fields["attached_files"]
-        _set_receipt_limits(files)
-        files.help_text = gettext(
-            "Up to %(count)d files at once: photos (JPEG, PNG, HEIC, WebP) or PDF documents, "
-            "each up to %(megabytes)d MB. To choose several, select them together."
-        ) % {
-            "count": SUPPLEMENT_MAX_FILES,
-            "megabytes": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
-        }
+        set_files_limits(files, max_files=SUPPLEMENT_MAX_FILES)
         for field in (files, self.fields["receipt"]):
             # This page takes more at once than the claim form (settings, body guard).
-            field.widget.attrs["data-request-max-bytes"] = (
-                settings.CUSTOMER_UPLOAD_REQUEST_MAX_BYTES
-            )
-            field.widget.attrs["data-total-too-large-message"] = gettext(
-                "Together the files are too large: at most %(megabytes)d MB can be sent at "
-                "once. Choose fewer or smaller files."
-            ) % {"megabytes": settings.CUSTOMER_UPLOAD_REQUEST_MAX_BYTES // (1024 * 1024)}
-        files.widget.attrs["data-max-files"] = SUPPLEMENT_MAX_FILES
-        files.widget.attrs["data-too-many-message"] = self._too_many_message()
-
-    @staticmethod
-    def _too_many_message() -> str:
-        return gettext("You can send at most %(count)d files at once.") % {
-            "count": SUPPLEMENT_MAX_FILES
-        }
+            set_request_limit(field, request_max_bytes=settings.CUSTOMER_UPLOAD_REQUEST_MAX_BYTES)
 
     def clean_attached_files(self):
-        files = self.cleaned_data.get("attached_files") or []
-        if len(files) > SUPPLEMENT_MAX_FILES:
-            raise ValidationError(
-                gettext(
-                    "You can send at most %(count)d files at once, and you chose %(chosen)d. "
-                    "Choose the most important ones."
-                )
-                % {"count": SUPPLEMENT_MAX_FILES, "chosen": len(files)},
-                code="too_many",
-            )
-        problems = []
-        for upload in files:
-            shown = _shown_name(upload)  # before the check renames it
-            try:
-                uploads.validate_receipt(upload)
-            except ValidationError as error:
-                for message in error.messages:
-                    problems.append(
-                        ValidationError(
-                            gettext("“%(name)s”: %(problem)s")
-                            % {"name": shown, "problem": message},
-                            code=error.error_list[0].code,
-                        )
-                    )
-        if problems:
-            raise ValidationError(problems)
-        return files
+        return validate_files(
+            self.cleaned_data.get("attached_files") or [], max_files=SUPPLEMENT_MAX_FILES
+        )
 
     def clean_receipt(self):
         receipt = self.cleaned_data.get("receipt")

@@ -388,6 +388,7 @@ class ChannelConsent(models.Model):
     class Where(models.TextChoices):
         CLAIM_FORM = "claim_form", _("claim form")
         MY_REPAIR = "my_repair", _("«My repair»")
+        SUPPORT_CALL = "support_call", _("call to support")
 
     claim = models.ForeignKey(
         Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="channel_consents"

@@ -7,7 +7,7 @@ order's final state closes the claim through the claim's own step runner.
 """
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -23,6 +23,7 @@ from claims import (
     duplicates,
     emails,
     links,
+    mail_replies,
     notes,
     phone_consent,
     search,
@@ -31,9 +32,11 @@ from claims import (
 )
 from claims.models import (
     LINK_DAYS_AFTER_END,
+    AttachmentKind,
     Channel,
     ChannelConsent,
     Claim,
+    ClaimAttachment,
     StatusEvent,
     Verdict,
     WarrantyPolicy,
@@ -146,14 +149,48 @@ def submit_claim(
     raise RuntimeError("Could not draw a free claim number")
 
 
+@transaction.atomic
+def register_claim(
+    *,
+    data: Mapping[str, Any],
+    receipt: "UploadedFile[bytes] | None",
+    attachments: Sequence["UploadedFile[bytes]"] = (),
+    language: str,
+    channel: str,
+    by: User,
+    from_message: int | None = None,
+) -> Claim:
+    """A claim that came by e-mail or phone, typed in by support: submitted as the web's
+    are (`submit_claim`: number, verdict, e-mails, personal link), with the other files the
+    customer sent kept beside the receipt and, when it was made from a message of the
+    support mailbox, that message filed with it. All or nothing: a duplicate saves none."""
+    claim = submit_claim(
+        data=data, receipt=receipt, language=language, channel=channel, registered_by=by
+    )
+    for upload in attachments:
+        ClaimAttachment.objects.create(claim=claim, kind=AttachmentKind.FILE, file=upload)
+    if from_message is not None:
+        # The mailbox's part of issue 21 writes it; the lead makes this a plain import.
+        attach = getattr(mail_replies, "attach_draft_message", None)
+        if attach is not None:
+            attach(claim=claim, message_pk=from_message, by=by)
+    return claim
+
+
 # --- News on the phone: the customer's consent, per channel --------------------------
 
 
+# Where the first choice was made, by the door the claim came in: support reads the words
+# to the customer on the call; the site shows them on its form.
+FIRST_CHOICE_WHERE = {Channel.PHONE: ChannelConsent.Where.SUPPORT_CALL}
+
+
 def _record_first_choice(claim: Claim) -> None:
-    """The channels ticked on the claim form, each with the words the customer saw."""
+    """The channels ticked with the claim, each with the words the customer saw or heard."""
+    where = FIRST_CHOICE_WHERE.get(Channel(claim.channel), ChannelConsent.Where.CLAIM_FORM)
     for channel, field in phone_consent.FIELDS.items():
         if getattr(claim, field):
-            _keep_choice(claim, channel, given=True, where=ChannelConsent.Where.CLAIM_FORM)
+            _keep_choice(claim, channel, given=True, where=where)
 
 
 def _keep_choice(claim: Claim, channel: str, *, given: bool, where: str) -> None:

@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from claims.models import ClaimStatus, StatusEvent
+from claims.models import Channel, ClaimStatus, StatusEvent
 from claims.notes import NoteReader
 from claims.steps import CLAIM_STEPS
 from repairs.models import IntakeAct, OrderStatus
@@ -36,6 +36,12 @@ OTHER_STEPS = {
     "correct_parcel": _("Tracking number corrected"),
     "whatsapp_reply": _("Customer wrote on WhatsApp"),  # claims.phone_replies
     "email_answer": _("Support answered by e-mail"),  # claims.mail_answers
+}
+# The first row says which door the claim came in by (DESIGN §8); the site's is "submitted".
+SUBMITTED_BY_CHANNEL = {
+    Channel.EMAIL: _("Claim registered by support (e-mail)"),
+    Channel.PHONE: _("Claim registered by support (phone call)"),
+    Channel.COUNTER: _("Claim registered at the service center's counter"),
 }
 STATUS_UPDATED = _("Status updated")  # a code no table knows yet still shows no raw code
 
@@ -61,8 +67,10 @@ def _status_label(code: str, *, is_order: bool) -> str:
     return str(labels.get(code, STATUS_UPDATED))
 
 
-def _step_label(name: str, *, is_order: bool) -> str:
+def _step_label(name: str, *, is_order: bool, channel: str = Channel.WEB) -> str:
     """What happened, in the past tense: the row's `done`, never its button."""
+    if name == "submit" and not is_order and channel in SUBMITTED_BY_CHANNEL:
+        return str(SUBMITTED_BY_CHANNEL[Channel(channel)])
     table = ORDER_STEPS if is_order else CLAIM_STEPS
     if name in table:
         return str(table[name].done)
@@ -102,7 +110,7 @@ def case_history(claim) -> list[HistoryRow]:
         rows.append(
             HistoryRow(
                 is_order=is_order,
-                what=_step_label(event.transition, is_order=is_order),
+                what=_step_label(event.transition, is_order=is_order, channel=claim.channel),
                 from_label=_status_label(event.from_status, is_order=is_order),
                 to_label=_status_label(event.to_status, is_order=is_order),
                 at=at,

@@ -10,6 +10,8 @@ from django.contrib.auth.management import create_permissions
 SUPPORT_PERMISSIONS = [
     ("claims", "triage_claim"),
     ("claims", "view_claim"),
+    # A claim that came by e-mail or phone, registered on the customer's behalf (DESIGN §8).
+    ("claims", "add_claim"),
     ("claims", "change_claim"),
     ("claims", "view_warrantypolicy"),
     ("claims", "change_warrantypolicy"),

@@ -58,11 +58,12 @@ class TriageClaimAdmin(ClaimListMixin, ClaimAdmin):
     # --- The claim page ---------------------------------------------------------------
 
     def get_object(self, request, object_id, from_field=None):
-        # Everything the page shows, in fixed queries: the claim with its order and center
-        # (joined), then its history with authors and its files (one prefetch each).
+        # Everything the page shows, in fixed queries: the claim with its order, center and
+        # who registered it (joined), then its history with authors and its files (one
+        # prefetch each).
         queryset = (
             self.get_queryset(request)
-            .select_related("repair_order__service_center")
+            .select_related("repair_order__service_center", "registered_by")
             .prefetch_related(history_prefetch("status_events"), "attachments")
         )
         field = self.opts.pk if from_field is None else self.opts.get_field(from_field)

@@ -40,6 +40,7 @@ def support_pages() -> dict[str, str]:
         # A filter and a search with several matches: the list, not one claim's page.
         "claims-filtered": "/admin/claims/claim/?status__exact=approved&q=example.com",
         "claim": f"/admin/claims/claim/{claim.pk}/change/",
+        "claim-register": "/admin/claims/claim/add/",  # a claim that came by e-mail or phone
         "orders": "/admin/repairs/repairorder/",
         "orders-filtered": "/admin/repairs/repairorder/?status__exact=received",
         "order": f"/admin/repairs/repairorder/{order.pk}/change/",
