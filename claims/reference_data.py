@@ -71,9 +71,9 @@ AUTO_NOTES = {
         "Corrected:\n%(changes)s",
     ),
     "order_owner_changed": (
-        "Ответственный: %(old_owner)s → %(new_owner)s.",
-        "Жауапты маман: %(old_owner)s → %(new_owner)s.",
-        "Responsible technician: %(old_owner)s → %(new_owner)s.",
+        "Ответственный: %(old_owner)s → %(new_owner)s",
+        "Жауапты маман: %(old_owner)s → %(new_owner)s",
+        "Responsible technician: %(old_owner)s → %(new_owner)s",
     ),
 }
 LANGUAGES = ("ru", "kk", "en")

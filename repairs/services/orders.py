@@ -193,11 +193,12 @@ def write_intake_act(order: RepairOrder, event: StatusEvent, values: Mapping[str
 def _owner_at_intake(order: RepairOrder, *, by: User) -> None:
     """Whoever writes the act has the product in his hands: he has the order, unless a
     colleague took it before. No history row: the intake's own row names him."""
+    if order.technician_id is not None:
+        return
     technician = getattr(by, "technician", None)
-    if order.technician_id is None and technician is not None:
-        if technician.service_center_id == order.service_center_id:
-            order.technician = technician
-            order.save(update_fields=["technician"])
+    if technician is not None and technician.service_center_id == order.service_center_id:
+        order.technician = technician
+        order.save(update_fields=["technician"])
 
 
 def record_awaited_part(order: RepairOrder, event: StatusEvent, values: Mapping[str, Any]) -> None:

@@ -59,7 +59,11 @@ def change_order_technician(
         raise ValidationError(_("The order is closed: it keeps its technician."), code="closed")
     if order.technician_id == (technician.pk if technician else None):
         return order  # nothing changes, nothing to record
-    previous = Technician.objects.select_related("user").filter(pk=order.technician_id).first()
+    previous = (
+        Technician.objects.select_related("user").filter(pk=order.technician_id).first()
+        if order.technician_id is not None
+        else None
+    )
     order.technician = technician
     order.save(update_fields=["technician", "updated_at"])
     record_order_event(

@@ -32,7 +32,5 @@ def label_context(order) -> dict:
         "order": order,
         "product": order.claim.product_model,
         "surname": surname_of(order.claim.full_name),
-        "barcode_svg": codes.code128_svg(
-            order.order_number, options=codes.LABEL_BARCODE_OPTIONS
-        ),
+        "barcode_svg": codes.code128_svg(order.order_number, options=codes.LABEL_BARCODE_OPTIONS),
     }

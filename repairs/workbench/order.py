@@ -26,8 +26,8 @@ from repairs.selectors import warranty_end_for
 from repairs.step_forms import StepForm, VerdictChangeForm, step_form
 from repairs.workbench import order_selectors as selectors
 from repairs.workbench import verdict
-from repairs.workbench.owner import owner_context
 from repairs.workbench.access import center_orders, get_order, technician_required
+from repairs.workbench.owner import owner_context
 
 ORDER_TEMPLATE = "repairs/workbench/order.html"
 SLIP_TEMPLATE = "repairs/workbench/return_slip.html"

@@ -44,7 +44,9 @@ class OwnerForm(forms.Form):
 
     def __init__(self, *args, service_center_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["technician"].queryset = center_technicians(service_center_id)
+        field = self.fields["technician"]
+        assert isinstance(field, TechnicianChoice)
+        field.queryset = center_technicians(service_center_id)
 
     def shown_technician_id(self) -> int | None:
         shown = self.cleaned_data["shown_technician"]

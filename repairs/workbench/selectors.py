@@ -93,7 +93,9 @@ def queue_page(
     newest_first = ("-updated_at", "-pk")
     orders = RepairOrder.objects.filter(service_center_id=service_center_id)
     if status == MINE:
-        orders = orders.filter(technician_id=technician_id, status__in=QUEUE_STATES)
+        # None would match the orders nobody has: the tab is only ever someone's.
+        mine = Q(technician_id=technician_id) if technician_id is not None else Q(pk__in=[])
+        orders = orders.filter(mine, status__in=QUEUE_STATES)
     else:
         orders = orders.filter(status=status)
     paginator = _CountedPaginator(orders.order_by(*newest_first), PAGE_SIZE, count=count)
