@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from claims import notes
-from dreame_service.kit.names import short_name
 from repairs.models import RepairOrder, Technician
 from repairs.services.orders import can_work_on, is_support, lock_order, record_order_event
 
@@ -23,12 +22,7 @@ NOT_SHOWN = object()
 
 def technician_name(technician: Technician | None) -> str:
     """«Касымов Д.», as the order page and the history name the owner; "" for nobody."""
-    if technician is None:
-        return ""
-    user = technician.user
-    return short_name(
-        first_name=user.first_name, last_name=user.last_name, username=user.get_username()
-    )
+    return technician.short_name if technician is not None else ""
 
 
 @transaction.atomic

@@ -3,54 +3,17 @@ center (`repairs.services.change_order_technician`). POSTed to its own URL; the 
 shows the change and the history its row.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dreame_service.kit.fsm import Stale
 from repairs import services
+from repairs.forms import OwnerForm
 from repairs.models import RepairOrder, Technician
 from repairs.workbench.access import center_orders, get_order, technician_required
-
-
-def center_technicians(service_center_id: int):
-    """The technicians an order of this center may be given to: one query, names joined."""
-    return (
-        Technician.objects.filter(service_center_id=service_center_id, user__is_active=True)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "pk")
-    )
-
-
-class TechnicianChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return services.technician_name(obj)
-
-
-class OwnerForm(forms.Form):
-    # Another center's technician is not among the choices: a crafted POST is invalid.
-    technician = TechnicianChoice(
-        queryset=Technician.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("Not assigned"),
-        label=gettext_lazy("Give to a technician of the center"),
-    )
-    # The owner the page showed ("" for nobody): a colleague's change meanwhile is told.
-    shown_technician = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, service_center_id: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["technician"]
-        assert isinstance(field, TechnicianChoice)
-        field.queryset = center_technicians(service_center_id)
-
-    def shown_technician_id(self) -> int | None:
-        shown = self.cleaned_data["shown_technician"]
-        return int(shown) if shown.isdigit() else None
 
 
 def owner_context(order: RepairOrder, *, technician: Technician) -> dict:
@@ -104,8 +67,9 @@ def change_technician(request, pk):
     elif technician.pk == request.technician.pk:
         messages.success(request, _("The order is yours now."))
     else:
+        # No full stop of its own: the name ends with its initial's («Ермекова А.»).
         messages.success(
             request,
-            _("The order is given to %(name)s.") % {"name": services.technician_name(technician)},
+            _("The order is given to %(name)s") % {"name": services.technician_name(technician)},
         )
     return back
