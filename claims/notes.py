@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from claims.models import AutoNote, Claim, StatusEvent, Verdict
 from dreame_service.kit.formats import format_kzt
@@ -26,10 +27,16 @@ VERDICT_OVERRIDDEN = "verdict_overridden"
 FINAL_VERDICT_CHANGED = "final_verdict_changed"
 ORDER_REASSIGNED = "order_reassigned"
 DATA_CORRECTED = "data_corrected"
+ORDER_OWNER_CHANGED = "order_owner_changed"
 
 
 def _verdict(code: str) -> str:
     return str(dict(Verdict.choices).get(code, "—"))
+
+
+def _owner(name: str) -> str:
+    """The technician's name as kept (names are not translated), or «не назначен»."""
+    return name or gettext("not assigned")
 
 
 def _in_reader_language(words: dict) -> str:
@@ -58,6 +65,8 @@ PARAM_FORMATS: dict[str, Callable[[Any], str]] = {
     "from_center": _in_reader_language,
     "to_center": _in_reader_language,
     "changes": _corrections,
+    "old_owner": _owner,
+    "new_owner": _owner,
 }
 
 

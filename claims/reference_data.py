@@ -70,6 +70,11 @@ AUTO_NOTES = {
         "Түзетілді:\n%(changes)s",
         "Corrected:\n%(changes)s",
     ),
+    "order_owner_changed": (
+        "Ответственный: %(old_owner)s → %(new_owner)s",
+        "Жауапты маман: %(old_owner)s → %(new_owner)s",
+        "Responsible technician: %(old_owner)s → %(new_owner)s",
+    ),
 }
 LANGUAGES = ("ru", "kk", "en")
 

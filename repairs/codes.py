@@ -30,16 +30,30 @@ BARCODE_OPTIONS = {
     "quiet_zone": 11 * BAR_MM,
     "write_text": False,
 }
+# The shelf label (58×40 mm) goes to a 203 dpi thermal printer, which prints whole dots: a
+# bar of exactly 2 dots (0.25 mm, the same 10 mil) keeps every bar the same width, where
+# 0.254 mm would come out 2 dots here and 3 there. A 10-symbol order number is then 42 mm
+# wide with its quiet zones, inside the label's 58 mm (3 dots a bar would need 63 mm).
+LABEL_DPI = 203
+LABEL_BAR_MM = 2 * 25.4 / LABEL_DPI
+LABEL_BARCODE_OPTIONS = {
+    **BARCODE_OPTIONS,
+    "module_width": LABEL_BAR_MM,
+    "module_height": 12.0,
+    "quiet_zone": 11 * LABEL_BAR_MM,
+}
 QR_PNG_SCALE = 8  # pixels per module
 
 
-def code128_svg(text: str) -> str:
-    """The barcode as an `<svg>` element to inline in HTML.
+def code128_svg(text: str, *, options: dict | None = None) -> str:
+    """The barcode as an `<svg>` element to inline in HTML (`options`: BARCODE_OPTIONS, or
+    LABEL_BARCODE_OPTIONS for the shelf label).
 
     Its width and height keep the printed size in mm; its viewBox lets CSS resize it.
     """
     # "compress" only makes render() return one-line XML; gzip happens in save(), unused here.
-    writer_options = {**BARCODE_OPTIONS, "with_doctype": False, "compress": True}
+    options = BARCODE_OPTIONS if options is None else options
+    writer_options = {**options, "with_doctype": False, "compress": True}
     svg = xml.dom.minidom.parseString(Code128(text, writer=SVGWriter()).render(writer_options))
     root = svg.documentElement
     assert root is not None  # the writer's XML always has its <svg> element

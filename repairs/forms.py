@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.forms import printable
 from repairs import order_numbers, tracking
-from repairs.models import Shipment
+from repairs.models import Shipment, Technician
 
 # The stub's QR link and date pickers send ISO; people type the date as it is printed.
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"]
@@ -92,3 +92,47 @@ def clean_parcel(form: forms.Form, cleaned: dict) -> dict:
             cleaned["carrier"] = parcel.carrier
             cleaned["tracking_number"] = parcel.tracking_number
     return cleaned
+
+
+# --- Who has an order (repairs.services.owners): the workbench's and the admin's form ---------
+
+
+def center_technicians(service_center_id: int):
+    """The technicians an order of this center may be given to: one query, names joined."""
+    return (
+        Technician.objects.filter(service_center_id=service_center_id, user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+class TechnicianChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.short_name
+
+
+class OwnerForm(forms.Form):
+    """Give the order to a technician of its center, or to nobody. Another center's
+    technician is not among the choices: a crafted POST is invalid."""
+
+    technician = TechnicianChoice(
+        queryset=Technician.objects.none(),
+        required=False,
+        empty_label=_("Not assigned"),
+        label=_("Give to a technician of the center"),
+    )
+    # The owner the page showed ("" for nobody): a colleague's change meanwhile is told.
+    shown_technician = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, service_center_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["technician"]
+        assert isinstance(field, TechnicianChoice)
+        field.queryset = center_technicians(service_center_id)
+
+    def shown_technician_id(self) -> int | None:
+        return shown_technician_id(self.cleaned_data["shown_technician"])
+
+
+def shown_technician_id(shown: str) -> int | None:
+    return int(shown) if shown.isdigit() else None

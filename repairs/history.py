@@ -36,6 +36,7 @@ OTHER_STEPS = {
     "correct_parcel": _("Tracking number corrected"),
     "whatsapp_reply": _("Customer wrote on WhatsApp"),  # claims.phone_replies
     "email_answer": _("Support answered by e-mail"),  # claims.mail_answers
+    "change_technician": _("Responsible technician changed"),  # repairs.services.owners
 }
 # The first row says which door the claim came in by (DESIGN §8); the site's is "submitted".
 SUBMITTED_BY_CHANNEL = {

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from claims.files import private_file_response
 from dreame_service.kit.fsm import Actor, Stale
 from repairs import services, states, steps
+from repairs.admin import order_owner
 from repairs.admin.common import active_centers
 from repairs.admin.order_list import OrderListMixin
 from repairs.documents import act_sheet_context
@@ -123,6 +124,11 @@ ACTIONS = {
         ),
         SupportAction(MOVE, gettext_lazy("Move to another service center"), MoveForm),
         SupportAction(VERDICT, gettext_lazy("Change the final verdict"), VerdictChangeForm),
+        SupportAction(
+            order_owner.OWNER,
+            gettext_lazy("Change the responsible technician"),
+            order_owner.SupportOwnerForm,
+        ),
         _step_action("cancel", gettext_lazy("Cancel the order"), "cancel"),
     ]
 }
@@ -139,6 +145,8 @@ def _offered(*, order: RepairOrder, user) -> list[SupportAction]:
             return not order.is_final and user.has_perm(REASSIGN_PERMISSION)
         if action.name == VERDICT:  # after intake, until the remedy is chosen
             return services.may_change_verdict(user=user, order=order) and _has_act(order)
+        if action.name == order_owner.OWNER:
+            return order_owner.may_change_owner(order=order, user=user)
         return action.step in offered
 
     return [action for action in ACTIONS.values() if may(action)]
@@ -150,6 +158,8 @@ def _has_act(order: RepairOrder) -> bool:
 
 def _carry_out(action: SupportAction, *, order: RepairOrder, data: dict, by) -> str:
     """Run the action's service; returns the message for the user."""
+    if action.name == order_owner.OWNER:
+        return order_owner.change_owner(order=order, data=data, by=by)
     if action.name == VERDICT:
         act = services.change_final_verdict(
             order=order,
@@ -191,6 +201,8 @@ def _blank(action: SupportAction, order: RepairOrder) -> forms.Form:
     initial = {"from_status": order.status, "from_center": order.service_center_id}
     if action.name == VERDICT:
         initial["from_verdict"] = order.verdict_in_force
+    if action.name == order_owner.OWNER:
+        initial.update(order_owner.initial(order))
     return action.form_class(prefix=action.name, order=order, initial=initial)
 
 
@@ -242,7 +254,7 @@ class RepairOrderAdmin(OrderListMixin, admin.ModelAdmin):
         """The workbench's order page's reads, without the claim's attachments (this page
         does not list them): order, claim, center, act and its author in one query; then one
         each for the act's photos, the case's history (with authors) and the shipments."""
-        return orders_with_case(RepairOrder.objects)
+        return orders_with_case(RepairOrder.objects).select_related("technician__user")
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -282,6 +294,7 @@ class RepairOrderAdmin(OrderListMixin, admin.ModelAdmin):
             "shipments": order.shipments.all(),
             "history": case_history(claim),
             "support_actions": actions,
+            "owner_name": services.technician_name(order.technician),
         }
 
     # --- Its own URLs: the photo, the act, the three actions ------------------------

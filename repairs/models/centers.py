@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.manager import MultilingualManager
 from phonenumber_field.modelfields import PhoneNumberField
 
+from dreame_service.kit.names import short_name
+
 
 class ServiceCenter(models.Model):
     name = models.CharField(_("name"), max_length=150)
@@ -46,3 +48,12 @@ class Technician(models.Model):
 
     def __str__(self):
         return f"{self.user.get_full_name() or self.user.username} — {self.service_center.name}"
+
+    @property
+    def short_name(self) -> str:
+        """«Касымов Д.», as the order page and the history name whoever has an order."""
+        return short_name(
+            first_name=self.user.first_name,
+            last_name=self.user.last_name,
+            username=self.user.get_username(),
+        )

@@ -11,6 +11,7 @@ from repairs.services.orders import (
     may_change_verdict,
     reassign_order,
 )
+from repairs.services.owners import change_order_technician, technician_name
 
 __all__ = [
     "SUPPORT_PERMISSION",
@@ -18,7 +19,9 @@ __all__ = [
     "approve_claim_and_open_order",
     "can_work_on",
     "change_final_verdict",
+    "change_order_technician",
     "is_support",
     "may_change_verdict",
     "reassign_order",
+    "technician_name",
 ]

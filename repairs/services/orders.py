@@ -187,6 +187,18 @@ def write_intake_act(order: RepairOrder, event: StatusEvent, values: Mapping[str
     act = IntakeAct.objects.create(repair_order=order, received_by=event.by, **values["act_data"])
     for photo in photos:
         IntakePhoto.objects.create(intake_act=act, file=photo)
+    _owner_at_intake(order, by=event.by)
+
+
+def _owner_at_intake(order: RepairOrder, *, by: User) -> None:
+    """Whoever writes the act has the product in his hands: he has the order, unless a
+    colleague took it before. No history row: the intake's own row names him."""
+    if order.technician_id is not None:
+        return
+    technician = getattr(by, "technician", None)
+    if technician is not None and technician.service_center_id == order.service_center_id:
+        order.technician = technician
+        order.save(update_fields=["technician"])
 
 
 def record_awaited_part(order: RepairOrder, event: StatusEvent, values: Mapping[str, Any]) -> None:
@@ -255,7 +267,9 @@ def reassign_order(
         )
     previous = order.service_center
     order.service_center = service_center
-    order.save(update_fields=["service_center", "updated_at"])
+    # The technician works at the center the order leaves: the new center gives it anew.
+    order.technician = None
+    order.save(update_fields=["service_center", "technician", "updated_at"])
     event = record_order_event(
         order=order,
         transition="reassign",

@@ -10,7 +10,7 @@ from claims.models import Claim, ClaimStatus, StatusEvent
 from claims.tests.factories import ClaimFactory
 from dreame_service.kit.fsm import Stale
 from repairs.models import IntakeAct, OrderStatus, RepairOrder
-from repairs.services import approve_claim_and_open_order
+from repairs.services import approve_claim_and_open_order, change_order_technician
 from repairs.tests.factories import (
     INTAKE_ACT_DATA,
     ServiceCenterFactory,
@@ -112,3 +112,27 @@ def test_a_link_request_answered_by_two_workers_at_once_sends_one_email(postgres
     assert sorted(outcomes) == [False, True], outcomes
     assert Notification.objects.filter(template="my_link", recipient=claim.email).count() == 1
     assert not LinkRequest.objects.exists()
+
+
+def test_two_technicians_taking_one_order_at_once_leave_one_owner_and_one_row(postgres_db):
+    technician = TechnicianFactory()
+    colleague = TechnicianFactory(service_center=technician.service_center)
+    order = make_order(technician=technician)  # awaiting its parcel: nobody has it
+
+    def take(who):
+        # Both pages showed nobody; the lock makes the second see the first's take.
+        return lambda: change_order_technician(
+            order=RepairOrder.objects.get(pk=order.pk),
+            technician=who,
+            by=who.user,
+            shown_technician_id=None,
+        )
+
+    outcomes = race(take(technician), take(colleague))
+
+    winners = [o for o in outcomes if isinstance(o, RepairOrder)]
+    losers = [o for o in outcomes if isinstance(o, REFUSALS)]
+    assert (len(winners), len(losers)) == (1, 1), outcomes
+    owner = RepairOrder.objects.get(pk=order.pk).technician
+    assert owner == winners[0].technician
+    assert order.status_events.filter(transition="change_technician").count() == 1

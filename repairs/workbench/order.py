@@ -27,6 +27,7 @@ from repairs.step_forms import StepForm, VerdictChangeForm, step_form
 from repairs.workbench import order_selectors as selectors
 from repairs.workbench import verdict
 from repairs.workbench.access import center_orders, get_order, technician_required
+from repairs.workbench.owner import owner_context
 
 ORDER_TEMPLATE = "repairs/workbench/order.html"
 SLIP_TEMPLATE = "repairs/workbench/return_slip.html"
@@ -87,6 +88,7 @@ def _page(
         "history": case_history(order.claim),
         "shipments": order.shipments.all(),
         "has_return_slip": selectors.return_slip_for(order) is not None,
+        **owner_context(order, technician=request.technician),
     }
     if steps.RETURN in allowed:
         # If it is shipped today.

@@ -17,8 +17,13 @@ from repairs.selectors import RETURNED_STATES, warranty_end_for
 
 def orders_for_page(orders):
     """`orders` (already scoped to a center) as the workbench's order page shows them: the
-    case (`orders_with_case`), and one more query for the claim's attachments it links."""
-    return orders_with_case(orders).prefetch_related("claim__attachments")
+    case (`orders_with_case`) and who has it (joined), and one more query for the claim's
+    attachments it links."""
+    return (
+        orders_with_case(orders)
+        .select_related("technician__user")
+        .prefetch_related("claim__attachments")
+    )
 
 
 def orders_for_slip(orders):

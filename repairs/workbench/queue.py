@@ -1,11 +1,14 @@
 """The center's queue at /service/ and its one search box (DESIGN §4)."""
 
 from django.shortcuts import redirect, render
+from django.utils.translation import pgettext_lazy
 
 from repairs import states
 from repairs.search import MAX_LENGTH, parse_query
 from repairs.workbench import selectors
 from repairs.workbench.access import technician_required
+
+MINE_LABEL = pgettext_lazy("workbench queue", "Mine")
 
 
 def _labelled(rows):
@@ -16,7 +19,8 @@ def _labelled(rows):
 @technician_required
 def queue(request):
     center_id = request.technician.service_center_id
-    counts = selectors.queue_counts(service_center_id=center_id)
+    me = request.technician.pk
+    counts = selectors.queue_counts(service_center_id=center_id, technician_id=me)
     status = request.GET.get("status")
     if status not in counts:
         status = selectors.default_state(counts)
@@ -25,18 +29,25 @@ def queue(request):
         status=status,
         count=counts[status],
         page_number=request.GET.get("page"),
+        technician_id=me,
     )
     tabs = [
-        {"status": state, "label": states.tab_label(state), "count": counts[state]}
-        for state in states.QUEUE_STATES
+        {"status": selectors.MINE, "label": MINE_LABEL, "count": counts[selectors.MINE]},
+        *(
+            {"status": state, "label": states.tab_label(state), "count": counts[state]}
+            for state in states.QUEUE_STATES
+        ),
     ]
+    is_mine = status == selectors.MINE
     return render(
         request,
         "repairs/workbench/queue.html",
         {
             "tabs": tabs,
             "status": status,
-            "status_label": states.tab_label(status),
+            "status_label": MINE_LABEL if is_mine else states.tab_label(status),
+            # «Мои» spans every state: its rows say which.
+            "show_state": is_mine,
             "page": page,
             "rows": _labelled(page.object_list),
         },

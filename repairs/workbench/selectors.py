@@ -22,6 +22,8 @@ S = OrderStatus
 
 # The parcel is expected: the technician writes the intake act from the row.
 
+# The «Мои» tab: the open orders (every queue state) the technician has.
+MINE = "mine"
 PAGE_SIZE = 25
 SEARCH_LIMIT = 50  # a phone or a serial names a handful of orders; more means a vague query
 
@@ -40,16 +42,22 @@ class QueueRow:
     can_receive: bool
 
 
-def queue_counts(*, service_center_id: int) -> dict[str, int]:
-    """Open orders per queue state, every state present: one GROUP BY for all the tabs."""
+def queue_counts(*, service_center_id: int, technician_id: int | None = None) -> dict[str, int]:
+    """Open orders per queue state, every state present, and with `technician_id` the
+    «Мои» tab's count (MINE: his open orders): one GROUP BY for all the tabs."""
     rows = (
         RepairOrder.objects.filter(service_center_id=service_center_id, status__in=QUEUE_STATES)
         .order_by()
         .values_list("status")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("pk"), mine=Count("pk", filter=Q(technician_id=technician_id)))
     )
     counts = dict.fromkeys(QUEUE_STATES, 0)
-    counts.update(dict(rows))
+    mine = 0
+    for status, count, mine_count in rows:
+        counts[status] = count
+        mine += mine_count
+    if technician_id is not None:
+        counts[MINE] = mine
     return counts
 
 
@@ -69,13 +77,27 @@ class _CountedPaginator(Paginator):
         return self._known_count
 
 
-def queue_page(*, service_center_id: int, status: str, count: int, page_number):
-    """One page of the tab `status`, newest activity first; rows as QueueRow.
+def queue_page(
+    *,
+    service_center_id: int,
+    status: str,
+    count: int,
+    page_number,
+    technician_id: int | None = None,
+):
+    """One page of the tab `status` (MINE: `technician_id`'s open orders), newest activity
+    first; rows as QueueRow.
 
     `count` is the tab's count from queue_counts. One query for the page's rows.
     """
     newest_first = ("-updated_at", "-pk")
-    orders = RepairOrder.objects.filter(service_center_id=service_center_id, status=status)
+    orders = RepairOrder.objects.filter(service_center_id=service_center_id)
+    if status == MINE:
+        # None would match the orders nobody has: the tab is only ever someone's.
+        mine = Q(technician_id=technician_id) if technician_id is not None else Q(pk__in=[])
+        orders = orders.filter(mine, status__in=QUEUE_STATES)
+    else:
+        orders = orders.filter(status=status)
     paginator = _CountedPaginator(orders.order_by(*newest_first), PAGE_SIZE, count=count)
     page = paginator.get_page(page_number)
     # The page's 25 ids are picked on the order table alone, then only those rows are

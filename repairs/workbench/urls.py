@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from repairs.workbench import auth, intake, order, queue
+from repairs.workbench import auth, intake, label, order, owner, queue
 
 app_name = "workbench"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("orders/<int:pk>/return-slip/", order.return_slip, name="return_slip"),
     path("orders/<int:pk>/receipt/", order.receipt, name="receipt"),
     path("orders/<int:pk>/verdict/", order.change_verdict, name="change_verdict"),
+    path("orders/<int:pk>/label/", label.order_label, name="label"),
+    path("orders/<int:pk>/technician/", owner.change_technician, name="change_technician"),
     path("attachments/<int:pk>/", order.attachment, name="attachment"),
     path("photos/<int:pk>/", intake.photo, name="photo"),
     path("search/", queue.search, name="search"),

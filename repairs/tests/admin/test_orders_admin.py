@@ -149,8 +149,8 @@ def test_the_page_has_no_editable_field_and_no_save_button(support):
     assert 'name="_save"' not in html
     assert 'name="_continue"' not in html
     assert 'id="repairorder_form"' not in html
-    # Only the three small forms, each to its own URL.
-    assert html.count('<form class="order-action"') == 3
+    # Only the small forms, each to its own URL: parcel, move, technician, cancel.
+    assert html.count('<form class="order-action"') == 4
 
 
 @pytest.mark.parametrize(
@@ -209,8 +209,9 @@ def test_the_order_page_runs_the_same_queries_for_3_or_30_history_rows(
     # Expected: session, user, the order joined with its claim, center, act and the act's
     # author; the act's photos, the history with authors, the shipments; the user's own and
     # group permissions (2), "is this user a technician?" (services.can_move), the active
-    # centers of the "move" form: 10 whatever the length of the history.
-    with django_assert_max_num_queries(10):
+    # centers of the "move" form, the center's technicians of the "technician" form (the
+    # owner is joined to the order): 11 whatever the length of the history.
+    with django_assert_max_num_queries(11):
         response = support.get(page_url(order))
     assert response.status_code == 200
     assert visible_text(response.content.decode()).count("Позвонили клиенту") == rows - 3
@@ -623,3 +624,52 @@ def test_a_verdict_post_without_the_csrf_token_is_refused(support_user):
 
     assert response.status_code == 403
     assert IntakeAct.objects.get(repair_order=order).final_verdict == "free_repair"
+
+
+# --- Who has the order ------------------------------------------------------------------
+
+
+def test_support_gives_the_order_to_a_technician_of_its_center(support, support_user, technician):
+    colleague = TechnicianFactory(
+        service_center=technician.service_center,
+        user__first_name="Алия",
+        user__last_name="Ермекова",
+    )
+    order = make_order(status=S.RECEIVED, technician=technician)  # his since intake
+    html = visible_text(support.get(page_url(order)).content.decode())
+    assert "Ответственный Касымов Д." in html
+    assert "Сменить ответственного" in html
+
+    response = post(
+        support,
+        order,
+        "technician",
+        from_status=order.status,
+        technician=colleague.pk,
+        shown_technician=technician.pk,
+    )
+
+    text = visible_text(response.content.decode())
+    assert f"Заказ {order.display_number} передан: Ермекова А." in text
+    assert "Ответственный Ермекова А." in text
+    assert RepairOrder.objects.get(pk=order.pk).technician == colleague
+    event = order.status_events.get(transition="change_technician")
+    assert event.by == support_user
+
+
+def test_support_cannot_give_the_order_to_another_centers_technician(support, technician):
+    order = make_order(status=S.RECEIVED, technician=technician)
+    stranger = TechnicianFactory()
+
+    response = post(
+        support,
+        order,
+        "technician",
+        from_status=order.status,
+        technician=stranger.pk,
+        shown_technician=technician.pk,
+    )
+
+    assert response.status_code == 400
+    assert RepairOrder.objects.get(pk=order.pk).technician == technician
+    assert not order.status_events.filter(transition="change_technician").exists()

@@ -89,6 +89,7 @@ def test_it_counts_the_orders_on_every_tab(technician, other_technician, tech_cl
     html = html_of(tech_client.get(QUEUE))
 
     assert tab_counts(html) == {
+        "mine": 2,  # the technician wrote the acts of the two orders past intake
         "awaiting_shipment": 2,
         "in_transit": 1,
         "received": 0,

@@ -33,6 +33,7 @@ def b_order(other_technician, other_client):
         "receive": f"/service/orders/{order.pk}/receive/",
         "return_slip": f"/service/orders/{order.pk}/return-slip/",
         "receipt": f"/service/orders/{order.pk}/receipt/",
+        "label": f"/service/orders/{order.pk}/label/",
         "attachment": f"/service/attachments/{attachment.pk}/",
         "photo": f"/service/photos/{photo.pk}/",
     }
@@ -43,7 +44,17 @@ def b_order(other_technician, other_client):
     return order, urls
 
 
-URL_NAMES = ["order", "act", "act_pdf", "receive", "return_slip", "receipt", "attachment", "photo"]
+URL_NAMES = [
+    "order",
+    "act",
+    "act_pdf",
+    "receive",
+    "return_slip",
+    "receipt",
+    "label",
+    "attachment",
+    "photo",
+]
 
 
 def crafted_post(order) -> dict:
@@ -82,6 +93,7 @@ def test_another_centers_order_looks_exactly_like_a_missing_one(name, method, b_
         "receive": "/service/orders/999999/receive/",
         "return_slip": "/service/orders/999999/return-slip/",
         "receipt": "/service/orders/999999/receipt/",
+        "label": "/service/orders/999999/label/",
         "attachment": "/service/attachments/999999/",
         "photo": "/service/photos/999999/",
     }
