@@ -184,7 +184,14 @@ def write_intake_act(order: RepairOrder, event: StatusEvent, values: Mapping[str
     if len(photos) > IntakePhoto.MAX_PER_ACT:
         raise ValidationError(_("At most %(count)d photos.") % {"count": IntakePhoto.MAX_PER_ACT})
     assert event.by is not None  # intake is a technician's step: its row names nobody else
-    act = IntakeAct.objects.create(repair_order=order, received_by=event.by, **values["act_data"])
+    act_data = {**values["act_data"]}
+    # A registered parcel is how the product came, whatever the form said; nobody at the
+    # counter signed for a posted product.
+    if act_data.get("received_by_post") or order.shipments.filter(
+        direction=Shipment.Direction.INBOUND
+    ).exists():
+        act_data.update(received_by_post=True, signature="")
+    act = IntakeAct.objects.create(repair_order=order, received_by=event.by, **act_data)
     for photo in photos:
         IntakePhoto.objects.create(intake_act=act, file=photo)
 

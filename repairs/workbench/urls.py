@@ -17,6 +17,7 @@ urlpatterns = [
     path("orders/<int:pk>/verdict/", order.change_verdict, name="change_verdict"),
     path("attachments/<int:pk>/", order.attachment, name="attachment"),
     path("photos/<int:pk>/", intake.photo, name="photo"),
+    path("orders/<int:pk>/signature/", intake.signature, name="signature"),
     path("search/", queue.search, name="search"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
