@@ -66,7 +66,7 @@ def center_words(center: ServiceCenter) -> dict[str, str]:
     return words
 
 
-def _check_center_accepts(service_center: ServiceCenter) -> None:
+def check_center_accepts(service_center: ServiceCenter) -> None:
     if not service_center.is_active:
         raise ValidationError(
             _("This service center does not accept repairs now."), code="inactive_center"
@@ -77,8 +77,8 @@ def open_order_on_approval(claim: Claim, event: StatusEvent, values: Mapping[str
     """Approval's hand-off (its row in `APPROVE`): the claim's repair order opened at the
     chosen center, the customer e-mailed where to send the product, the center what comes."""
     service_center = values["service_center"]
-    _check_center_accepts(service_center)
-    order, opened = _open_order(claim=claim, service_center=service_center, by=event.by)
+    check_center_accepts(service_center)
+    order, opened = open_order(claim=claim, service_center=service_center, by=event.by)
     emails.queue_approval_email(order=order, status_event=opened)
     emails.queue_center_email(order=order, status_event=opened)
 
@@ -112,7 +112,7 @@ def close_claim_of(order: RepairOrder, *, by: User | None) -> Claim:
     return claim
 
 
-def _open_order(
+def open_order(
     *, claim: Claim, service_center: ServiceCenter, by: User | None
 ) -> tuple[RepairOrder, StatusEvent]:
     """The order for an approved claim, under a fresh random order number."""
@@ -253,7 +253,7 @@ def reassign_order(
     """
     if by is None or not by.has_perm(REASSIGN_PERMISSION):
         raise PermissionDenied
-    _check_center_accepts(service_center)
+    check_center_accepts(service_center)
     shown = {"status": expected_status, "service_center_id": expected_center_id}
     order = lock_order(order, shown={k: v for k, v in shown.items() if v is not None})
     if order.is_final or order.service_center_id == service_center.pk:
