@@ -72,7 +72,9 @@
     canvas.addEventListener("pointerdown", function (event) {
       if (event.button !== 0 && event.pointerType === "mouse") return;
       event.preventDefault();
-      canvas.setPointerCapture(event.pointerId);
+      try {
+        canvas.setPointerCapture(event.pointerId); // keep the stroke when a finger slips out
+      } catch (ignored) { /* a pointer the browser no longer tracks: draw without capture */ }
       drawing = true;
       last = point(event);
       line(last, { x: last.x + 0.1, y: last.y + 0.1 }); // a dot is part of a signature too
