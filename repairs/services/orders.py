@@ -187,9 +187,10 @@ def write_intake_act(order: RepairOrder, event: StatusEvent, values: Mapping[str
     act_data = {**values["act_data"]}
     # A registered parcel is how the product came, whatever the form said; nobody at the
     # counter signed for a posted product.
-    if act_data.get("received_by_post") or order.shipments.filter(
-        direction=Shipment.Direction.INBOUND
-    ).exists():
+    if (
+        act_data.get("received_by_post")
+        or order.shipments.filter(direction=Shipment.Direction.INBOUND).exists()
+    ):
         act_data.update(received_by_post=True, signature="")
     act = IntakeAct.objects.create(repair_order=order, received_by=event.by, **act_data)
     for photo in photos:

@@ -54,9 +54,7 @@ def receive(request, pk):
     except Stale:
         # Received meanwhile: by a double click, the back button or a colleague.
         return _not_receivable(request, _load(request, pk))
-    messages.success(
-        request, received_message(order, received_by_post=form.is_received_by_post)
-    )
+    messages.success(request, received_message(order, received_by_post=form.is_received_by_post))
     return redirect("workbench:act", pk=order.pk)
 
 
@@ -202,8 +200,6 @@ def signature(request, pk):
     if act is None or not act.signature:
         raise Http404
     try:
-        return private_file_response(
-            act.signature, filename_stem=f"{order.order_number}-signature"
-        )
+        return private_file_response(act.signature, filename_stem=f"{order.order_number}-signature")
     except FileNotFoundError as error:
         raise Http404 from error

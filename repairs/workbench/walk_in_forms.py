@@ -105,7 +105,7 @@ class WalkInActForm(IntakeForm):
     def __init__(self, *args, claim, checklist, has_receipt: bool = False, **kwargs):
         kwargs.setdefault("initial", {"final_verdict": POLICY_VERDICT})
         super().__init__(*args, claim=claim, checklist=checklist, **kwargs)
-        self.has_receipt = has_receipt
+        self.receipt_given = has_receipt
         for name in ("serial_number", "confirm_serial", "has_receipt", "received_by_post"):
             del self.fields[name]
         verdict = self.fields["final_verdict"]
@@ -129,7 +129,7 @@ class WalkInActForm(IntakeForm):
         return self.cleaned_data.get("final_verdict") or self.claim.verdict
 
     def clean(self):
-        self.cleaned_data["has_receipt"] = self.has_receipt
+        self.cleaned_data["has_receipt"] = self.receipt_given
         return super().clean()
 
     def _check_verdict(self, cleaned) -> None:

@@ -16,6 +16,7 @@ def signature_png(*, size=(600, 180)) -> bytes:
 
 
 def data_url(png: bytes | None = None) -> str:
-    return "data:image/png;base64," + base64.b64encode(
-        signature_png() if png is None else png
-    ).decode()
+    return (
+        "data:image/png;base64,"
+        + base64.b64encode(signature_png() if png is None else png).decode()
+    )

@@ -166,9 +166,7 @@ def test_a_walk_in_on_a_phone_signed_with_a_finger_after_a_refusal(phone_page, l
         ("en", "Receive without a claim (the customer came in person)", "Clear"),
     ],
 )
-def test_the_walk_in_page_in_kazakh_and_english(
-    phone_page, live_server, language, heading, clear
-):
+def test_the_walk_in_page_in_kazakh_and_english(phone_page, live_server, language, heading, clear):
     page = phone_page
     log_in(page, live_server.url, TechnicianFactory(), then=URL)
     page.locator("#lang-select").select_option(language)

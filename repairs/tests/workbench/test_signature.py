@@ -106,9 +106,7 @@ def test_a_signed_act_shows_the_signature_on_its_page_and_in_its_pdf(tech_client
     assert any(image.image.size == (600, 180) for image in images)
 
 
-def test_a_refused_signature_is_explained_in_russian_and_nothing_typed_is_lost(
-    tech_client, order
-):
+def test_a_refused_signature_is_explained_in_russian_and_nothing_typed_is_lost(tech_client, order):
     response = tech_client.post(
         receive(order),
         intake(signature="data:image/png;base64,AAAA", condition="Скол <b>на</b> крышке"),
@@ -122,9 +120,7 @@ def test_a_refused_signature_is_explained_in_russian_and_nothing_typed_is_lost(
 
 
 def test_a_product_ticked_as_posted_needs_no_signature_and_keeps_none(tech_client, order):
-    response = tech_client.post(
-        receive(order), intake(received_by_post="on", signature=data_url())
-    )
+    response = tech_client.post(receive(order), intake(received_by_post="on", signature=data_url()))
 
     act = IntakeAct.objects.get()
     assert act.received_by_post is True and not act.signature

@@ -38,9 +38,7 @@ def walk_in(**overrides) -> dict:
         "product_model": str(ProductModel.objects.get(name=ROBOT).pk),
         "product_model_other": "",
         "serial_number": "R2216-0042-KZ",
-        "purchase_date": (timezone.localdate() - datetime.timedelta(days=40)).strftime(
-            "%d.%m.%Y"
-        ),
+        "purchase_date": (timezone.localdate() - datetime.timedelta(days=40)).strftime("%d.%m.%Y"),
         "seller": "Technodom",
         "receipt": receipt(),
         "receipt_missing_reason": "",
@@ -97,9 +95,7 @@ def test_the_queue_offers_the_walk_in(tech_client):
     assert "Принять без заявки (клиент пришёл сам)" in visible_text(page)
 
 
-def test_a_walk_in_registers_a_counter_claim_and_opens_the_printable_act(
-    tech_client, technician
-):
+def test_a_walk_in_registers_a_counter_claim_and_opens_the_printable_act(tech_client, technician):
     response = tech_client.post(URL, walk_in(photos=[jpeg("front.jpg")]))
 
     order = RepairOrder.objects.get()
@@ -121,9 +117,7 @@ def test_a_walk_in_registers_a_counter_claim_and_opens_the_printable_act(
     assert order.display_number in visible_text(page)
 
 
-def test_another_centers_technician_cannot_see_the_act_or_the_signature(
-    tech_client, other_client
-):
+def test_another_centers_technician_cannot_see_the_act_or_the_signature(tech_client, other_client):
     tech_client.post(URL, walk_in())
     order = RepairOrder.objects.get()
 
@@ -143,9 +137,7 @@ def test_the_same_page_sent_twice_makes_one_claim_and_shows_its_act(tech_client)
     assert second.status_code == 302 and second.url == first.url
 
 
-def test_the_same_customer_from_another_page_is_refused_as_a_duplicate(
-    tech_client, technician
-):
+def test_the_same_customer_from_another_page_is_refused_as_a_duplicate(tech_client, technician):
     tech_client.post(URL, walk_in())
     colleague = Client()
     colleague.force_login(technician.user)
