@@ -112,3 +112,25 @@ def test_a_link_request_answered_by_two_workers_at_once_sends_one_email(postgres
     assert sorted(outcomes) == [False, True], outcomes
     assert Notification.objects.filter(template="my_link", recipient=claim.email).count() == 1
     assert not LinkRequest.objects.exists()
+
+
+def test_two_technicians_registering_the_same_walk_in_at_once_make_one_claim(postgres_db):
+    # Two counters, one customer typed in twice: the claim's duplicate key lets one through.
+    from claims.services import DuplicateClaim
+    from repairs.services.counter import register_walk_in
+    from repairs.tests.services.test_walk_in import act_data, claim_data
+
+    first = TechnicianFactory()
+    second = TechnicianFactory(service_center=first.service_center)
+
+    outcomes = race(
+        lambda: register_walk_in(claim_data=claim_data(), act_data=act_data(), technician=first),
+        lambda: register_walk_in(claim_data=claim_data(), act_data=act_data(), technician=second),
+    )
+
+    winners = [o for o in outcomes if isinstance(o, RepairOrder)]
+    losers = [o for o in outcomes if isinstance(o, DuplicateClaim)]
+    assert (len(winners), len(losers)) == (1, 1), outcomes
+    assert Claim.objects.count() == 1
+    assert RepairOrder.objects.count() == 1
+    assert IntakeAct.objects.count() == 1

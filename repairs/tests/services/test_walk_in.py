@@ -187,3 +187,18 @@ def test_an_inactive_center_cannot_receive_a_walk_in(technician):
         register_walk_in(claim_data=claim_data(), act_data=act_data(), technician=technician)
 
     assert not Claim.objects.exists()
+
+
+def test_the_counter_claims_email_says_the_act_follows_not_to_wait_before_sending(technician):
+    from notifications.services import render_email
+
+    register_walk_in(claim_data=claim_data(), act_data=act_data(), technician=technician)
+    received = Notification.objects.get(template="claim_received")
+
+    _subject, text, html = render_email(
+        template="claim_received", language="ru", context=received.context
+    )
+
+    assert "акт приёмки придёт отдельным письмом" in text
+    assert "акт приёмки придёт отдельным письмом" in html
+    assert "не отправляйте" not in text.lower()

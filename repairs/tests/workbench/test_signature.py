@@ -155,3 +155,15 @@ def test_the_signature_file_is_served_only_to_its_center(tech_client, other_clie
     assert b"".join(own.streaming_content).startswith(b"\x89PNG")
     assert other_client.get(url).status_code == 404
     assert tech_client.post(url).status_code == 405
+
+
+def test_the_signature_file_takes_a_fixed_number_of_queries(
+    tech_client, order, django_assert_max_num_queries
+):
+    tech_client.post(receive(order), intake(signature=data_url()))
+    # Expected: 1. session, 2. user, 3.-4. the user's and the groups' permissions,
+    # 5. technician with center, 6. the order with claim, product, center and act,
+    # 7.-9. the session's idle timeout, renewed at most once a minute (savepoint, update,
+    # release).
+    with django_assert_max_num_queries(9):
+        assert tech_client.get(f"/service/orders/{order.pk}/signature/").status_code == 200
