@@ -20,6 +20,8 @@
     if (!canvas || !value || !clear || !canvas.getContext) return;
 
     pad.hidden = false;
+    // The pad's own help says what to do when signing here fails: no paper line beside it.
+    if (paper) paper.hidden = true;
     var context = null;
     var drawing = false;
     var last = null;
@@ -51,7 +53,6 @@
     function markSigned(isSigned) {
       signed = isSigned;
       status.textContent = canvas.getAttribute(isSigned ? "data-signed-label" : "data-empty-label");
-      if (paper) paper.hidden = isSigned;
     }
 
     function point(event) {
@@ -110,7 +111,6 @@
     if (byPost) {
       var follow = function () {
         pad.hidden = byPost.checked;
-        if (paper) paper.hidden = byPost.checked || signed;
         if (!byPost.checked && !signed) size(); // it had no width while hidden
       };
       byPost.addEventListener("change", follow);

@@ -2,7 +2,10 @@
 on a counter tablet, the customer signs on the screen, and the act shows the signature."""
 
 import datetime
+import io
 
+import pypdf
+import pypdfium2
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -17,6 +20,7 @@ from conftest import (
 from repairs.models import IntakeAct
 from repairs.tests.factories import TechnicianFactory
 from repairs.tests.workbench.browser import log_in
+from repairs.tests.workbench.test_browser_intake import save_sheet
 
 pytestmark = [
     pytest.mark.browser,
@@ -122,6 +126,12 @@ def test_a_walk_in_on_the_counter_tablet_signed_with_the_mouse(counter_tablet, l
     assert width > 100  # the drawn PNG decoded in the browser
     save_screenshot(page, "workbench_walk_in_act_tablet")
     assert axe_violations(page) == []
+
+    # Printed: still one A4 page, the signature on the customer's line.
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 1
+    save_sheet(pypdfium2.PdfDocument(pdf)[0], "workbench_walk_in_act_print")
 
 
 def test_a_walk_in_on_a_phone_signed_with_a_finger_after_a_refusal(phone_page, live_server):
