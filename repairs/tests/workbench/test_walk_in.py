@@ -234,3 +234,18 @@ def test_a_walk_in_takes_a_fixed_number_of_queries(tech_client, django_assert_ma
     # e-mail (lookup, savepoint, insert, release), releases; 48. the outer release.
     with django_assert_max_num_queries(48):
         assert tech_client.post(URL, data).status_code == 302
+
+
+def test_support_finds_the_counter_claim_in_its_lists_like_any_other(tech_client):
+    from repairs.tests.factories import SupportUserFactory
+
+    tech_client.post(URL, walk_in())
+    claim = Claim.objects.get()
+    support = Client()
+    support.force_login(SupportUserFactory())
+
+    listing = support.get("/admin/claims/claim/").content.decode()
+    assert claim.number in listing
+    page = support.get(f"/admin/claims/claim/{claim.pk}/change/")
+    assert page.status_code == 200
+    assert "Айгерим Сатпаева" in visible_text(page.content.decode())
