@@ -26,6 +26,8 @@ def claim_context(claim) -> dict:
         "submitted_date": claim.submitted_date.isoformat(),
         "response_due_date": claim.response_due_date.isoformat(),
         "site_url": settings.SITE_URL,
+        # A counter claim's product is already at the center: no "wait, then send it".
+        "channel": claim.channel,
     }
 
 

@@ -254,8 +254,9 @@ CUSTOMER_UPLOAD_REQUEST_MAX_BYTES = env.int(
 )
 CUSTOMER_UPLOAD_VIEWS = ["claims:supplement", "my:supplement"]
 # The only views that take STAFF_REQUEST_MAX_BYTES, and only from a signed-in, active member
-# of this group (the intake act with its photos); every other request gets REQUEST_MAX_BYTES.
-STAFF_UPLOAD_VIEWS = ["workbench:receive"]
+# of this group (the intake act with its photos, the walk-in's act with its receipt too);
+# every other request gets REQUEST_MAX_BYTES.
+STAFF_UPLOAD_VIEWS = ["workbench:receive", "workbench:walk_in"]
 STAFF_UPLOAD_GROUP = "technicians"
 
 STATIC_URL = "static/"

@@ -6,6 +6,7 @@ libpangoft2-1.0-0); where it cannot load, the portal still runs, the browser pri
 works, and only the PDF is missing, with the reason (`pdf_unavailable_reason`).
 """
 
+import base64
 import functools
 import logging
 from pathlib import Path
@@ -40,9 +41,8 @@ def pdf_unavailable_reason() -> str:
 
 def inbound_parcel(order) -> Shipment | None:
     """The parcel the product came in, when one was registered (by the customer, support or
-    the technician): the act then records the carrier and tracking number instead of a
-    customer's signature, and the stub goes back in the return parcel. Without one, the
-    product may have been brought in, and the act keeps the hand-over line."""
+    the technician): a posted act (`IntakeAct.received_by_post`) names its carrier and
+    tracking number, and the stub goes back in the return parcel."""
     return next(
         (p for p in order.shipments.all() if p.direction == Shipment.Direction.INBOUND), None
     )
@@ -70,11 +70,26 @@ def act_context(*, order) -> dict:
         "condition_labels": [marks(mark).label for mark in act.condition_marks if mark in marks],
         "serial_differs": not same_serial(act.serial_number, claim.serial_number),
         "inbound_parcel": inbound_parcel(order),
+        "signature_data_uri": signature_data_uri(act),
         "status_link": status_link,
         "status_page": f"{settings.SITE_URL}{codes.STATUS_PATH}",
         "barcode_svg": codes.code128_svg(order.order_number),
         "qr_svg": codes.qr_svg(status_link),
     }
+
+
+def signature_data_uri(act: IntakeAct) -> str:
+    """The customer's signature inline: the same page serves the screen, support's print and
+    WeasyPrint (which fetches no private file), and the file keeps no public URL."""
+    if act.received_by_post or not act.signature:
+        return ""
+    try:
+        with act.signature.open("rb") as file:
+            png = file.read()
+    except FileNotFoundError:
+        logger.warning("Signature file of act %s is missing", act.pk)
+        return ""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _phone(number) -> str:

@@ -43,4 +43,7 @@ class Migration(migrations.Migration):
                 verbose_name="technician",
             ),
         ),
+        # The data step was defined but never run: without it every old act would read as
+        # handed over at the counter, and its printed act would lose the parcel line.
+        migrations.RunPython(mark_posted_products, migrations.RunPython.noop),
     ]

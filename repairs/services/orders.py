@@ -66,7 +66,7 @@ def center_words(center: ServiceCenter) -> dict[str, str]:
     return words
 
 
-def _check_center_accepts(service_center: ServiceCenter) -> None:
+def check_center_accepts(service_center: ServiceCenter) -> None:
     if not service_center.is_active:
         raise ValidationError(
             _("This service center does not accept repairs now."), code="inactive_center"
@@ -77,8 +77,8 @@ def open_order_on_approval(claim: Claim, event: StatusEvent, values: Mapping[str
     """Approval's hand-off (its row in `APPROVE`): the claim's repair order opened at the
     chosen center, the customer e-mailed where to send the product, the center what comes."""
     service_center = values["service_center"]
-    _check_center_accepts(service_center)
-    order, opened = _open_order(claim=claim, service_center=service_center, by=event.by)
+    check_center_accepts(service_center)
+    order, opened = open_order(claim=claim, service_center=service_center, by=event.by)
     emails.queue_approval_email(order=order, status_event=opened)
     emails.queue_center_email(order=order, status_event=opened)
 
@@ -112,7 +112,7 @@ def close_claim_of(order: RepairOrder, *, by: User | None) -> Claim:
     return claim
 
 
-def _open_order(
+def open_order(
     *, claim: Claim, service_center: ServiceCenter, by: User | None
 ) -> tuple[RepairOrder, StatusEvent]:
     """The order for an approved claim, under a fresh random order number."""
@@ -184,7 +184,15 @@ def write_intake_act(order: RepairOrder, event: StatusEvent, values: Mapping[str
     if len(photos) > IntakePhoto.MAX_PER_ACT:
         raise ValidationError(_("At most %(count)d photos.") % {"count": IntakePhoto.MAX_PER_ACT})
     assert event.by is not None  # intake is a technician's step: its row names nobody else
-    act = IntakeAct.objects.create(repair_order=order, received_by=event.by, **values["act_data"])
+    act_data = {**values["act_data"]}
+    # A registered parcel is how the product came, whatever the form said; nobody at the
+    # counter signed for a posted product.
+    if (
+        act_data.get("received_by_post")
+        or order.shipments.filter(direction=Shipment.Direction.INBOUND).exists()
+    ):
+        act_data.update(received_by_post=True, signature="")
+    act = IntakeAct.objects.create(repair_order=order, received_by=event.by, **act_data)
     for photo in photos:
         IntakePhoto.objects.create(intake_act=act, file=photo)
     _owner_at_intake(order, by=event.by)
@@ -258,7 +266,7 @@ def reassign_order(
     """
     if by is None or not by.has_perm(REASSIGN_PERMISSION):
         raise PermissionDenied
-    _check_center_accepts(service_center)
+    check_center_accepts(service_center)
     shown = {"status": expected_status, "service_center_id": expected_center_id}
     order = lock_order(order, shown={k: v for k, v in shown.items() if v is not None})
     if order.is_final or order.service_center_id == service_center.pk:

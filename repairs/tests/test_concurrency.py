@@ -136,3 +136,25 @@ def test_two_technicians_taking_one_order_at_once_leave_one_owner_and_one_row(po
     owner = RepairOrder.objects.get(pk=order.pk).technician
     assert owner == winners[0].technician
     assert order.status_events.filter(transition="change_technician").count() == 1
+
+
+def test_two_technicians_registering_the_same_walk_in_at_once_make_one_claim(postgres_db):
+    # Two counters, one customer typed in twice: the claim's duplicate key lets one through.
+    from claims.services import DuplicateClaim
+    from repairs.services.counter import register_walk_in
+    from repairs.tests.services.test_walk_in import act_data, claim_data
+
+    first = TechnicianFactory()
+    second = TechnicianFactory(service_center=first.service_center)
+
+    outcomes = race(
+        lambda: register_walk_in(claim_data=claim_data(), act_data=act_data(), technician=first),
+        lambda: register_walk_in(claim_data=claim_data(), act_data=act_data(), technician=second),
+    )
+
+    winners = [o for o in outcomes if isinstance(o, RepairOrder)]
+    losers = [o for o in outcomes if isinstance(o, DuplicateClaim)]
+    assert (len(winners), len(losers)) == (1, 1), outcomes
+    assert Claim.objects.count() == 1
+    assert RepairOrder.objects.count() == 1
+    assert IntakeAct.objects.count() == 1

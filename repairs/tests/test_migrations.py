@@ -182,3 +182,81 @@ def test_old_centers_categories_acts_and_notes_are_read_in_every_language(
     checklists = back.get_model("repairs", "AccessoryChecklist").objects
     assert checklists.get(category="Robot vacuum").items.startswith("Робот-пылесос\n")
     assert checklists.filter(category="").exists()
+
+
+# --- Issue 21: how the product came, for acts written before the flag -------------------
+
+# claims stays at its latest: the claims the test writes have every field of today.
+BEFORE_ARRIVAL = [
+    ("claims", "0016_channel_and_registration"),
+    ("repairs", "0011_translated_centers_checklists_and_act_items"),
+]
+AFTER_ARRIVAL = [
+    ("claims", "0016_channel_and_registration"),
+    ("repairs", "0012_order_owner_and_act_signature"),
+]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_old_acts_of_posted_products_are_marked_received_by_post(postgres_db, back_to_latest):
+    old = migrate(BEFORE_ARRIVAL)
+    Claim = old.get_model("claims", "Claim")
+    Center = old.get_model("repairs", "ServiceCenter")
+    Order = old.get_model("repairs", "RepairOrder")
+    Act = old.get_model("repairs", "IntakeAct")
+    Shipment = old.get_model("repairs", "Shipment")
+    tech = old.get_model("auth", "User").objects.create(username="tech-arrival")
+    center = Center.objects.create(
+        name="C", city="Алматы", postal_address="-", phone="+77272000000", email="c@x.kz"
+    )
+
+    def received_order(number: str):
+        claim = Claim.objects.create(
+            number=f"CL-{number}",
+            verdict="free_repair",
+            full_name="Тест",
+            email="t@example.kz",
+            phone="+77012345678",
+            region="Алматы",
+            city="Алматы",
+            address="Абая 1",
+            product_model="DREAME Z30",
+            serial_number="SN1",
+            purchase_date="2026-01-10",
+            seller="Sulpak",
+            fault_description="-",
+            response_due_date="2026-02-10",
+            status="approved",
+        )
+        order = Order.objects.create(
+            order_number=number, claim=claim, service_center=center, status="received"
+        )
+        Act.objects.create(
+            repair_order=order,
+            received_by=tech,
+            serial_number="SN1",
+            completeness="-",
+            condition="",
+            final_verdict="free_repair",
+        )
+        return order
+
+    posted = received_order("POSTED0001")
+    Shipment.objects.create(
+        repair_order=posted, direction="inbound", carrier="kazpost", tracking_number="RR1KZ"
+    )
+    # Both parcels of a posted product: counted once, still marked.
+    Shipment.objects.create(
+        repair_order=posted, direction="outbound", carrier="kazpost", tracking_number="RR2KZ"
+    )
+    brought = received_order("BROUGHT001")
+    Shipment.objects.create(
+        repair_order=brought, direction="outbound", carrier="cdek", tracking_number="1234567890"
+    )
+
+    new = migrate(AFTER_ARRIVAL)
+
+    acts = new.get_model("repairs", "IntakeAct").objects
+    assert acts.get(repair_order__order_number="POSTED0001").received_by_post is True
+    assert acts.get(repair_order__order_number="BROUGHT001").received_by_post is False
+    assert acts.get(repair_order__order_number="BROUGHT001").signature == ""

@@ -28,11 +28,14 @@ def receive(request, pk):
         return _not_receivable(request, order)
     claim = order.claim
     checklist = checklist_items(category_id=claim.product.category_id if claim.product else None)
+    has_parcel = documents.inbound_parcel(order) is not None
     if request.method == "GET":
-        form = IntakeForm(claim=claim, checklist=checklist)
+        form = IntakeForm(claim=claim, checklist=checklist, has_parcel=has_parcel)
         return _intake_page(request, order, form)
 
-    form = IntakeForm(request.POST, request.FILES, claim=claim, checklist=checklist)
+    form = IntakeForm(
+        request.POST, request.FILES, claim=claim, checklist=checklist, has_parcel=has_parcel
+    )
     if not form.is_valid():
         return _intake_page(request, order, form)
     try:
@@ -51,14 +54,14 @@ def receive(request, pk):
     except Stale:
         # Received meanwhile: by a double click, the back button or a colleague.
         return _not_receivable(request, _load(request, pk))
-    messages.success(request, _received_message(order))
+    messages.success(request, received_message(order, received_by_post=form.is_received_by_post))
     return redirect("workbench:act", pk=order.pk)
 
 
-def _received_message(order) -> str:
+def received_message(order, *, received_by_post: bool) -> str:
     """A posted product's customer is not at the counter: the stub travels, by e-mail now
     and printed in the return parcel."""
-    if documents.inbound_parcel(order) is not None:
+    if received_by_post:
         text = _(
             "Order %(number)s is received, and the customer is e-mailed the act with its "
             "stub. Print the act for your file, and put the printed stub into the return parcel."
@@ -182,5 +185,21 @@ def photo(request, pk):
         return private_file_response(
             found.file, filename_stem=f"{order.order_number}-photo-{found.pk}"
         )
+    except FileNotFoundError as error:
+        raise Http404 from error
+
+
+@technician_required
+def signature(request, pk):
+    """The customer's signature as its file, for the center's own orders only (the act's
+    pages carry it inline); storage gives it no public URL."""
+    order = _load(request, pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    act = getattr(order, "intake_act", None)
+    if act is None or not act.signature:
+        raise Http404
+    try:
+        return private_file_response(act.signature, filename_stem=f"{order.order_number}-signature")
     except FileNotFoundError as error:
         raise Http404 from error

@@ -19,6 +19,7 @@ from claims.reference_data import OTHER_CATEGORY
 from repairs.models import AccessoryChecklist, IntakeAct, IntakePhoto
 from repairs.models.intake import completeness_summary, item_text
 from repairs.serials import same_serial
+from repairs.workbench.signatures import SignatureField
 
 TEXT_MAX = 2000
 REASON_MAX = 1000
@@ -193,6 +194,11 @@ class IntakeForm(forms.Form):
         required=False,
         widget=PhotosInput(attrs={"accept": PHOTO_ACCEPT, "capture": "environment"}),
     )
+    received_by_post = forms.BooleanField(
+        label=_("Received by post or courier (the customer is not here to sign)"),
+        required=False,
+    )
+    signature = SignatureField(label=_("Customer's signature"))
     note = _text(
         _("Note for the customer"),
         help_text=_("Shown on the status page and in the e-mail to the customer."),
@@ -201,12 +207,19 @@ class IntakeForm(forms.Form):
         _("Internal note"), help_text=_("Only the service center and support see it.")
     )
 
-    def __init__(self, *args, claim, checklist: list[dict[str, str]], **kwargs):
+    def __init__(
+        self, *args, claim, checklist: list[dict[str, str]], has_parcel: bool = False, **kwargs
+    ):
         kwargs.setdefault(
             "initial", {"serial_number": claim.serial_number, "final_verdict": claim.verdict}
         )
         super().__init__(*args, **kwargs)
         self.claim = claim
+        # A registered inbound parcel says how the product came: no box to tick, no signature.
+        self.has_parcel = has_parcel
+        if has_parcel:
+            del self.fields["received_by_post"]
+            del self.fields["signature"]
         self.checklist = checklist
         accessories = self.fields["accessories"]
         assert isinstance(accessories, forms.ChoiceField)
@@ -259,7 +272,13 @@ class IntakeForm(forms.Form):
                 _("A stamp needs a warranty card: tick that the card is enclosed, or untick this."),
             )
         self._check_verdict(cleaned)
+        if self.is_received_by_post:
+            cleaned["signature"] = None  # nobody was at the counter to sign
         return cleaned
+
+    @property
+    def is_received_by_post(self) -> bool:
+        return self.has_parcel or bool(self.cleaned_data.get("received_by_post"))
 
     def _check_verdict(self, cleaned) -> None:
         verdict = cleaned.get("final_verdict")
@@ -319,6 +338,9 @@ class IntakeForm(forms.Form):
             "is_user_fault": data["is_user_fault"],
             "final_verdict": data["final_verdict"],
             "verdict_reason": data["verdict_reason"],
+            "received_by_post": self.is_received_by_post,
+            # No signature (posted, or no JavaScript at the counter): signed on the paper act.
+            "signature": data.get("signature") or "",
         }
 
     def notes(self) -> dict:

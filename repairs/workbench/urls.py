@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from repairs.workbench import auth, intake, label, order, owner, queue
+from repairs.workbench import auth, intake, label, order, owner, queue, walk_in
 
 app_name = "workbench"
 
@@ -19,7 +19,9 @@ urlpatterns = [
     path("orders/<int:pk>/technician/", owner.change_technician, name="change_technician"),
     path("attachments/<int:pk>/", order.attachment, name="attachment"),
     path("photos/<int:pk>/", intake.photo, name="photo"),
+    path("orders/<int:pk>/signature/", intake.signature, name="signature"),
     path("search/", queue.search, name="search"),
+    path("walk-in/", walk_in.walk_in, name="walk_in"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
 ]

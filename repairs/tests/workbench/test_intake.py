@@ -95,9 +95,10 @@ def test_the_intake_form_takes_a_fixed_number_of_queries(
 ):
     # Expected: 1. session, 2. user, 3.-4. the user's and the groups' permissions,
     # 5. technician with center, 6. the order with claim, product, center and act,
-    # 7. the checklist rows, 8.-10. the session's idle timeout, renewed at most once a
-    # minute (savepoint, update, release).
-    with django_assert_max_num_queries(10):
+    # 7. the checklist rows, 8. the order's parcels (a posted product needs no signature),
+    # 9.-11. the session's idle timeout, renewed at most once a minute (savepoint, update,
+    # release).
+    with django_assert_max_num_queries(11):
         assert tech_client.get(url(order)).status_code == 200
 
 
