@@ -35,6 +35,7 @@ OTHER_STEPS = {
     "rating": _("Customer rated the service"),
     "correct_parcel": _("Tracking number corrected"),
     "whatsapp_reply": _("Customer wrote on WhatsApp"),  # claims.phone_replies
+    "email_reply": _("E-mail from the customer"),  # claims.mail_replies
 }
 STATUS_UPDATED = _("Status updated")  # a code no table knows yet still shows no raw code
 
