@@ -42,8 +42,8 @@ CLAIM_NUMBER = re.compile(r"\bCL-[0-9A-HJKMNP-TV-Z]{8}\b", re.IGNORECASE)
 ORDER_NUMBER = re.compile(r"\b([0-9A-HJKMNP-TV-Z]{5})-([0-9A-HJKMNP-TV-Z]{5})\b")
 # A serial number is only taken where the customer labels it (S/N, серийный номер).
 SERIAL_NUMBER = re.compile(
-    r"(?:\bS/?N|\bserial(?:\s+number)?|серийн\w*\s+номер\w*|\bсер\.?\s*№)\s*[:#№.]?\s*"
-    r"([A-Z0-9][A-Z0-9-]{5,39})",
+    r"(?:\bS/?N\b|\bserial(?:\s+number)?|серийн\w*\s+номер\w*|\bсер\.?\s*№)"
+    r"(?:[^\n:]{0,25}:)?[\s#№.:]*((?=[A-Z-]*\d)[A-Z0-9][A-Z0-9-]{5,39})\b",
     re.IGNORECASE,
 )
 

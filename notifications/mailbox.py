@@ -30,7 +30,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError as IMAPError
 
 from notifications.mail_parsing import ParsedMail, hashed_message_id, parse_message
 from notifications.models import InboundEmail

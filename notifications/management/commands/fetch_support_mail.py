@@ -1,6 +1,8 @@
 """Read the support mailbox once (beat runs the same every minute): customers' replies land
 in their claims' history, new messages become drafts for support (DESIGN §8)."""
 
+import imaplib
+
 from django.core.management.base import BaseCommand, CommandError
 
 from notifications import mailbox
@@ -22,7 +24,7 @@ class Command(BaseCommand):
             return
         try:
             counts = mailbox.fetch_support_mail(url=url or None)
-        except (OSError, mailbox.IMAPError) as error:
+        except (OSError, imaplib.IMAP4.error) as error:
             # The server is down or refuses the login: the next run tries again.
             raise CommandError(f"The support mailbox could not be read: {error}") from error
         self.stdout.write(
