@@ -98,19 +98,20 @@ def claim_answered(inbound: InboundEmail) -> Claim | None:
     thread = _ids(f"{inbound.in_reply_to} {inbound.references}")
     if thread:
         # One indexed query on the outbox; every customer e-mail's context has the number.
-        numbers = (
+        answered = (
             Notification.objects.filter(message_id__in=thread[-50:])
             .order_by("-pk")
             .values_list("context__claim_number", flat=True)
         )
-        for number in numbers:
-            claim = Claim.objects.filter(number=number).first() if number else None
-            if claim is not None:
-                return claim
-    numbers = [m.group(0).upper() for m in CLAIM_NUMBER.finditer(inbound.subject)]
-    numbers += _claims_of_orders(inbound.subject)
-    if numbers and inbound.sender:
-        return Claim.objects.filter(number__in=numbers, email__iexact=inbound.sender).first()
+        numbers = [number for number in answered if number]
+        claims = {claim.number: claim for claim in Claim.objects.filter(number__in=numbers)}
+        for number in numbers:  # the newest of our e-mails it names first
+            if number in claims:
+                return claims[number]
+    named = [m.group(0).upper() for m in CLAIM_NUMBER.finditer(inbound.subject)]
+    named += _claims_of_orders(inbound.subject)
+    if named and inbound.sender:
+        return Claim.objects.filter(number__in=named, email__iexact=inbound.sender).first()
     return None
 
 

@@ -207,7 +207,11 @@ def _parts(message: EmailMessage) -> list[EmailMessage] | None:
         if part.is_multipart():
             children = part.get_payload()
             if isinstance(children, list):
-                stack.extend((child, depth + 1) for child in reversed(children))
+                stack.extend(
+                    (child, depth + 1)
+                    for child in reversed(children)
+                    if isinstance(child, EmailMessage)
+                )
         else:
             leaves.append(part)
     return leaves
