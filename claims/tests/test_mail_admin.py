@@ -191,3 +191,13 @@ def test_attach_draft_message_is_what_the_add_form_calls_after_registering(agent
     event = attach_draft_message(claim=claim, message_pk=inbound.pk, by=agent)
 
     assert event.claim == claim and event.transition == EMAIL_REPLY
+
+
+def test_the_dashboard_counts_the_drafts_and_links_to_them(support):
+    draft()
+    draft("html_only.eml")
+
+    html = support.get("/admin/", headers={"accept-language": "ru"}).content.decode()
+
+    assert f'href="{MAILS}?state__exact=draft"' in html
+    assert "2 письма без заявки" in visible_text(html)
