@@ -234,7 +234,7 @@ class InboundEmail(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
     raw = models.FileField(_("original message"), upload_to="mail/%Y/%m/", blank=True)
     raw_size = models.PositiveIntegerField(_("size in bytes"), default=0)
-    sender = models.CharField(_("from"), max_length=254, blank=True)
+    sender = models.CharField(_("sender"), max_length=254, blank=True)
     sender_name = models.CharField(_("sender's name"), max_length=150, blank=True)
     subject = models.CharField(_("subject"), max_length=255, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

@@ -45,9 +45,8 @@ def test_the_drafts_list_shows_who_wrote_and_what_they_named(
     draft()
     draft("html_only.eml")
 
-    # session, user, the user's permissions (own, group's), the filtered and the full
-    # count, the page's rows, the date hierarchy's first and last day, its days
-    with django_assert_max_num_queries(9):
+    # session, user, the user's permissions (own, group's), the count, the page's rows
+    with django_assert_max_num_queries(6):
         html = support.get(
             f"{MAILS}?state__exact=draft", headers={"accept-language": "ru"}
         ).content.decode()

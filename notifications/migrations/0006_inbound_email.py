@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('message_id', models.CharField(max_length=255, unique=True, verbose_name='Message-ID')),
                 ('raw', models.FileField(blank=True, upload_to='mail/%Y/%m/', verbose_name='original message')),
                 ('raw_size', models.PositiveIntegerField(default=0, verbose_name='size in bytes')),
-                ('sender', models.CharField(blank=True, max_length=254, verbose_name='from')),
+                ('sender', models.CharField(blank=True, max_length=254, verbose_name='sender')),
                 ('sender_name', models.CharField(blank=True, max_length=150, verbose_name="sender's name")),
                 ('subject', models.CharField(blank=True, max_length=255, verbose_name='subject')),
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
