@@ -73,7 +73,7 @@ class InboundEmailAdmin(admin.ModelAdmin):
     # The list is read off the state and date indexes: no whole-table counts.
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-    sortable_by: list[str] = []
+    sortable_by = ()
     list_per_page = 50
     change_form_template = "admin/notifications/inboundemail/message.html"
 
