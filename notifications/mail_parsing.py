@@ -100,10 +100,17 @@ def hashed_message_id(raw: bytes) -> str:
 def parse_message(raw: bytes) -> ParsedMail:
     """Everything the mailbox keeps of one message; never raises."""
     try:
-        message = BytesParser(policy=email.policy.default).parsebytes(raw)
-    except Exception as error:  # the stdlib parser is lenient; this is belt and braces
-        logger.warning("Unparsable message: %r", error)
-        return ParsedMail(message_id=hashed_message_id(raw), aside_reason="unreadable message")
+        return _parse(raw)
+    except Exception as error:  # whatever a hostile message finds: kept aside, not a crash
+        logger.warning("Unreadable message: %r", error)
+        return ParsedMail(
+            message_id=hashed_message_id(raw),
+            aside_reason=f"unreadable message: {type(error).__name__}",
+        )
+
+
+def _parse(raw: bytes) -> ParsedMail:
+    message = BytesParser(policy=email.policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)
     parsed = ParsedMail(message_id=_message_id(message, raw))
     parsed.sender_name, parsed.sender = _address(message, "From")

@@ -17,6 +17,7 @@ from claims.tests.factories import ClaimFactory
 from claims.tests.mail import eml, our_email, reply
 from notifications import mailbox
 from notifications.models import InboundEmail, Notification
+from notifications.tasks import fetch_support_mail as fetch_support_mail_task
 from repairs import order_numbers
 from repairs.history import case_history
 from repairs.tests.factories import SupportUserFactory
@@ -305,3 +306,15 @@ def test_the_order_number_pattern_is_the_printed_order_number():
         printed = order_numbers.display(order_numbers.generate())
         assert ORDER_NUMBER.fullmatch(printed)
     assert found_numbers("+7 727 355 00 00")["phones"] == []  # support's own number
+
+
+def test_beats_task_reads_the_mailbox_and_does_nothing_unconfigured(imap_mailbox, settings):
+    claim = ClaimFactory()
+    imap_mailbox.append(reply(claim, ref=our_email(claim).message_id))
+
+    assert fetch_support_mail_task() == {"fetched": 1, "stored": 1, "duplicates": 0, "handed": 1}
+    settings.SUPPORT_IMAP_URL = ""
+    assert fetch_support_mail_task() == {"configured": False}
+    assert settings.CELERY_BEAT_SCHEDULE["fetch-support-mail"]["task"] == (
+        "notifications.fetch_support_mail"
+    )

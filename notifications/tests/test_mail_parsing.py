@@ -2,6 +2,9 @@
 trimmed as Gmail, Outlook, Apple Mail and Russian clients write them), the headers we
 file by, and what makes a message one to keep aside. Pure: no database."""
 
+import random
+from pathlib import Path
+
 import pytest
 
 from notifications.mail_parsing import hashed_message_id, html_to_text, parse_message, trim_reply
@@ -93,3 +96,18 @@ def test_wrong_charsets_and_garbage_never_raise():
 
     assert parsed.sender == "a@example.kz" and parsed.sent_at is None
     assert "text" in parsed.text
+
+
+def test_any_bytes_at_all_are_read_or_set_aside_never_raised():
+    rng = random.Random(21)
+    samples = [path.read_bytes() for path in sorted((Path(__file__).parent / "mail").glob("*.eml"))]
+    for sample in samples:
+        for _ in range(40):
+            cut = rng.randrange(len(sample))
+            mangled = bytearray(sample[:cut] + sample[cut + rng.randrange(1, 50) :])
+            for _ in range(5):
+                mangled[rng.randrange(len(mangled))] = rng.randrange(256)
+            parsed = parse_message(bytes(mangled))
+            assert parsed.message_id
+    assert parse_message(b"").aside_reason == "no sender address"
+    assert parse_message(bytes(range(256)) * 10).message_id.startswith("<sha256-")
