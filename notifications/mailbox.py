@@ -146,7 +146,8 @@ def store_message(*, raw: bytes, too_large_size: int = 0) -> InboundEmail | None
     name = default_storage.save(_raw_name(raw), ContentFile(raw))
     try:
         with transaction.atomic():
-            return InboundEmail.objects.create(**_row_fields(parsed, raw=name, size=len(raw)))
+            fields = _row_fields(parsed, raw=name, size=too_large_size or len(raw))
+            return InboundEmail.objects.create(**fields)
     except IntegrityError:
         # Another poller stored it between our check and our insert.
         default_storage.delete(name)
