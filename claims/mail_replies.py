@@ -18,6 +18,7 @@ import re
 
 import phonenumbers
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -151,7 +152,7 @@ def file_inbound_email(inbound: InboundEmail) -> None:
 
 
 @transaction.atomic
-def attach_draft_message(*, claim: Claim, message_pk: int, by) -> StatusEvent:
+def attach_draft_message(*, claim: Claim, message_pk: int, by: User) -> StatusEvent:
     """Support files a draft to a claim (chosen, or just registered from the message): the
     same history row and attachments as a reply the mailbox matched itself."""
     inbound = (
@@ -165,7 +166,7 @@ def attach_draft_message(*, claim: Claim, message_pk: int, by) -> StatusEvent:
 
 
 @transaction.atomic
-def set_message_aside(*, message_pk: int, reason: str, by) -> InboundEmail:
+def set_message_aside(*, message_pk: int, reason: str, by: User) -> InboundEmail:
     """Support decides a draft is not a claim (spam, an advert, a question answered)."""
     inbound = (
         InboundEmail.objects.select_for_update()
@@ -182,7 +183,7 @@ def set_message_aside(*, message_pk: int, reason: str, by) -> InboundEmail:
     return inbound
 
 
-def _file_reply(*, claim: Claim, inbound: InboundEmail, by) -> StatusEvent:
+def _file_reply(*, claim: Claim, inbound: InboundEmail, by: User | None) -> StatusEvent:
     refused = _attach_files(claim=claim, inbound=inbound)
     note = inbound.reply_text or inbound.text
     if refused:
