@@ -367,3 +367,23 @@ def axe_violations(page) -> list[dict]:
 def assert_no_horizontal_scroll(page) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
+
+
+# --- The support mailbox: Debian's Dovecot on loopback (notifications.tests.imap) ---------
+
+
+@pytest.fixture(scope="session")
+def _dovecot():
+    from notifications.tests.imap import dovecot_available, running_dovecot
+
+    require(dovecot_available(), "needs Dovecot: apt-get install dovecot-imapd")
+    with running_dovecot() as server:
+        yield server
+
+
+@pytest.fixture
+def imap_mailbox(_dovecot, settings):
+    """The support mailbox, empty, on a real IMAP server; SUPPORT_IMAP_URL points at it."""
+    _dovecot.empty()
+    settings.SUPPORT_IMAP_URL = _dovecot.url
+    return _dovecot

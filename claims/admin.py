@@ -417,3 +417,6 @@ class AutoNoteAdmin(TranslationAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from claims import mail_admin  # noqa: E402, F401 - registers the mailbox admin

@@ -262,6 +262,8 @@ class AttachmentKind(models.TextChoices):
 
     RECEIPT = "receipt", _("receipt")
     FILE = "file", _("photo or document")
+    # Attached to the customer's e-mail to support (claims.mail_replies).
+    EMAIL = "email", _("attached to an e-mail")
 
 
 class ClaimAttachment(models.Model):

@@ -23,7 +23,6 @@ from claims import (
     duplicates,
     emails,
     links,
-    mail_replies,
     notes,
     phone_consent,
     search,
@@ -170,10 +169,19 @@ def register_claim(
     for upload in attachments:
         ClaimAttachment.objects.create(claim=claim, kind=AttachmentKind.FILE, file=upload)
     if from_message is not None:
-        # The mailbox's part of issue 21 writes it; the lead makes this a plain import.
-        attach = getattr(mail_replies, "attach_draft_message", None)
-        if attach is not None:
-            attach(claim=claim, message_pk=from_message, by=by)
+        # Here, not at the top: mail_replies files its rows through this module's services.
+        from claims import mail_replies
+
+        try:
+            mail_replies.attach_draft_message(claim=claim, message_pk=from_message, by=by)
+        except mail_replies.NotADraft:
+            raise ValidationError(
+                _(
+                    "The e-mail this claim was made from has been filed or set aside by "
+                    "someone else meanwhile. The claim was not saved: check the e-mail first."
+                ),
+                code="not_a_draft",
+            ) from None
     return claim
 
 

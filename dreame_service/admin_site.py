@@ -57,6 +57,7 @@ ACCUSATIVE = {
     "claims.productmodel": pgettext_lazy("accusative", "product model"),
     "claims.statusevent": pgettext_lazy("accusative", "status event"),
     "claims.warrantypolicy": pgettext_lazy("accusative", "warranty policy"),
+    "notifications.inboundemail": pgettext_lazy("accusative", "e-mail to support"),
     "notifications.notification": pgettext_lazy("accusative", "e-mail notification"),
     "notifications.phonemessage": pgettext_lazy("accusative", "phone message"),
     "repairs.accessorychecklist": pgettext_lazy("accusative", "accessory checklist"),

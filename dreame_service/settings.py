@@ -430,6 +430,18 @@ OUTBOX_RENDER_CONTEXT = ["claims.emails.links_at_render"]
 # called with the InboundPhoneMessage): the outbox knows no app.
 OUTBOX_INBOUND_HANDLERS = ["claims.phone_replies.file_whatsapp_reply"]
 
+# --- The support mailbox over IMAP (DESIGN §8, notifications.mailbox) -------------------
+# imaps://user:password@host:993/INBOX (imap:// only for a loopback test server); empty:
+# fetch_support_mail says the mailbox is not configured and beat's task does nothing.
+SUPPORT_IMAP_URL = env.str("SUPPORT_IMAP_URL", default="")
+SUPPORT_IMAP_TIMEOUT_SECONDS = env.float("SUPPORT_IMAP_TIMEOUT_SECONDS", default=30)
+# A larger message is kept aside with its headers only (it stays in the mailbox).
+SUPPORT_MAIL_MAX_BYTES = env.int("SUPPORT_MAIL_MAX_BYTES", default=25 * 1024 * 1024)
+SUPPORT_MAIL_EVERY_SECONDS = env.float("SUPPORT_MAIL_EVERY_SECONDS", default=60)
+# Who files a message read from the mailbox (dotted paths, each called with the
+# InboundEmail in its claimed row's transaction): the outbox knows no app.
+SUPPORT_MAIL_HANDLERS = ["claims.mail_replies.file_inbound_email"]
+
 # --- WhatsApp and SMS (DESIGN §7) -----------------------------------------------------
 # WhatsApp Cloud API; the channel is off while WHATSAPP_PHONE_NUMBER_ID is empty.
 WHATSAPP_API_URL = env.str("WHATSAPP_API_URL", default="https://graph.facebook.com/v23.0")
@@ -476,6 +488,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": OUTBOX_SWEEP_EVERY_SECONDS,
     },
     "send-claim-reminders": {"task": "claims.send_reminders", "schedule": REMINDERS_EVERY_SECONDS},
+    # Customers' e-mails to support (notifications.mailbox); nothing while unconfigured.
+    "fetch-support-mail": {
+        "task": "notifications.fetch_support_mail",
+        "schedule": SUPPORT_MAIL_EVERY_SECONDS,
+        # A run the worker could not start within its minute is dropped, not stacked.
+        "options": {"expires": SUPPORT_MAIL_EVERY_SECONDS},
+    },
     "send-order-reminders": {"task": "repairs.send_reminders", "schedule": REMINDERS_EVERY_SECONDS},
 }
 

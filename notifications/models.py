@@ -21,6 +21,9 @@ class Notification(models.Model):
         ),
     )
     recipient = models.EmailField(_("recipient"))
+    # What the e-mail's Message-ID header says (services.message_id_for): a customer's reply
+    # names it in In-Reply-To/References, and one indexed query finds the row it answers.
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     template = models.CharField(_("template"), max_length=60)
     context = models.JSONField(_("context"), default=dict, blank=True)
@@ -217,3 +220,60 @@ class InboundPhoneMessage(models.Model):
 
     def __str__(self):
         return f"{self.channel} ← {self.sender}"
+
+
+class InboundEmail(models.Model):
+    """One message read from the support mailbox (notifications.mailbox), kept once per
+    Message-ID with its raw .eml, then handed to `settings.SUPPORT_MAIL_HANDLERS` (claims
+    files it in a claim's history or keeps it as a draft for support)."""
+
+    class State(models.TextChoices):
+        # Stored and marked read in the mailbox, not yet looked at by a handler.
+        RECEIVED = "received", _("received")
+        FILED = "filed", _("filed to a claim")
+        DRAFT = "draft", _("no claim yet")
+        ASIDE = "aside", _("set aside")
+
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    raw = models.FileField(_("original message"), upload_to="mail/%Y/%m/", blank=True)
+    raw_size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    sender = models.CharField(_("sender"), max_length=254, blank=True)
+    sender_name = models.CharField(_("sender's name"), max_length=150, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    in_reply_to = models.CharField(_("in reply to"), max_length=255, blank=True)
+    references = models.TextField(_("references"), blank=True)
+    # The message's own text (the HTML turned into text, never rendered), and what is new
+    # in it: the quoted history and the signature trimmed.
+    text = models.TextField(_("text"), blank=True)
+    reply_text = models.TextField(_("new text"), blank=True)
+    # [{"filename", "content_type", "size"}]: the files are read again from the raw message.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.RECEIVED, db_index=True
+    )
+    reason = models.TextField(_("why set aside"), blank=True)
+    claim_number = models.CharField(_("filed to claim"), max_length=16, blank=True)
+    # What could be read in it, for support to complete a draft.
+    phones = models.JSONField(_("phone numbers"), default=list, blank=True)
+    order_numbers = models.JSONField(_("order numbers"), default=list, blank=True)
+    claim_numbers = models.JSONField(_("claim numbers"), default=list, blank=True)
+    serial_numbers = models.JSONField(_("serial numbers"), default=list, blank=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handled_emails",
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("e-mail to support")
+        verbose_name_plural = _("e-mails to support")
+
+    def __str__(self):
+        return f"{self.sender or '?'}: {self.subject or self.message_id}"

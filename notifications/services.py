@@ -88,6 +88,7 @@ def queue_email(
         event_key=event_key,
         recipient=recipient,
         defaults={
+            "message_id": message_id_of(event_key=event_key, recipient=recipient),
             "template": template,
             "language": language,
             "context": context,
@@ -151,9 +152,15 @@ def enqueue_notification(*, notification_id: int, countdown: float | None = None
 
 def message_id_for(notification: Notification) -> str:
     """The same row always gets the same Message-ID, so a repeat is recognisable."""
-    digest = hashlib.sha256(
-        f"{notification.event_key}|{notification.recipient}".encode()
-    ).hexdigest()
+    return notification.message_id or message_id_of(
+        event_key=notification.event_key, recipient=notification.recipient
+    )
+
+
+def message_id_of(*, event_key: str, recipient: str) -> str:
+    """The one place the Message-ID is made (also the 0006 migration's backfill, which
+    repeats this line: a migration must not import code that may change)."""
+    digest = hashlib.sha256(f"{event_key}|{recipient}".encode()).hexdigest()
     return f"<{digest[:32]}@{settings.OUTBOX_MESSAGE_ID_DOMAIN}>"
 
 

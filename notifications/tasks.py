@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from notifications import phone, services
+from notifications import mailbox, phone, services
 
 
 # acks_late + reject_on_worker_lost (settings): a worker killed mid-send gets the task
@@ -41,3 +41,11 @@ def phone_fallback() -> int:
 @shared_task(name="notifications.sweep_outbox")
 def sweep_outbox() -> dict:
     return {**services.sweep_outbox(), **phone.sweep_phone_outbox()}
+
+
+@shared_task(name="notifications.fetch_support_mail")
+def fetch_support_mail() -> dict:
+    # Two runs at once are harmless (mailbox: one row per Message-ID, rows claimed).
+    if not mailbox.is_configured():
+        return {"configured": False}
+    return mailbox.fetch_support_mail()

@@ -35,6 +35,7 @@ OTHER_STEPS = {
     "rating": _("Customer rated the service"),
     "correct_parcel": _("Tracking number corrected"),
     "whatsapp_reply": _("Customer wrote on WhatsApp"),  # claims.phone_replies
+    "email_reply": _("E-mail from the customer"),  # claims.mail_replies
     "email_answer": _("Support answered by e-mail"),  # claims.mail_answers
     "change_technician": _("Responsible technician changed"),  # repairs.services.owners
 }

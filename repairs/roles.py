@@ -44,6 +44,9 @@ SUPPORT_PERMISSIONS = [
     # WhatsApp and SMS: every attempt, its status and error; retry a failed one.
     ("notifications", "view_phonemessage"),
     ("notifications", "change_phonemessage"),
+    # The support mailbox: read what came, file a draft to a claim or set it aside.
+    ("notifications", "view_inboundemail"),
+    ("notifications", "change_inboundemail"),
 ]
 # Technicians work in the /service/ workbench, scoped there to their own center.
 TECHNICIAN_PERMISSIONS = [("repairs", "work_on_order")]

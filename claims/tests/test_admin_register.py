@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from claims import mail_replies
+from claims.mail_replies import EMAIL_REPLY, attach_draft_message
 from claims.models import (
     AttachmentKind,
     Channel,
@@ -26,7 +26,8 @@ from claims.models import (
 )
 from claims.services import record_status_event
 from claims.tests.factories import ClaimFactory, claim_form_fields
-from notifications.models import Notification
+from claims.tests.test_mail_admin import draft as mailbox_draft
+from notifications.models import InboundEmail, Notification
 from notifications.services import render_email
 from repairs.history import case_history
 from repairs.tests.factories import SupportUserFactory, UserFactory
@@ -323,22 +324,30 @@ def test_a_link_fills_in_the_form_and_carries_the_message_through(support):
     assert len(field_value(html, "form_token")) == 32
 
 
-def test_the_mailbox_message_is_filed_with_the_claim_when_that_part_exists(
-    support, agent, monkeypatch
-):
-    filed = []
-    # The mailbox's helper (another part of issue 21) is not on this branch: its stand-in.
-    monkeypatch.setattr(
-        mail_replies,
-        "attach_draft_message",
-        lambda **kwargs: filed.append(kwargs),
-        raising=False,
-    )
+def test_a_claim_made_from_a_mailbox_draft_files_that_email_with_it(support):
+    inbound = mailbox_draft()
 
-    support.post(ADD, registration(channel="email", from_message="42"))
+    support.post(ADD, registration(channel="email", from_message=str(inbound.pk)))
 
     claim = Claim.objects.get()
-    assert filed == [{"claim": claim, "message_pk": 42, "by": agent}]
+    inbound.refresh_from_db()
+    assert (inbound.state, inbound.claim_number) == (InboundEmail.State.FILED, claim.number)
+    reply = claim.status_events.get(transition=EMAIL_REPLY)
+    assert reply.by_customer and reply.note_params["message_id"] == inbound.message_id
+
+
+def test_a_draft_filed_by_someone_else_meanwhile_saves_no_claim_and_says_why(support, agent):
+    inbound = mailbox_draft()
+    attach_draft_message(claim=ClaimFactory(), message_pk=inbound.pk, by=agent)  # another tab
+    before = Claim.objects.count()
+
+    response = support.post(ADD, registration(channel="email", from_message=str(inbound.pk)))
+
+    assert Claim.objects.count() == before
+    assert not Notification.objects.filter(template="claim_received").exists()
+    text = visible_text(response.content.decode())
+    assert "Письмо, из которого составлена заявка, уже подшито или отложено" in text
+    assert "Ерлан Садыков" in response.content.decode()  # what was typed is kept
 
 
 def test_a_damaged_message_number_is_refused_with_a_message_and_nothing_saved(support):
@@ -348,15 +357,6 @@ def test_a_damaged_message_number_is_refused_with_a_message_and_nothing_saved(su
     assert "Ссылка из почтового ящика поддержки повреждена" in visible_text(
         response.content.decode()
     )
-
-
-def test_without_the_mailbox_part_a_message_number_changes_nothing(support):
-    assert not hasattr(mail_replies, "attach_draft_message")
-
-    response = support.post(ADD, registration(channel="email", from_message="42"))
-
-    assert response.status_code == 302
-    assert Claim.objects.get().channel == Channel.EMAIL
 
 
 # --- The list: by which door -------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     # 0006 is the support mailbox's (issue 21): the lead renumbers this one after it.
     dependencies = [
-        ("notifications", "0005_phone_outbox"),
+        ("notifications", "0006_inbound_email"),
     ]
 
     operations = [

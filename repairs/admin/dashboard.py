@@ -39,7 +39,7 @@ from django.utils.translation import pgettext_lazy
 from claims import phone_replies
 from claims.admin import OPEN_STATES, AwaitingAnswerFilter, ReplyClockFilter, reply_clock_filter
 from claims.models import ENDED_STATES, Claim, ClaimStatus
-from notifications.models import Notification, PhoneMessage
+from notifications.models import InboundEmail, Notification, PhoneMessage
 from repairs import order_numbers
 from repairs.models import OrderStatus, RepairOrder, ServiceCenter, Shipment
 from repairs.selectors import in_reader_language, translated
@@ -56,6 +56,7 @@ class ClaimFigures:
     overdue: int
     due_soon: int
     unanswered: int = 0  # claims whose customer wrote (e-mail, WhatsApp), not yet answered
+    email_drafts: int = 0  # e-mails to support that match no claim yet (claims.mail_replies)
     # The claim list's reply-clock filter (its query parameter): the cards link to it.
     clock_parameter: str = ReplyClockFilter.parameter_name
     unanswered_parameter: str = AwaitingAnswerFilter.parameter_name
@@ -212,7 +213,8 @@ def _claim_figures(*, today: datetime.date) -> ClaimFigures:
     )
     going_on = Claim.objects.exclude(status__in=ENDED_STATES)
     unanswered = phone_replies.unanswered_replies(going_on).count()
-    return ClaimFigures(**figures, unanswered=unanswered)
+    drafts = InboundEmail.objects.filter(state=InboundEmail.State.DRAFT).count()
+    return ClaimFigures(**figures, unanswered=unanswered, email_drafts=drafts)
 
 
 def _open_order_counts() -> dict:
