@@ -176,6 +176,7 @@ def set_message_aside(*, message_pk: int, reason: str, by: User) -> InboundEmail
     if inbound is None:
         raise NotADraft(message_pk)
     inbound.state = InboundEmail.State.ASIDE
+    inbound.aside = InboundEmail.Aside.NOT_A_CLAIM
     inbound.reason = reason
     inbound.handled_at = timezone.now()
     inbound.handled_by = by

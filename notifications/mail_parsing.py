@@ -20,6 +20,10 @@ from html.parser import HTMLParser
 from mailparser_reply.constants import MAIL_LANGUAGES, QUOTED_MATCH_INCLUDE
 from mailparser_reply.parser import EmailMessage as ReplyText
 
+from notifications.models import InboundEmail
+
+Aside = InboundEmail.Aside
+
 logger = logging.getLogger(__name__)
 
 # Far beyond any real message; a message with more parts or deeper nesting is built to
@@ -88,7 +92,8 @@ class ParsedMail:
     text: str = ""
     reply_text: str = ""
     attachments: list[Attachment] = field(default_factory=list)
-    aside_reason: str = ""
+    aside_reason: str = ""  # an InboundEmail.Aside code when the message is kept aside
+    aside_detail: str = ""
 
 
 def hashed_message_id(raw: bytes) -> str:
@@ -105,7 +110,8 @@ def parse_message(raw: bytes) -> ParsedMail:
         logger.warning("Unreadable message: %r", error)
         return ParsedMail(
             message_id=hashed_message_id(raw),
-            aside_reason=f"unreadable message: {type(error).__name__}",
+            aside_reason=Aside.UNREADABLE,
+            aside_detail=type(error).__name__,
         )
 
 
@@ -120,7 +126,7 @@ def _parse(raw: bytes) -> ParsedMail:
     parsed.references = " ".join(_ids(_header(message, "References")))
     parts = _parts(message)
     if parts is None:
-        parsed.aside_reason = "too many parts or too deeply nested (a MIME bomb)"
+        parsed.aside_reason = Aside.NESTED
         return parsed
     parsed.text = _body_text(message, parts)[:MAX_TEXT]
     parsed.reply_text = trim_reply(parsed.text)
@@ -131,9 +137,9 @@ def _parse(raw: bytes) -> ParsedMail:
 
 def _aside_reason(message: EmailMessage, parsed: ParsedMail) -> str:
     if is_automatic(message, sender=parsed.sender):
-        return "automatic reply or delivery report"
+        return Aside.AUTOMATIC
     if not parsed.sender:
-        return "no sender address"
+        return Aside.NO_SENDER
     return ""
 
 

@@ -135,10 +135,8 @@ def store_message(*, raw: bytes, too_large_size: int = 0) -> InboundEmail | None
     None when it is already kept. A message too large has only its headers in `raw`."""
     parsed = parse_message(raw)
     if too_large_size:
-        parsed.aside_reason = (
-            f"too large: {too_large_size} bytes (limit {settings.SUPPORT_MAIL_MAX_BYTES}); "
-            "only the headers are kept, the message stays in the mailbox"
-        )
+        parsed.aside_reason = InboundEmail.Aside.TOO_LARGE
+        parsed.aside_detail = f"{too_large_size} > {settings.SUPPORT_MAIL_MAX_BYTES} bytes"
         parsed.text = parsed.reply_text = ""
         parsed.attachments = []
     if InboundEmail.objects.filter(message_id=parsed.message_id).exists():
@@ -175,7 +173,8 @@ def _row_fields(parsed: ParsedMail, *, raw: str, size: int) -> dict:
         "reply_text": parsed.reply_text,
         "attachments": [attachment.describe() for attachment in parsed.attachments],
         "state": state,
-        "reason": parsed.aside_reason,
+        "aside": parsed.aside_reason,
+        "reason": parsed.aside_detail,
         "handled_at": timezone.now() if parsed.aside_reason else None,
     }
 
@@ -231,7 +230,8 @@ def hand_on(*, pk: int) -> bool:
         logger.exception("E-mail %s could not be filed", pk)
         InboundEmail.objects.filter(pk=pk, state=InboundEmail.State.RECEIVED).update(
             state=InboundEmail.State.ASIDE,
-            reason=f"could not be filed: {type(error).__name__}: {error}"[:2000],
+            aside=InboundEmail.Aside.NOT_FILED,
+            reason=f"{type(error).__name__}: {error}"[:2000],
             handled_at=timezone.now(),
         )
         return False

@@ -234,6 +234,16 @@ class InboundEmail(models.Model):
         DRAFT = "draft", _("no claim yet")
         ASIDE = "aside", _("set aside")
 
+    class Aside(models.TextChoices):
+        # Why a message is kept aside: a code, so each reader sees it in their language.
+        UNREADABLE = "unreadable", _("The message cannot be read")
+        NESTED = "nested", _("Too many parts, or parts nested too deeply")
+        AUTOMATIC = "automatic", _("An automatic reply or a delivery report")
+        NO_SENDER = "no_sender", _("No sender's address")
+        TOO_LARGE = "too_large", _("Too large: only its headers are kept, it stays in the mailbox")
+        NOT_FILED = "not_filed", _("Could not be filed (an error of the portal)")
+        NOT_A_CLAIM = "not_a_claim", _("Not a claim (support's decision)")
+
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
     raw = models.FileField(_("original message"), upload_to="mail/%Y/%m/", blank=True)
     raw_size = models.PositiveIntegerField(_("size in bytes"), default=0)
@@ -253,7 +263,9 @@ class InboundEmail(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.RECEIVED, db_index=True
     )
-    reason = models.TextField(_("why set aside"), blank=True)
+    aside = models.CharField(_("why set aside"), max_length=12, choices=Aside.choices, blank=True)
+    # Support's own words for "not a claim"; the technical detail of an error.
+    reason = models.TextField(_("details"), blank=True)
     claim_number = models.CharField(_("filed to claim"), max_length=16, blank=True)
     # What could be read in it, for support to complete a draft.
     phones = models.JSONField(_("phone numbers"), default=list, blank=True)

@@ -100,6 +100,25 @@ def test_a_hostile_html_message_is_shown_as_text_only(support):
     assert "Помогите, фен не включается!" in html
 
 
+@pytest.mark.parametrize(
+    ("language", "why"),
+    [
+        ("ru", "Автоответ или отчёт о доставке"),
+        ("kk", "Автоматты жауап немесе жеткізу туралы есеп"),
+        ("en", "An automatic reply or a delivery report"),
+    ],
+)
+def test_why_a_message_is_aside_reads_in_the_agents_language(support, language, why):
+    inbound = mailbox.store_message(raw=eml("autoreply.eml"))
+
+    html = support.get(
+        f"{MAILS}{inbound.pk}/change/", headers={"accept-language": language}
+    ).content.decode()
+
+    assert why in visible_text(html)
+    assert "automatic" not in visible_text(html).replace("An automatic", "")
+
+
 def test_support_files_a_draft_to_a_claim(support, agent):
     inbound = draft()
     claim = ClaimFactory()

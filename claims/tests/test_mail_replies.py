@@ -217,17 +217,14 @@ def test_broken_hostile_and_automatic_messages_are_kept_aside_never_lost(imap_ma
     assert "Read 6 messages: 6 new" in summary
     assert not StatusEvent.objects.filter(transition=EMAIL_REPLY).exists()  # nobody answered
     aside = dict(
-        InboundEmail.objects.filter(state=InboundEmail.State.ASIDE).values_list("sender", "reason")
+        InboundEmail.objects.filter(state=InboundEmail.State.ASIDE).values_list("sender", "aside")
     )
     assert aside == {
-        claim.email: "automatic reply or delivery report",
-        "mailer-daemon@mx.example.kz": "automatic reply or delivery report",
-        "": "no sender address",
-        "bomb@example.kz": "too many parts or too deeply nested (a MIME bomb)",
-        "kairat@example.kz": (
-            f"too large: {len(huge)} bytes (limit 50000); only the headers are kept, "
-            "the message stays in the mailbox"
-        ),
+        claim.email: "automatic",
+        "mailer-daemon@mx.example.kz": "automatic",
+        "": "no_sender",
+        "bomb@example.kz": "nested",
+        "kairat@example.kz": "too_large",
     }
     for inbound in InboundEmail.objects.all():
         assert inbound.raw.size > 0  # the original is kept for every one of them

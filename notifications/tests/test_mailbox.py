@@ -84,4 +84,5 @@ def test_a_handler_that_fails_sets_the_message_aside_and_the_poll_goes_on(settin
     for inbound in (first, second):
         inbound.refresh_from_db()
         assert inbound.state == InboundEmail.State.ASIDE
-        assert inbound.reason == "could not be filed: RuntimeError: the claims app is broken"
+        assert inbound.aside == InboundEmail.Aside.NOT_FILED
+        assert inbound.reason == "RuntimeError: the claims app is broken"
