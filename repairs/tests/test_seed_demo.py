@@ -14,8 +14,9 @@ from django.core.management import call_command
 from django.test import Client, TestCase, override_settings
 from django.utils import translation
 
+from claims.mail_replies import EMAIL_REPLY
 from claims.models import Claim, ClaimStatus, StatusEvent
-from notifications.models import Notification
+from notifications.models import InboundEmail, Notification
 from repairs.management.commands.seed_demo import DEMO_PASSWORD
 from repairs.models import IntakeAct, OrderStatus, RepairOrder, ServiceCenter
 
@@ -80,6 +81,7 @@ def counts() -> dict:
             StatusEvent,
             IntakeAct,
             Notification,
+            InboundEmail,
         ]
     }
 
@@ -141,6 +143,28 @@ def assert_chain(events, final_status):
         assert event.from_status == previous, (event.transition, event.from_status, previous)
         previous = event.to_status
     assert previous == final_status
+
+
+def test_claims_came_by_every_door_support_types_in():
+    by_door = {
+        claim.channel: claim.registered_by.username if claim.registered_by else None
+        for claim in Claim.objects.select_related("registered_by")
+    }
+    assert by_door == {"web": None, "phone": "support", "email": "support"}
+
+
+def test_support_has_a_reply_on_a_claim_and_a_draft_in_the_mailbox():
+    reply = StatusEvent.objects.get(transition=EMAIL_REPLY)
+    assert "серийного номера" in reply.internal_note and reply.by_customer
+    draft = InboundEmail.objects.get(state=InboundEmail.State.DRAFT)
+    assert (draft.phones, draft.serial_numbers) == (["+77015554433"], ["R2228ZZ0012345"])
+
+
+def test_received_orders_have_the_technician_who_received_them():
+    received = RepairOrder.objects.filter(intake_date__isnull=False).select_related(
+        "technician__user", "intake_act__received_by"
+    )
+    assert received and all(o.technician.user == o.intake_act.received_by for o in received)
 
 
 def test_customers_look_like_kazakh_customers():
