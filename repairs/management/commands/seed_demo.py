@@ -19,11 +19,11 @@ from claims import services as claim_services
 from claims.models import Channel, Claim, ClaimStatus, ProductModel
 from claims.steps import run_claim_step
 from dreame_service.kit.fsm import Actor
+from notifications import mailbox
 from repairs import services as repair_services
 from repairs import tracking
 from repairs.models import OrderStatus, RepairOrder, ServiceCenter, Technician
 from repairs.reference_data import DEMO_CENTERS, center_fields
-from notifications import mailbox
 from repairs.steps import run_step, step_between
 
 DEMO_PASSWORD = "demo-pass-2026"
