@@ -7,7 +7,7 @@ address and hours are words.
 
 from modeltranslation.translator import TranslationOptions, register
 
-from repairs.models import AccessoryChecklist, ServiceCenter
+from repairs.models import AccessoryChecklist, FaultCategory, ServiceCenter
 
 
 @register(ServiceCenter)
@@ -18,3 +18,8 @@ class ServiceCenterTranslation(TranslationOptions):
 @register(AccessoryChecklist)
 class AccessoryChecklistTranslation(TranslationOptions):
     fields = ("items",)
+
+
+@register(FaultCategory)
+class FaultCategoryTranslation(TranslationOptions):
+    fields = ("name",)

@@ -15,6 +15,7 @@ from repairs.models.orders import (
     Resolution,
     Shipment,
 )
+from repairs.models.work import FaultCategory, WorkLine
 
 __all__ = [
     "FINAL_STATES",
@@ -24,6 +25,7 @@ __all__ = [
     "REASSIGN_PERMISSION",
     "WORK_PERMISSION",
     "AccessoryChecklist",
+    "FaultCategory",
     "IntakeAct",
     "IntakePhoto",
     "OrderStatus",
@@ -34,4 +36,5 @@ __all__ = [
     "ServiceRating",
     "Shipment",
     "Technician",
+    "WorkLine",
 ]

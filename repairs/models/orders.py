@@ -101,6 +101,15 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         blank=True,
         related_name="repair_orders",
     )
+    # What failed, picked from the product category's list at diagnostics (DESIGN §9).
+    fault_category = models.ForeignKey(
+        "repairs.FaultCategory",
+        verbose_name=_("fault category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="repair_orders",
+    )
     status = FSMField(
         _("status"),
         max_length=20,

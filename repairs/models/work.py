@@ -1,0 +1,95 @@
+"""What a repair costs and what failed (DESIGN §9): itemised lines of parts and labour, and
+the fault category the technician picks at diagnostics. The reports and each center's
+monthly warranty statement read these, never free text."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
+
+from repairs.models.orders import RepairOrder
+
+
+class FaultCategory(models.Model):
+    """One kind of fault of a product category («Не заряжается», «Ошибка датчика»): data in
+    ru, kk and en (repairs.translation), edited by support."""
+
+    product_category = models.ForeignKey(
+        "claims.ProductCategory",
+        verbose_name=_("product category"),
+        on_delete=models.PROTECT,
+        related_name="fault_categories",
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position in the list"), default=0)
+    is_active = models.BooleanField(_("offered to technicians"), default=True)
+
+    objects = MultilingualManager()
+
+    class Meta:
+        ordering = ["product_category", "position", "pk"]
+        verbose_name = _("fault category")
+        verbose_name_plural = _("fault categories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product_category", "code"], name="one_fault_code_per_category"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkLine(models.Model):
+    """One line of an estimate or of the work done: a part or labour, priced in KZT. For a
+    paid repair the estimate's lines are the quote the customer accepts; for a warranty
+    repair the done lines are what DREAME pays the center. Totals are computed, never typed."""
+
+    class Stage(models.TextChoices):
+        ESTIMATE = "estimate", _("estimate")
+        DONE = "done", _("work done")
+
+    class Kind(models.TextChoices):
+        PART = "part", _("spare part")
+        LABOUR = "labour", _("labour")
+
+    repair_order = models.ForeignKey(
+        RepairOrder,
+        verbose_name=_("repair order"),
+        on_delete=models.CASCADE,
+        related_name="work_lines",
+    )
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=200)
+    part_number = models.CharField(_("part number"), max_length=64, blank=True)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=8, decimal_places=2, default=Decimal(1)
+    )
+    unit_price = models.DecimalField(_("unit price, KZT"), max_digits=12, decimal_places=0)
+    position = models.PositiveSmallIntegerField(_("line"), default=0)
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["repair_order", "stage", "position", "pk"]
+        verbose_name = _("work line")
+        verbose_name_plural = _("work lines")
+        indexes = [models.Index(fields=["repair_order", "stage"], name="workline_order_stage")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="workline_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0), name="workline_price_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def total(self) -> Decimal:
+        """Quantity × unit price, rounded to whole tenge (KZT has no coins in use)."""
+        return (self.quantity * self.unit_price).quantize(Decimal(1))
