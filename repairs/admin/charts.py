@@ -18,14 +18,15 @@ from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-WIDTH = 640
+WIDTH = 640  # the office screen's chart; a phone gets a NARROW one (bigger text once scaled)
+NARROW = 320
 LEFT = 8
 RIGHT = 64  # room for the value printed after the longest bar
 BAR_HEIGHT = 14
 BAR_GAP = 3
 LABEL_HEIGHT = 18
 CATEGORY_GAP = 10
-LEGEND_HEIGHT = 24
+LEGEND_ROW = 20
 AXIS_HEIGHT = 36
 TICKS = 4
 # Contrast of at least 3:1 against white for every fill (WCAG 1.4.11 non-text contrast).
@@ -68,6 +69,7 @@ def bar_chart(
     axis_label: str,
     decimals: int = 0,
     top: float | None = None,
+    width: int = WIDTH,
 ) -> SafeString:
     """Grouped horizontal bars: for each category one bar per series, with its value."""
     categories = list(categories)[:MAX_CATEGORIES]
@@ -75,9 +77,10 @@ def bar_chart(
         (v for s in series for v in list(s.values)[: len(categories)] if v is not None), default=0
     )
     top = top or nice_top(float(peak))
-    plot_width = WIDTH - LEFT - RIGHT
-    legend = len(series) > 1
-    y = LEGEND_HEIGHT if legend else 4
+    plot_width = width - LEFT - RIGHT
+    legend_columns = 3 if width >= WIDTH else 1
+    legend_rows = -(-len(series) // legend_columns) if len(series) > 1 else 0
+    y = legend_rows * LEGEND_ROW + 4
     group_height = LABEL_HEIGHT + len(series) * (BAR_HEIGHT + BAR_GAP) + CATEGORY_GAP
     plot_top = y
     shapes = []
@@ -94,14 +97,14 @@ def bar_chart(
         for number, one in enumerate(series):
             value = one.values[index] if index < len(one.values) else None
             bar_y = base + LABEL_HEIGHT + number * (BAR_HEIGHT + BAR_GAP)
-            width = 0 if value is None else max(0.0, float(value)) / top * plot_width
+            bar = 0 if value is None else max(0.0, float(value)) / top * plot_width
             shapes.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title>'
                     "</rect>",
                     LEFT,
                     bar_y,
-                    f"{width:.1f}",
+                    f"{bar:.1f}",
                     BAR_HEIGHT,
                     COLOURS[number % len(COLOURS)],
                     one.label,
@@ -111,13 +114,15 @@ def bar_chart(
             shapes.append(
                 format_html(
                     '<text x="{}" y="{}" font-size="12" fill="#1a1a1a">{}</text>',
-                    f"{LEFT + width + 4:.1f}",
+                    f"{LEFT + bar + 4:.1f}",
                     bar_y + BAR_HEIGHT - 3,
                     "—" if value is None else _number(value, decimals),
                 )
             )
     plot_bottom = y + max(len(categories), 1) * group_height
-    axis = _axis(top=top, plot_top=plot_top, plot_bottom=plot_bottom, decimals=decimals)
+    axis = _axis(
+        top=top, plot_top=plot_top, plot_bottom=plot_bottom, decimals=decimals, width=width
+    )
     height = plot_bottom + AXIS_HEIGHT
     axis_title = format_html(
         '<text x="{}" y="{}" font-size="12" fill="#1a1a1a" text-anchor="middle">{}</text>',
@@ -126,10 +131,12 @@ def bar_chart(
         axis_label,
     )
     return format_html(
-        '<svg class="report-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" '
+        '<svg class="report-chart report-chart-{}" xmlns="http://www.w3.org/2000/svg" '
+        'viewBox="0 0 {} {}" '
         'role="img" aria-labelledby="{}-title {}-desc" preserveAspectRatio="xMinYMin meet">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}{}{}{}</svg>',
-        WIDTH,
+        "wide" if width >= WIDTH else "narrow",
+        width,
         height,
         chart_id,
         chart_id,
@@ -137,15 +144,15 @@ def bar_chart(
         title,
         chart_id,
         description,
-        _legend(series) if legend else "",
+        _legend(series, columns=legend_columns, width=width) if legend_rows else "",
         axis,
         SafeString("".join(shapes)),
         axis_title,
     )
 
 
-def _axis(*, top: float, plot_top: int, plot_bottom: int, decimals: int) -> SafeString:
-    plot_width = WIDTH - LEFT - RIGHT
+def _axis(*, top: float, plot_top: int, plot_bottom: int, decimals: int, width: int) -> SafeString:
+    plot_width = width - LEFT - RIGHT
     ticks = []
     for tick in range(TICKS + 1):
         value = top * tick / TICKS
@@ -159,19 +166,27 @@ def _axis(*, top: float, plot_top: int, plot_bottom: int, decimals: int) -> Safe
                 top=plot_top,
                 bottom=plot_bottom,
                 label=plot_bottom + 14,
-                value=_number(value, decimals if value != int(value) else 0),
+                value=_number(value, max(decimals, 1) if value != int(value) else 0),
             )
         )
     return SafeString("".join(ticks))
 
 
-def _legend(series: Sequence[Series]) -> SafeString:
+def _legend(series: Sequence[Series], *, columns: int, width: int) -> SafeString:
+    column_width = (width - LEFT) // columns
     return format_html_join(
         "",
-        '<rect x="{}" y="4" width="12" height="12" fill="{}"/>'
-        '<text x="{}" y="15" font-size="12" fill="#1a1a1a">{}</text>',
+        '<rect x="{}" y="{}" width="12" height="12" fill="{}"/>'
+        '<text x="{}" y="{}" font-size="12" fill="#1a1a1a">{}</text>',
         (
-            (LEFT + number * 150, COLOURS[number % len(COLOURS)], LEFT + number * 150 + 16, s.label)
+            (
+                LEFT + (number % columns) * column_width,
+                4 + (number // columns) * LEGEND_ROW,
+                COLOURS[number % len(COLOURS)],
+                LEFT + (number % columns) * column_width + 16,
+                15 + (number // columns) * LEGEND_ROW,
+                s.label,
+            )
             for number, s in enumerate(series)
         ),
     )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.forms import REGIONS
-from repairs.admin.charts import bar_chart
+from repairs.admin.charts import NARROW, WIDTH, bar_chart
 from repairs.admin.reports import REPORTS, Filters, Report
 from repairs.models import ServiceCenter
 
@@ -71,6 +71,17 @@ class ReportFilterForm(forms.Form):
         self.default_start = _add_months(self.default_end, -(DEFAULT_MONTHS - 1))
         for name, default in [("start", self.default_start), ("end", self.default_end)]:
             self.fields[name].widget.attrs["placeholder"] = f"{default:%Y-%m}"
+
+    @classmethod
+    def with_defaults(cls, query, *, today: datetime.date) -> "ReportFilterForm":
+        """Bound to the query, the period's months filled in when not given: the page
+        shows the period it counts (the last DEFAULT_MONTHS months)."""
+        data = query.copy()
+        form = cls(data, today=today)
+        for name, default in [("start", form.default_start), ("end", form.default_end)]:
+            if not data.get(name):
+                data[name] = f"{default:%Y-%m}"
+        return form
 
     def _clean_month(self, name: str, default: datetime.date) -> datetime.date:
         value = self.cleaned_data.get(name, "")
@@ -146,8 +157,7 @@ def report_page(request, slug: str, *, site):
     if report is None:
         raise Http404
     wanted = request.GET.get("format", "")
-    # Bound even when empty: the defaults (the last 12 months) are the clean values.
-    form = ReportFilterForm(request.GET, today=timezone.localdate())
+    form = ReportFilterForm.with_defaults(request.GET, today=timezone.localdate())
     context = {
         **site.each_context(request),
         "title": report.title,
@@ -163,25 +173,31 @@ def report_page(request, slug: str, *, site):
         rows = report.selector(filters)
         if wanted:
             return _export(report, rows, filters, wanted)
-        chart = report.chart(rows)
         context.update(
             filters=filters,
             rows=[[_cell(value) for value in row] for row in rows],
-            chart=bar_chart(
-                chart_id=f"chart-{report.slug}",
-                title=str(report.title),
-                description=_chart_description(report, filters),
-                categories=chart.categories,
-                series=chart.series,
-                axis_label=str(chart.axis_label),
-                decimals=chart.decimals,
-                top=chart.top,
-            )
+            # The office screen's chart and the phone's, one shown by the style sheet.
+            charts=[_draw(report, rows, filters, width) for width in (WIDTH, NARROW)]
             if rows
-            else None,
+            else [],
             query=_without_format(request),
         )
     return TemplateResponse(request, "admin/reports/report.html", context)
+
+
+def _draw(report: Report, rows: list[tuple], filters: Filters, width: int):
+    chart = report.chart(rows)
+    return bar_chart(
+        chart_id=f"chart-{report.slug}-{width}",
+        title=str(report.title),
+        description=_chart_description(report, filters),
+        categories=chart.categories,
+        series=chart.series,
+        axis_label=str(chart.axis_label),
+        decimals=chart.decimals,
+        top=chart.top,
+        width=width,
+    )
 
 
 def _chart_description(report: Report, filters: Filters) -> str:

@@ -146,7 +146,7 @@ def test_the_page_the_csv_and_the_xlsx_hold_the_same_figures(support, month_of_w
     assert len(on_page) == len(in_csv) - 1 == len(in_xlsx) - 1
     for shown, written, stored in zip(on_page, in_csv[1:], in_xlsx[1:], strict=True):
         assert all(map(same, shown, written, stored)), (shown, written, stored)
-    assert '<svg class="report-chart"' in page and "<title id=" in page
+    assert '<svg class="report-chart report-chart-wide"' in page and "<title id=" in page
 
 
 def test_the_figures_are_the_month_of_work(support, month_of_work):
@@ -272,6 +272,8 @@ def test_the_chart_names_itself_and_escapes_its_words(support):
     page = support.get(url("ratings")).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert (
-        'role="img"' in page and 'aria-labelledby="chart-ratings-title chart-ratings-desc"' in page
+        'role="img"' in page
+        and 'aria-labelledby="chart-ratings-640-title chart-ratings-640-desc"' in page
     )
     assert "style=" not in re.search(r"<svg.*</svg>", page, re.S).group(0)
+    assert page.count('<svg class="report-chart') == 2  # the office's and the phone's
