@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from claims.models import ProductCategory
+from claims.models import Claim, ProductCategory
 from claims.tests.factories import ClaimFactory, claim_step
 from repairs.admin.report_views import REPORTS_PERMISSION
 from repairs.admin.reports import REPORTS, _p90
@@ -277,3 +277,20 @@ def test_the_chart_names_itself_and_escapes_its_words(support):
     )
     assert "style=" not in re.search(r"<svg.*</svg>", page, re.S).group(0)
     assert page.count('<svg class="report-chart') == 2  # the office's and the phone's
+
+
+def test_days_to_return_give_the_median_the_90th_percentile_and_the_histogram(support):
+    """The same figures on PostgreSQL (percentile_cont) and SQLite (computed here)."""
+    center = ServiceCenterFactory(name="Караганда Сервис")
+    for days in (3, 10, 40):
+        order = make_order(status=OrderStatus.DELIVERED, center=center)
+        Claim.objects.filter(pk=order.claim_id).update(
+            submitted_at=order.returned_at - datetime.timedelta(days=days)
+        )
+    (row,) = csv_rows(support.get(url("return-days", format="csv")))[1:]
+    # center, returns, median, p90 (10 + 0.8 × 30), then 0–7, 8–14, 15–21, 22–30, 31–45, …
+    assert row == ["Караганда Сервис", "3", "10.0", "34.0", "1", "1", "0", "0", "1", "0", "0"]
+    page = support.get(url("return-days")).content.decode()
+    assert [["Караганда Сервис", "3", "10,0", "34,0", "1", "1", "0", "0", "1", "0", "0"]] == (
+        page_rows(page)
+    )
