@@ -76,7 +76,15 @@ def bar_chart(
     peak = max(
         (v for s in series for v in list(s.values)[: len(categories)] if v is not None), default=0
     )
-    top = top or nice_top(float(peak))
+    ticks = TICKS
+    if top is None:
+        # A tick is a round number (1, 2, 2.5, 5 × 10ⁿ), a whole one for counts.
+        step = nice_top(float(peak) / TICKS)
+        if decimals == 0:
+            step = max(1, round(step + 0.49))
+        top = step * TICKS
+    elif top == int(top) and top <= 10:
+        ticks = int(top)  # a scale such as 1 to 5: one tick per point
     plot_width = width - LEFT - RIGHT
     legend_columns = 3 if width >= WIDTH else 1
     legend_rows = -(-len(series) // legend_columns) if len(series) > 1 else 0
@@ -121,12 +129,17 @@ def bar_chart(
             )
     plot_bottom = y + max(len(categories), 1) * group_height
     axis = _axis(
-        top=top, plot_top=plot_top, plot_bottom=plot_bottom, decimals=decimals, width=width
+        top=top,
+        ticks=ticks,
+        plot_top=plot_top,
+        plot_bottom=plot_bottom,
+        decimals=decimals,
+        width=width,
     )
     height = plot_bottom + AXIS_HEIGHT
     axis_title = format_html(
-        '<text x="{}" y="{}" font-size="12" fill="#1a1a1a" text-anchor="middle">{}</text>',
-        LEFT + plot_width // 2,
+        '<text x="{}" y="{}" font-size="11" fill="#1a1a1a" text-anchor="middle">{}</text>',
+        width // 2,
         height - 4,
         axis_label,
     )
@@ -151,13 +164,15 @@ def bar_chart(
     )
 
 
-def _axis(*, top: float, plot_top: int, plot_bottom: int, decimals: int, width: int) -> SafeString:
+def _axis(
+    *, top: float, ticks: int, plot_top: int, plot_bottom: int, decimals: int, width: int
+) -> SafeString:
     plot_width = width - LEFT - RIGHT
-    ticks = []
-    for tick in range(TICKS + 1):
-        value = top * tick / TICKS
-        x = LEFT + plot_width * tick / TICKS
-        ticks.append(
+    lines = []
+    for tick in range(ticks + 1):
+        value = top * tick / ticks
+        x = LEFT + plot_width * tick / ticks
+        lines.append(
             format_html(
                 '<line x1="{x}" y1="{top}" x2="{x}" y2="{bottom}" stroke="#d0d0d0" '
                 'stroke-width="1"/><text x="{x}" y="{label}" font-size="11" fill="#1a1a1a" '
@@ -169,7 +184,7 @@ def _axis(*, top: float, plot_top: int, plot_bottom: int, decimals: int, width: 
                 value=_number(value, max(decimals, 1) if value != int(value) else 0),
             )
         )
-    return SafeString("".join(ticks))
+    return SafeString("".join(lines))
 
 
 def _legend(series: Sequence[Series], *, columns: int, width: int) -> SafeString:

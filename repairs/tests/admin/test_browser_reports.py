@@ -26,6 +26,11 @@ def test_every_chart_reads_at_both_widths_and_passes_axe(browser, live_server, w
     context, page = office_page_for(browser, live_server, user=SupportUserFactory())
     page.set_viewport_size({"width": width, "height": 800})
     try:
+        page.goto(f"{live_server.url}/admin/reports/")
+        expect(page.locator(".report-list a")).to_have_count(len(REPORTS))
+        assert axe_violations(page) == []
+        assert_no_horizontal_scroll(page)
+        save_screenshot(page, f"admin-reports-ru-{width}")
         for slug, language in PAGES:
             context.add_cookies(
                 [{"name": "django_language", "value": language, "url": live_server.url}]

@@ -223,6 +223,14 @@ def test_staff_without_the_permission_get_403(client):
     assert client.get("/admin/reports/").status_code == 403
     assert client.get(url("ratings")).status_code == 403
     assert client.get(url("ratings", format="csv")).status_code == 403
+    assert 'href="/admin/reports/"' not in client.get("/admin/").content.decode()
+
+
+def test_a_technician_is_sent_to_the_login(client):
+    client.force_login(TechnicianFactory().user)
+    response = client.get(url("ratings", format="xlsx"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
 
 
 def test_support_has_the_permission_and_the_index_lists_every_report(support):
@@ -291,6 +299,6 @@ def test_days_to_return_give_the_median_the_90th_percentile_and_the_histogram(su
     # center, returns, median, p90 (10 + 0.8 × 30), then 0–7, 8–14, 15–21, 22–30, 31–45, …
     assert row == ["Караганда Сервис", "3", "10.0", "34.0", "1", "1", "0", "0", "1", "0", "0"]
     page = support.get(url("return-days")).content.decode()
-    assert [["Караганда Сервис", "3", "10,0", "34,0", "1", "1", "0", "0", "1", "0", "0"]] == (
-        page_rows(page)
-    )
+    assert (page_rows(page)) == [
+        ["Караганда Сервис", "3", "10,0", "34,0", "1", "1", "0", "0", "1", "0", "0"]
+    ]
