@@ -9,6 +9,7 @@ import csv
 import datetime
 import io
 import re
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -210,12 +211,18 @@ def _chart_description(report: Report, filters: Filters) -> str:
     }
 
 
-def _cell(value) -> str:
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    number: bool  # right-aligned, in the reader's decimal format
+
+
+def _cell(value) -> Cell:
     if value is None:
-        return "—"
+        return Cell("—", number=True)
     if isinstance(value, float):
-        return number_format(value, use_l10n=True)
-    return str(value)
+        return Cell(number_format(value, use_l10n=True), number=True)
+    return Cell(str(value), number=isinstance(value, int))
 
 
 def _without_format(request) -> str:
