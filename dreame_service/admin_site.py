@@ -135,6 +135,25 @@ class SupportAdminSite(admin.AdminSite):
 
         return super().admin_view(retitled, cacheable)
 
+    def get_urls(self):
+        from django.urls import path
+
+        from repairs.admin import report_views  # it imports the models' admin modules
+
+        reports = [
+            path(
+                "reports/",
+                self.admin_view(functools.partial(report_views.reports_index, site=self)),
+                name="reports",
+            ),
+            path(
+                "reports/<slug:slug>/",
+                self.admin_view(functools.partial(report_views.report_page, site=self)),
+                name="report",
+            ),
+        ]
+        return reports + super().get_urls()
+
     def index(self, request, extra_context=None):
         from repairs.admin.dashboard import support_dashboard  # it imports claims.admin
 

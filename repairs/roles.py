@@ -38,6 +38,7 @@ SUPPORT_PERMISSIONS = [
     ("repairs", "add_accessorychecklist"),
     ("repairs", "change_accessorychecklist"),
     ("repairs", "view_shipment"),
+    ("repairs", "view_reports"),  # /admin/reports/
     ("claims", "view_statusevent"),
     ("notifications", "view_notification"),
     ("notifications", "change_notification"),

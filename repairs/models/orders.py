@@ -153,6 +153,8 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
                 "support_order",
                 _("Can register the customer's parcel and cancel any center's repair orders"),
             ),
+            # /admin/reports/ (DESIGN §9): support and management.
+            ("view_reports", _("Can see the reports")),
         ]
         constraints = [
             models.UniqueConstraint(Upper("order_number"), name="order_number_ci_unique"),

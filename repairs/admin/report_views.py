@@ -1,0 +1,282 @@
+"""/admin/reports/: the list of reports and each report's page, CSV and XLSX (DESIGN §9).
+
+Thin views over repairs.admin.reports: the same selector's rows fill the page's table,
+the CSV (streamed) and the XLSX (openpyxl's write-only workbook), so the three show the
+same numbers. Support and management see them: the `repairs.view_reports` permission.
+"""
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from claims.forms import REGIONS
+from repairs.admin.charts import NARROW, WIDTH, bar_chart
+from repairs.admin.reports import REPORTS, Filters, Report
+from repairs.models import ServiceCenter
+
+REPORTS_PERMISSION = "repairs.view_reports"
+DEFAULT_MONTHS = 12
+MAX_MONTHS = 60  # five years: a longer period is a typo more often than a wish
+MONTH = re.compile(r"^\s*(?:(\d{4})-(\d{1,2})|(\d{1,2})\.(\d{4}))\s*$")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class MonthInput(forms.TextInput):
+    input_type = "month"  # a month picker where the browser has one; typed text otherwise
+
+
+def parse_month(value: str) -> datetime.date | None:
+    """2026-03 (the month picker's value) or 03.2026 (typed as support writes it)."""
+    match = MONTH.match(value or "")
+    if not match:
+        return None
+    year, month = (match[1], match[2]) if match[1] else (match[4], match[3])
+    try:
+        return datetime.date(int(year), int(month), 1)
+    except ValueError:
+        return None
+
+
+def _months_between(start: datetime.date, end: datetime.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+class ReportFilterForm(forms.Form):
+    start = forms.CharField(label=_("From month"), required=False, widget=MonthInput)
+    end = forms.CharField(label=_("To month"), required=False, widget=MonthInput)
+    center = forms.ModelChoiceField(
+        label=_("Service center"),
+        queryset=ServiceCenter.objects.order_by("city", "name", "pk"),
+        required=False,
+        empty_label=_("All centers"),
+    )
+    model = forms.CharField(label=_("Model"), required=False, max_length=120)
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, choices=[("", _("All regions")), *REGIONS]
+    )
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_end = today.replace(day=1)
+        self.default_start = _add_months(self.default_end, -(DEFAULT_MONTHS - 1))
+        for name, default in [("start", self.default_start), ("end", self.default_end)]:
+            self.fields[name].widget.attrs["placeholder"] = f"{default:%Y-%m}"
+
+    @classmethod
+    def with_defaults(cls, query, *, today: datetime.date) -> "ReportFilterForm":
+        """Bound to the query, the period's months filled in when not given: the page
+        shows the period it counts (the last DEFAULT_MONTHS months)."""
+        data = query.copy()
+        form = cls(data, today=today)
+        for name, default in [("start", form.default_start), ("end", form.default_end)]:
+            if not data.get(name):
+                data[name] = f"{default:%Y-%m}"
+        return form
+
+    def _clean_month(self, name: str, default: datetime.date) -> datetime.date:
+        value = self.cleaned_data.get(name, "")
+        if not value:
+            return default
+        month = parse_month(value)
+        if month is None:
+            raise forms.ValidationError(
+                _("Enter a month as YYYY-MM or MM.YYYY, for example %(example)s."),
+                code="month",
+                params={"example": f"{default:%Y-%m}"},
+            )
+        return month
+
+    def clean_start(self):
+        return self._clean_month("start", self.default_start)
+
+    def clean_end(self):
+        return self._clean_month("end", self.default_end)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError(
+                    _("The first month is after the last one."), code="period"
+                )
+            if _months_between(start, end) > MAX_MONTHS:
+                raise forms.ValidationError(
+                    _("The period is longer than %(months)d months."),
+                    code="period",
+                    params={"months": MAX_MONTHS},
+                )
+        return data
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        center = data.get("center")
+        return Filters(
+            start=data["start"],
+            end=data["end"],
+            center_id=center.pk if center else None,
+            model=data.get("model", "").strip(),
+            region=data.get("region", ""),
+        )
+
+
+def _add_months(month: datetime.date, count: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 + count
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _require_permission(request) -> None:
+    if not request.user.has_perm(REPORTS_PERMISSION):
+        raise PermissionDenied
+
+
+def reports_index(request, *, site):
+    _require_permission(request)
+    context = {
+        **site.each_context(request),
+        "title": gettext("Reports"),
+        "reports": REPORTS.values(),
+    }
+    return TemplateResponse(request, "admin/reports/index.html", context)
+
+
+def report_page(request, slug: str, *, site):
+    """The report's page; `?format=csv|xlsx` downloads its table instead."""
+    _require_permission(request)
+    report = REPORTS.get(slug)
+    if report is None:
+        raise Http404
+    wanted = request.GET.get("format", "")
+    form = ReportFilterForm.with_defaults(request.GET, today=timezone.localdate())
+    context = {
+        **site.each_context(request),
+        "title": report.title,
+        "report": report,
+        "reports": REPORTS.values(),
+        "form": form,
+        "format_error": "",
+    }
+    if wanted not in ("", "csv", "xlsx"):
+        context["format_error"] = gettext("Downloads are CSV or XLSX.")
+    elif form.is_valid():
+        filters = form.filters()
+        rows = report.selector(filters)
+        if wanted:
+            return _export(report, rows, filters, wanted)
+        context.update(
+            filters=filters,
+            rows=[[_cell(value) for value in row] for row in rows],
+            # The office screen's chart and the phone's, one shown by the style sheet.
+            charts=[_draw(report, rows, filters, width) for width in (WIDTH, NARROW)]
+            if rows
+            else [],
+            query=_without_format(request),
+        )
+    return TemplateResponse(request, "admin/reports/report.html", context)
+
+
+def _draw(report: Report, rows: list[tuple], filters: Filters, width: int):
+    chart = report.chart(rows)
+    return bar_chart(
+        chart_id=f"chart-{report.slug}-{width}",
+        title=str(report.title),
+        description=_chart_description(report, filters),
+        categories=chart.categories,
+        series=chart.series,
+        axis_label=str(chart.axis_label),
+        decimals=chart.decimals,
+        top=chart.top,
+        width=width,
+    )
+
+
+def _chart_description(report: Report, filters: Filters) -> str:
+    return gettext(
+        "%(description)s From %(start)s to %(end)s. The table under the chart has every figure."
+    ) % {
+        "description": report.description,
+        "start": f"{filters.start:%m.%Y}",
+        "end": f"{filters.end:%m.%Y}",
+    }
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    number: bool  # right-aligned, in the reader's decimal format
+
+
+def _cell(value) -> Cell:
+    if value is None:
+        return Cell("—", number=True)
+    if isinstance(value, float):
+        return Cell(number_format(value, use_l10n=True), number=True)
+    return Cell(str(value), number=isinstance(value, int))
+
+
+def _without_format(request) -> str:
+    query = request.GET.copy()
+    query.pop("format", None)
+    return query.urlencode()
+
+
+# --- Downloads: the same rows ----------------------------------------------------------
+
+
+def _filename(report: Report, filters: Filters, extension: str) -> str:
+    return f"{report.slug}_{filters.start:%Y-%m}_{filters.end:%Y-%m}.{extension}"
+
+
+def _export(report: Report, rows: list[tuple], filters: Filters, wanted: str):
+    header = [str(column) for column in report.columns]
+    if wanted == "csv":
+        return _csv(header, rows, _filename(report, filters, "csv"))
+    return _xlsx(header, rows, str(report.title), _filename(report, filters, "xlsx"))
+
+
+class _Echo:
+    """csv.writer's file: hands each line back instead of keeping it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv(header: list[str], rows: list[tuple], filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # the BOM: Excel opens the UTF-8 Cyrillic as such
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(["" if value is None else value for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _xlsx(header: list[str], rows: list[tuple], title: str, filename: str) -> HttpResponse:
+    # Imported here: only a download needs it, and it is a large module to load.
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)  # rows are written once, in order: little memory
+    sheet = workbook.create_sheet(title=re.sub(r"[\\/*?:\[\]]", " ", title)[:31])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,658 @@
+"""Support's and management's reports (/admin/reports/, DESIGN §9): the selectors.
+
+A report is a selector (filters in, rows out: one row per table line, plain numbers and
+words, the same for the page, the CSV and the XLSX) and a pure function drawing its chart
+from those rows. Every selector aggregates in the database with a fixed number of queries
+whatever the data (its docstring counts them); nothing here depends on the request.
+
+"A month" is a calendar month in Asia/Almaty (the current time zone): TruncMonth and the
+period's limits are local.
+"""
+
+import datetime
+import statistics
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import OPEN_STATES, Claim, StatusEvent
+from repairs.admin.charts import Series
+from repairs.models import (
+    OrderStatus,
+    QuoteConsent,
+    RepairOrder,
+    Resolution,
+    ServiceRating,
+    Shipment,
+)
+from repairs.selectors import in_reader_language, translated
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the report's form chose; months are first days of months, local."""
+
+    start: datetime.date  # first month in the period
+    end: datetime.date  # last month in the period (included)
+    center_id: int | None = None
+    model: str = ""
+    region: str = ""
+
+    @property
+    def start_at(self) -> datetime.datetime:
+        return _local_midnight(self.start)
+
+    @property
+    def end_before(self) -> datetime.datetime:
+        """The first instant after the period: the next month's local midnight."""
+        return _local_midnight(_next_month(self.end))
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What the chart shows, drawn by repairs.admin.charts.bar_chart."""
+
+    categories: list[str]
+    series: list[Series]
+    axis_label: str | Promise
+    decimals: int = 0
+    top: float | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    slug: str
+    title: str | Promise
+    description: str | Promise
+    period_by: str | Promise  # which date the period filter is applied to
+    columns: list[str | Promise]
+    selector: Callable[[Filters], list[tuple]]
+    chart: Callable[[list[tuple]], Chart]
+    queries: int  # at most, whatever the data (the page's budget adds its own)
+    notes: list[str | Promise] = field(default_factory=list)
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def month_label(value: datetime.date | datetime.datetime | None) -> str:
+    """A month as support reads it: 03.2026."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime.datetime):
+        # SQLite's TruncMonth is naive and already local; PostgreSQL's is aware.
+        value = value.date() if timezone.is_naive(value) else timezone.localtime(value).date()
+    return f"{value:%m.%Y}"
+
+
+def _claim_filters(filters: Filters, *, prefix: str = "") -> Q:
+    """The model and the region of the claim reached through `prefix` ("" for a claim)."""
+    q = Q()
+    if filters.model:
+        q &= Q(**{f"{prefix}product_model__iexact": filters.model})
+    if filters.region:
+        q &= Q(**{f"{prefix}region": filters.region})
+    return q
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+# --- 1. Claims and orders per month, by model and region ---------------------------------
+
+
+def claims_and_orders(filters: Filters) -> list[tuple]:
+    """(month, model, region, claims, orders): one query (claims LEFT JOIN their orders)."""
+    claims = Claim.objects.filter(
+        _claim_filters(filters),
+        submitted_at__gte=filters.start_at,
+        submitted_at__lt=filters.end_before,
+    )
+    if filters.center_id:
+        claims = claims.filter(repair_order__service_center_id=filters.center_id)
+    rows = (
+        claims.annotate(month=TruncMonth("submitted_at"))
+        .order_by()
+        .values_list("month", "product_model", "region")
+        .annotate(claims=Count("pk"), orders=Count("repair_order"))
+        .order_by("month", "product_model", "region")
+    )
+    return [(month_label(m), model, region, c, o) for m, model, region, c, o in rows]
+
+
+def claims_and_orders_chart(rows: list[tuple]) -> Chart:
+    months: dict[str, list[int]] = {}
+    for month, _model, _region, claims, orders in rows:
+        totals = months.setdefault(month, [0, 0])
+        totals[0] += claims
+        totals[1] += orders
+    return Chart(
+        categories=list(months),
+        series=[
+            Series(gettext("Claims"), [t[0] for t in months.values()]),
+            Series(gettext("Repair orders"), [t[1] for t in months.values()]),
+        ],
+        axis_label=_("claims and orders per month"),
+    )
+
+
+# --- 2. Fault categories per model, per 100 claims -------------------------------------
+
+
+def faults_per_model(filters: Filters) -> list[tuple]:
+    """(model, fault category, orders, per 100 claims of the model): two queries, the
+    claims per model and the orders per model and fault category."""
+    claims = Claim.objects.filter(
+        _claim_filters(filters),
+        submitted_at__gte=filters.start_at,
+        submitted_at__lt=filters.end_before,
+    )
+    if filters.center_id:
+        claims = claims.filter(repair_order__service_center_id=filters.center_id)
+    per_model = dict(
+        claims.order_by().values_list("product_model").annotate(count=Count("pk")).order_by()
+    )
+    faults = (
+        RepairOrder.objects.filter(
+            _claim_filters(filters, prefix="claim__"),
+            fault_category__isnull=False,
+            claim__submitted_at__gte=filters.start_at,
+            claim__submitted_at__lt=filters.end_before,
+        )
+        .order_by()
+        .values("claim__product_model", "fault_category_id", *translated("fault_category__name"))
+        .annotate(count=Count("pk"))
+    )
+    if filters.center_id:
+        faults = faults.filter(service_center_id=filters.center_id)
+    rows = [
+        (
+            row["claim__product_model"],
+            in_reader_language(row, "fault_category__name"),
+            row["count"],
+            _percent(row["count"], per_model.get(row["claim__product_model"], 0)),
+        )
+        for row in faults
+    ]
+    rows.sort(key=lambda row: (row[0], -row[2], row[1]))
+    return rows
+
+
+def faults_chart(rows: list[tuple]) -> Chart:
+    top = sorted(rows, key=lambda row: -(row[3] or 0))
+    return Chart(
+        categories=[f"{model} · {fault}" for model, fault, _n, _p in top],
+        series=[Series(gettext("per 100 claims"), [row[3] for row in top])],
+        axis_label=_("orders with this fault per 100 claims of the model"),
+        decimals=1,
+    )
+
+
+# --- 3. Days from the claim to the return, per center ----------------------------------
+
+# Histogram bins, in whole days from the claim to the return: (label, up to and including).
+DAY_BINS: list[tuple[str, int | None]] = [
+    ("0–7", 7),
+    ("8–14", 14),
+    ("15–21", 21),
+    ("22–30", 30),
+    ("31–45", 45),
+    ("46–60", 60),
+    ("61+", None),
+]
+
+
+DAYS = pgettext_lazy("report: a range of days", "d.")
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's ordered-set aggregate; of an interval, an interval."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+    def __init__(self, expression, *, fraction: float, **extra):
+        super().__init__(expression, fraction=fraction, **extra)
+
+
+def _returns(filters: Filters):
+    """Orders whose product came back to the customer (delivered, else the parcel sent
+    back: it left the center) within the period, with `took`, claim to return."""
+    sent_back = Shipment.objects.filter(
+        repair_order=OuterRef("pk"), direction=Shipment.Direction.OUTBOUND
+    ).values("created_at")[:1]
+    orders = RepairOrder.objects.filter(
+        _claim_filters(filters, prefix="claim__"),
+        status__in=[OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CANCELLED],
+        # A return within the period saved the order then or before its later saves.
+        updated_at__gte=filters.start_at,
+    )
+    if filters.center_id:
+        orders = orders.filter(service_center_id=filters.center_id)
+    return (
+        orders.annotate(returned=Coalesce(F("returned_at"), Subquery(sent_back)))
+        .filter(returned__gte=filters.start_at, returned__lt=filters.end_before)
+        .annotate(
+            took=ExpressionWrapper(
+                F("returned") - F("claim__submitted_at"), output_field=DurationField()
+            )
+        )
+        .order_by()
+    )
+
+
+def _bin_case():
+    whens = [
+        When(took__lt=datetime.timedelta(days=limit + 1), then=Value(index))
+        for index, (_label, limit) in enumerate(DAY_BINS)
+        if limit is not None
+    ]
+    return Case(*whens, default=Value(len(DAY_BINS) - 1), output_field=IntegerField())
+
+
+def return_days(filters: Filters) -> list[tuple]:
+    """(center, returns, median days, 90th percentile, *returns per DAY_BINS bin).
+
+    Two queries: the bins per center (a GROUP BY), and the percentiles: PostgreSQL's
+    percentile_cont per center; SQLite has none, so there the durations are read and the
+    percentiles computed here (a small site's data)."""
+    center_columns = ("service_center_id", *translated("service_center__name"))
+    bins: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for row in (
+        _returns(filters)
+        .annotate(bin=_bin_case())
+        .values(*center_columns, "bin")
+        .annotate(count=Count("pk"))
+    ):
+        center = row["service_center_id"]
+        names[center] = in_reader_language(row, "service_center__name")
+        bins.setdefault(center, [0] * len(DAY_BINS))[row["bin"]] += row["count"]
+    if connection.vendor == "postgresql":
+        percentiles = {
+            center: (_days(median), _days(p90))
+            for center, median, p90 in _returns(filters)
+            .values_list("service_center_id")
+            .annotate(median=Percentile("took", fraction=0.5), p90=Percentile("took", fraction=0.9))
+        }
+    else:
+        durations = defaultdict(list)
+        for center, took in _returns(filters).values_list("service_center_id", "took"):
+            durations[center].append(took.total_seconds() / 86400)
+        percentiles = {
+            center: (round(statistics.median(days), 1), round(_p90(days), 1))
+            for center, days in durations.items()
+        }
+    return [
+        (names[center], sum(counts), *percentiles.get(center, (None, None)), *counts)
+        for center, counts in sorted(bins.items(), key=lambda item: names[item[0]])
+    ]
+
+
+def _p90(days: list[float]) -> float:
+    """percentile_cont(0.9): linear interpolation between the closest ranks."""
+    ordered = sorted(days)
+    position = 0.9 * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _days(duration: datetime.timedelta | None) -> float | None:
+    return None if duration is None else round(duration.total_seconds() / 86400, 1)
+
+
+def return_days_chart(rows: list[tuple]) -> Chart:
+    totals = [sum(row[4 + index] for row in rows) for index in range(len(DAY_BINS))]
+    return Chart(
+        categories=[f"{label} {DAYS}" for label, _limit in DAY_BINS],
+        series=[Series(gettext("Returns"), totals)],
+        axis_label=_("returns to the customer, by days from the claim"),
+    )
+
+
+# --- 4. Quotes accepted and declined ---------------------------------------------------
+
+
+def quotes(filters: Filters) -> list[tuple]:
+    """(month, accepted, declined, accepted %, KZT accepted, KZT declined): one query."""
+    answers = QuoteConsent.objects.filter(
+        _claim_filters(filters, prefix="repair_order__claim__"),
+        decided_at__gte=filters.start_at,
+        decided_at__lt=filters.end_before,
+    )
+    if filters.center_id:
+        answers = answers.filter(repair_order__service_center_id=filters.center_id)
+    accepted = Q(decision=QuoteConsent.Decision.ACCEPTED)
+    declined = Q(decision=QuoteConsent.Decision.DECLINED)
+    rows = (
+        answers.annotate(month=TruncMonth("decided_at"))
+        .order_by()
+        .values_list("month")
+        .annotate(
+            accepted=Count("pk", filter=accepted),
+            declined=Count("pk", filter=declined),
+            accepted_amount=Coalesce(
+                Sum("amount", filter=accepted), 0, output_field=IntegerField()
+            ),
+            declined_amount=Coalesce(
+                Sum("amount", filter=declined), 0, output_field=IntegerField()
+            ),
+        )
+        .order_by("month")
+    )
+    return [
+        (month_label(m), a, d, _percent(a, a + d), int(a_sum), int(d_sum))
+        for m, a, d, a_sum, d_sum in rows
+    ]
+
+
+def quotes_chart(rows: list[tuple]) -> Chart:
+    return Chart(
+        categories=[row[0] for row in rows],
+        series=[
+            Series(gettext("Accepted"), [row[1] for row in rows]),
+            Series(gettext("Declined"), [row[2] for row in rows]),
+        ],
+        axis_label=_("answers to quotes per month"),
+    )
+
+
+# --- 5. Replacements and refunds per model ---------------------------------------------
+
+
+def replacements_and_refunds(filters: Filters) -> list[tuple]:
+    """(model, orders, replacements, refunds, their share %): one query."""
+    orders = RepairOrder.objects.filter(
+        _claim_filters(filters, prefix="claim__"),
+        created_at__gte=filters.start_at,
+        created_at__lt=filters.end_before,
+    )
+    if filters.center_id:
+        orders = orders.filter(service_center_id=filters.center_id)
+    rows = (
+        orders.order_by()
+        .values_list("claim__product_model")
+        .annotate(
+            orders=Count("pk"),
+            replacements=Count("pk", filter=Q(resolution=Resolution.REPLACEMENT)),
+            refunds=Count("pk", filter=Q(resolution=Resolution.REFUND)),
+        )
+        .order_by("claim__product_model")
+    )
+    return [(model, n, rep, ref, _percent(rep + ref, n)) for model, n, rep, ref in rows]
+
+
+def replacements_chart(rows: list[tuple]) -> Chart:
+    return Chart(
+        categories=[row[0] for row in rows],
+        series=[
+            Series(gettext("Replacements"), [row[2] for row in rows]),
+            Series(gettext("Refunds"), [row[3] for row in rows]),
+        ],
+        axis_label=_("orders ended in a replacement or a refund"),
+    )
+
+
+# --- 6. Ratings per center ---------------------------------------------------------------
+
+
+def ratings(filters: Filters) -> list[tuple]:
+    """(center, ratings, average, count of 5, 4, 3, 2, 1): one query."""
+    given = ServiceRating.objects.filter(
+        _claim_filters(filters, prefix="repair_order__claim__"),
+        created_at__gte=filters.start_at,
+        created_at__lt=filters.end_before,
+    )
+    if filters.center_id:
+        given = given.filter(service_center_id=filters.center_id)
+    rows = (
+        given.order_by()
+        .values("service_center_id", *translated("service_center__name"))
+        .annotate(
+            count=Count("pk"),
+            average=Avg("score", output_field=FloatField()),
+            **{f"s{score}": Count("pk", filter=Q(score=score)) for score in range(5, 0, -1)},
+        )
+    )
+    result = [
+        (
+            in_reader_language(row, "service_center__name"),
+            row["count"],
+            round(row["average"], 2),
+            *(row[f"s{score}"] for score in range(5, 0, -1)),
+        )
+        for row in rows
+    ]
+    result.sort(key=lambda row: row[0])
+    return result
+
+
+def ratings_chart(rows: list[tuple]) -> Chart:
+    return Chart(
+        categories=[row[0] for row in rows],
+        series=[Series(gettext("Average rating"), [row[2] for row in rows])],
+        axis_label=_("average customer rating, 1 to 5"),
+        decimals=2,
+        top=5,
+    )
+
+
+# --- 7. Replies past the 10-day limit ----------------------------------------------------
+
+
+def late_replies(filters: Filters, *, today: datetime.date | None = None) -> list[tuple]:
+    """(month, claims, answered in time, answered late, unanswered and overdue, late %):
+    one query.
+
+    The reply clock is the claim list's (claims.admin.reply_clock): it runs while the
+    claim is open (submitted or waiting for the customer) and stops at support's first
+    move out of «submitted» (a question, an approval, a rejection); late when that came
+    on a local date after `response_due_date`."""
+    today = today or timezone.localdate()
+    first_answer = (
+        StatusEvent.objects.filter(
+            claim=OuterRef("pk"),
+            subject=StatusEvent.Subject.CLAIM,
+            by_customer=False,
+            from_status=OPEN_STATES[0],
+        )
+        .order_by()
+        .values("claim")
+        .annotate(first=Min("created_at"))
+        .values("first")
+    )
+    claims = Claim.objects.filter(
+        _claim_filters(filters),
+        submitted_at__gte=filters.start_at,
+        submitted_at__lt=filters.end_before,
+    )
+    if filters.center_id:
+        claims = claims.filter(repair_order__service_center_id=filters.center_id)
+    answered = Q(first_answer__isnull=False)
+    rows = (
+        claims.annotate(
+            first_answer=Subquery(first_answer, output_field=DateTimeField()),
+            answered_on=TruncDate("first_answer"),
+            month=TruncMonth("submitted_at"),
+        )
+        .order_by()
+        .values_list("month")
+        .annotate(
+            claims=Count("pk"),
+            in_time=Count("pk", filter=answered & Q(answered_on__lte=F("response_due_date"))),
+            late=Count("pk", filter=answered & Q(answered_on__gt=F("response_due_date"))),
+            overdue=Count(
+                "pk",
+                filter=Q(first_answer__isnull=True, response_due_date__lt=today)
+                & Q(status__in=OPEN_STATES),
+            ),
+        )
+        .order_by("month")
+    )
+    return [
+        (month_label(m), n, in_time, late, overdue, _percent(late + overdue, n))
+        for m, n, in_time, late, overdue in rows
+    ]
+
+
+def late_replies_chart(rows: list[tuple]) -> Chart:
+    return Chart(
+        categories=[row[0] for row in rows],
+        series=[
+            Series(gettext("In time"), [row[2] for row in rows]),
+            Series(gettext("Late"), [row[3] for row in rows]),
+            Series(gettext("Unanswered, overdue"), [row[4] for row in rows]),
+        ],
+        axis_label=_("claims per month of submission"),
+    )
+
+
+REPORTS: dict[str, Report] = {
+    report.slug: report
+    for report in [
+        Report(
+            slug="claims-orders",
+            title=_("Claims and repair orders per month"),
+            description=_("Claims received and repair orders opened, by model and region."),
+            period_by=_("the claim's submission date"),
+            columns=[_("Month"), _("Model"), _("Region"), _("Claims"), _("Repair orders")],
+            selector=claims_and_orders,
+            chart=claims_and_orders_chart,
+            queries=1,
+        ),
+        Report(
+            slug="faults",
+            title=_("Fault categories per model"),
+            description=_(
+                "What failed, as the technicians recorded it, per 100 claims of the model."
+            ),
+            period_by=_("the claim's submission date"),
+            columns=[_("Model"), _("Fault category"), _("Repair orders"), _("Per 100 claims")],
+            selector=faults_per_model,
+            chart=faults_chart,
+            queries=2,
+        ),
+        Report(
+            slug="return-days",
+            title=_("Days from the claim to the return"),
+            description=_(
+                "How long customers wait, per service center: the median, the 90th "
+                "percentile and the distribution."
+            ),
+            period_by=_("the date the product was returned"),
+            columns=[
+                _("Service center"),
+                _("Returns"),
+                _("Median, days"),
+                _("90th percentile, days"),
+                *[format_lazy("{} {}", label, DAYS) for label, _limit in DAY_BINS],
+            ],
+            selector=return_days,
+            chart=return_days_chart,
+            queries=2,
+        ),
+        Report(
+            slug="quotes",
+            title=_("Quotes accepted and declined"),
+            description=_("The customers' answers to paid-repair quotes."),
+            period_by=_("the date of the customer's answer"),
+            columns=[
+                _("Month"),
+                _("Accepted"),
+                _("Declined"),
+                _("Accepted, %"),
+                _("Accepted, KZT"),
+                _("Declined, KZT"),
+            ],
+            selector=quotes,
+            chart=quotes_chart,
+            queries=1,
+        ),
+        Report(
+            slug="replacements-refunds",
+            title=_("Replacements and refunds per model"),
+            description=_("Repair orders that ended in a replacement unit or a refund."),
+            period_by=_("the date the repair order was opened"),
+            columns=[
+                _("Model"),
+                _("Repair orders"),
+                _("Replacements"),
+                _("Refunds"),
+                _("Replacements and refunds, %"),
+            ],
+            selector=replacements_and_refunds,
+            chart=replacements_chart,
+            queries=1,
+        ),
+        Report(
+            slug="ratings",
+            title=_("Ratings per service center"),
+            description=_("The customers' ratings after delivery, 1 to 5."),
+            period_by=_("the date of the rating"),
+            columns=[
+                _("Service center"),
+                _("Ratings"),
+                _("Average"),
+                *[f"{score} ★" for score in range(5, 0, -1)],
+            ],
+            selector=ratings,
+            chart=ratings_chart,
+            queries=1,
+        ),
+        Report(
+            slug="late-replies",
+            title=_("Replies past the 10-day limit"),
+            description=_(
+                "Claims answered after their due date, or still unanswered past it, "
+                "by the month they came."
+            ),
+            period_by=_("the claim's submission date"),
+            columns=[
+                _("Month"),
+                _("Claims"),
+                _("Answered in time"),
+                _("Answered late"),
+                _("Unanswered, overdue"),
+                _("Late, %"),
+            ],
+            selector=late_replies,
+            chart=late_replies_chart,
+            queries=1,
+        ),
+    ]
+}
