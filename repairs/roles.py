@@ -39,6 +39,9 @@ SUPPORT_PERMISSIONS = [
     ("repairs", "change_accessorychecklist"),
     ("repairs", "view_shipment"),
     ("claims", "view_statusevent"),
+    # Each center's monthly warranty statement (DESIGN §9): read, dispute lines, approve.
+    ("repairs", "view_statement"),
+    ("repairs", "approve_statement"),
     ("notifications", "view_notification"),
     ("notifications", "change_notification"),
     # WhatsApp and SMS: every attempt, its status and error; retry a failed one.
