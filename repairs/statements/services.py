@@ -111,7 +111,7 @@ def _correction_lines(statement: Statement) -> list[StatementLine]:
         level = history[-1].stated_total
         work_line = current.pop(ref, None)
         now = work_line.total if work_line else Decimal(0)
-        if now == level or now == paid:
+        if now in (level, paid):
             continue
         if work_line is not None:
             line = _snapshot(
