@@ -63,8 +63,8 @@ def _context(request, **extra):
 
 @_allowed(VIEW_PERMISSION)
 def statement_list(request, form=None):
-    # Queries: session, user (+ its permissions, cached), the centers for the form's
-    # select, the count and one page of statements with their centers and sums.
+    # Queries (7): session, user, its own and its groups' permissions, the count, the
+    # centers of the form's select, one page of statements with their centers and sums.
     statements = selectors.statements_list()
     page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("p"))
     return TemplateResponse(
@@ -105,8 +105,8 @@ def _statement(pk: int) -> Statement:
 @require_GET
 @_allowed(VIEW_PERMISSION)
 def statement_page(request, pk):
-    # Queries: session, user, permissions, the statement with its center and approver, its
-    # lines (with the statements they correct), its history with the users.
+    # Queries (7): session, user, its own and its groups' permissions, the statement with
+    # its center and approver, its lines (with the statements they correct), its history.
     statement = _statement(pk)
     return TemplateResponse(
         request,

@@ -18,7 +18,7 @@ PAGE_SIZE = 24
 @require_GET
 @technician_required
 def statement_list(request):
-    # Queries: session, user, technician with center, count, one page of statements.
+    # Queries: session, user, its permissions (2), technician with center, count, a page.
     statements = selectors.statements_list(service_center=request.technician.service_center)
     page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "repairs/workbench/statements.html", {"page": page})
@@ -38,7 +38,8 @@ def _own_statement(request, pk: int) -> Statement:
 @require_GET
 @technician_required
 def statement_page(request, pk):
-    # Queries: session, user, technician with center, the statement, its lines.
+    # Queries (7): session, user, its permissions (2), technician with center, the
+    # statement, its lines with the statements they correct.
     statement = _own_statement(request, pk)
     return render(
         request, "repairs/workbench/statement.html", selectors.statement_document(statement)

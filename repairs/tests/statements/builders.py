@@ -48,3 +48,39 @@ def in_october(day: int, hour: int = 12) -> datetime.datetime:
 
 PART = WorkLine.Kind.PART
 LABOUR = WorkLine.Kind.LABOUR
+
+
+def quick_warranty_orders(*, center, count: int, finished: datetime.datetime):
+    """`count` finished warranty orders written directly (the page tests read only): two done
+    lines each, a part of 10 000 ₸ and labour of 2 500 ₸, and their finishing history row."""
+    from claims.tests.factories import ClaimFactory
+    from repairs import order_numbers
+    from repairs.models import RepairOrder
+
+    orders = []
+    for _ in range(count):
+        order = RepairOrder.objects.create(
+            claim=ClaimFactory(),
+            service_center=center,
+            order_number=order_numbers.generate(),
+            status=OrderStatus.READY_FOR_RETURN,
+            resolution=Resolution.WARRANTY_REPAIR,
+        )
+        StatusEvent.objects.create(
+            claim_id=order.claim_id,
+            subject=StatusEvent.Subject.ORDER,
+            transition="complete",
+            from_status=OrderStatus.IN_REPAIR,
+            to_status=OrderStatus.READY_FOR_RETURN,
+        )
+        WorkLine.objects.bulk_create(
+            [
+                WorkLine(repair_order=order, stage=WorkLine.Stage.DONE, kind=PART,
+                         description="Щётка <b>", part_number="BR-1", unit_price=10000),
+                WorkLine(repair_order=order, stage=WorkLine.Stage.DONE, kind=LABOUR,
+                         description="Работа", unit_price=2500, position=1),
+            ]
+        )
+        orders.append(order)
+    StatusEvent.objects.filter(claim__repair_order__in=orders).update(created_at=finished)
+    return orders
