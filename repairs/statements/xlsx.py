@@ -85,7 +85,7 @@ def _note(line: StatementLine) -> str:
 
 
 def correction_note(line: StatementLine) -> str:
-    if line.corrects_id is None:
+    if line.corrects is None:
         return _("Correction: added after the order was stated")
     return _("Correction of the statement for %(month)s") % {
         "month": f"{line.corrects.statement.month:%m.%Y}"

@@ -75,10 +75,22 @@ def quick_warranty_orders(*, center, count: int, finished: datetime.datetime):
         )
         WorkLine.objects.bulk_create(
             [
-                WorkLine(repair_order=order, stage=WorkLine.Stage.DONE, kind=PART,
-                         description="Щётка <b>", part_number="BR-1", unit_price=10000),
-                WorkLine(repair_order=order, stage=WorkLine.Stage.DONE, kind=LABOUR,
-                         description="Работа", unit_price=2500, position=1),
+                WorkLine(
+                    repair_order=order,
+                    stage=WorkLine.Stage.DONE,
+                    kind=PART,
+                    description="Щётка <b>",
+                    part_number="BR-1",
+                    unit_price=10000,
+                ),
+                WorkLine(
+                    repair_order=order,
+                    stage=WorkLine.Stage.DONE,
+                    kind=LABOUR,
+                    description="Работа",
+                    unit_price=2500,
+                    position=1,
+                ),
             ]
         )
         orders.append(order)

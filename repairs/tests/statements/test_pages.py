@@ -174,7 +174,7 @@ def test_the_center_sees_its_own_statements_read_only(tech_client, technician):
     assert f"/service/statements/{other.pk}/" not in listing
     page = page_text(tech_client.get(f"/service/statements/{statement.pk}/"))
     assert 'data-total="total">37 500 ₸' in page
-    assert "<form method=\"post\" action=\"/admin" not in page and "/dispute/" not in page
+    assert '<form method="post" action="/admin' not in page and "/dispute/" not in page
     xlsx = tech_client.get(f"/service/statements/{statement.pk}/statement.xlsx")
     assert xlsx.status_code == 200
     for path in ("", "print/", "statement.xlsx"):
