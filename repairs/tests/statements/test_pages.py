@@ -232,3 +232,8 @@ def test_the_workbench_statement_page_costs_the_same_whatever_its_size(
     with django_assert_max_num_queries(7):
         response = tech_client.get(f"/service/statements/{statement.pk}/")
     assert response.content.decode().count('id="line-') == 2 * count
+
+
+def test_the_admin_index_and_the_queue_link_to_the_statements(support, tech_client):
+    assert 'href="/admin/statements/"' in support.get("/admin/").content.decode()
+    assert 'href="/service/statements/"' in tech_client.get("/service/").content.decode()

@@ -251,3 +251,26 @@ def test_approval_is_refused_while_an_earlier_month_is_a_draft_or_the_draft_is_s
     assert refused.value.code == "stale"
     october = prepare_statement(service_center=center, month=MONTH)
     assert approve_statement(statement=october, by=support).is_approved
+
+
+def test_a_replacement_the_center_made_is_stated_with_its_done_lines(technician):
+    from repairs.tests.factories import fit_verdict, run_step
+    from repairs.tests.statements.builders import finished_at
+
+    order = make_order(status=OrderStatus.DIAGNOSTICS, technician=technician)
+    order = fit_verdict(order, ["resolve_replacement"])
+    order = run_step("resolve_replacement", order, technician.user)
+    finished_at(order, in_october(20))
+    WorkLine.objects.create(
+        repair_order=order,
+        stage=WorkLine.Stage.DONE,
+        kind=LABOUR,
+        description="Диагностика и оформление замены",
+        unit_price=4000,
+    )
+
+    statement = prepare_statement(service_center=technician.service_center, month=MONTH)
+
+    assert list(statement.lines.values_list("order_number", "total")) == [
+        (order.display_number, Decimal(4000))
+    ]
