@@ -3,6 +3,8 @@ form to prepare a month, a statement's page (dispute or accept a line with a rea
 its printable A4 page and its XLSX. Reading needs repairs.view_statement; every write
 repairs.approve_statement. Thin: a form validates, a service acts, a redirect."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +35,13 @@ class PrepareForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         error_messages={"invalid": gettext_lazy("Enter the month as YYYY-MM.")},
     )
+
+    def clean_month(self):
+        # A year typed as 9999 or 0001 is a typo, and beyond 9999-12 there is no next month.
+        month = self.cleaned_data["month"]
+        if not datetime.date(2020, 1, 1) <= month <= datetime.date(2100, 12, 1):
+            raise forms.ValidationError(_("Enter a month between 2020 and 2100."))
+        return month
 
 
 class ReasonForm(forms.Form):

@@ -67,13 +67,24 @@ def test_support_prepares_a_month_from_the_list_page(support, technician):
     assert "Щётка &lt;b&gt;" in text  # escaped
 
 
-def test_a_bad_month_is_answered_with_a_message_and_the_form_kept(support, technician):
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("10/2026", "Введите месяц в виде ГГГГ-ММ."),
+        ("9999-12", "Введите месяц между 2020 и 2100 годами."),
+        ("", "Обязательное поле."),
+    ],
+)
+def test_a_bad_month_is_answered_with_a_message_and_the_form_kept(
+    support, technician, typed, message
+):
     response = support.post(
-        f"{ADMIN}prepare/", {"service_center": technician.service_center.pk, "month": "10/2026"}
+        f"{ADMIN}prepare/", {"service_center": technician.service_center.pk, "month": typed}
     )
     assert response.status_code == 400
-    assert "ГГГГ-ММ" in page_text(response) or "YYYY-MM" in page_text(response)
-    assert 'value="10/2026"' in page_text(response)
+    assert message in page_text(response)
+    if typed:
+        assert f'value="{typed}"' in page_text(response)
     assert not Statement.objects.exists()
 
 
