@@ -1,6 +1,7 @@
 """Reads of the monthly warranty statements: which orders a month holds, the lines, totals."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -63,7 +64,7 @@ def orders_finished_in(
     ).filter(Exists(finished))
 
 
-def done_lines_of(order_ids) -> QuerySet[WorkLine]:
+def done_lines_of(order_ids: Iterable[int]) -> QuerySet[WorkLine]:
     return WorkLine.objects.filter(
         repair_order_id__in=order_ids, stage=WorkLine.Stage.DONE
     ).order_by("repair_order_id", "position", "pk")
@@ -80,7 +81,7 @@ class Totals:
         return self.parts + self.labour
 
 
-def totals_of(lines) -> Totals:
+def totals_of(lines: Iterable[StatementLine]) -> Totals:
     """What the lines ask DREAME to pay: accepted lines by kind; disputed ones aside."""
     parts = labour = disputed = Decimal(0)
     for line in lines:
@@ -93,7 +94,7 @@ def totals_of(lines) -> Totals:
     return Totals(parts=parts, labour=labour, disputed=disputed)
 
 
-def statement_totals(statement: Statement, lines) -> Totals:
+def statement_totals(statement: Statement, lines: Iterable[StatementLine]) -> Totals:
     """An approved statement's frozen totals; a draft's, from its lines as they are now."""
     if statement.is_approved:
         computed = totals_of(lines)

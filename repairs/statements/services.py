@@ -5,6 +5,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -31,7 +32,9 @@ Event = StatementEvent.Action
 
 
 @transaction.atomic
-def prepare_statement(*, service_center: ServiceCenter, month: datetime.date, by=None) -> Statement:
+def prepare_statement(
+    *, service_center: ServiceCenter, month: datetime.date, by: User | None = None
+) -> Statement:
     """The center's statement for `month`, its lines written afresh from the current work
     lines while it is a draft (a dispute already made on a line stays on it); an approved
     statement is returned as it is."""
@@ -155,7 +158,7 @@ def _draft_line(line: StatementLine) -> StatementLine:
 
 
 @transaction.atomic
-def dispute_statement_line(*, line: StatementLine, by, reason: str) -> StatementLine:
+def dispute_statement_line(*, line: StatementLine, by: User, reason: str) -> StatementLine:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Write why this line is disputed."), code="no_reason")
@@ -173,7 +176,7 @@ def dispute_statement_line(*, line: StatementLine, by, reason: str) -> Statement
 
 
 @transaction.atomic
-def accept_statement_line(*, line: StatementLine, by, reason: str = "") -> StatementLine:
+def accept_statement_line(*, line: StatementLine, by: User, reason: str = "") -> StatementLine:
     line = _draft_line(line)
     line.state, line.dispute_reason = StatementLine.State.ACCEPTED, ""
     line.save(update_fields=["state", "dispute_reason"])
@@ -188,7 +191,7 @@ def accept_statement_line(*, line: StatementLine, by, reason: str = "") -> State
 
 
 @transaction.atomic
-def approve_statement(*, statement: Statement, by) -> Statement:
+def approve_statement(*, statement: Statement, by: User) -> Statement:
     """Freeze the statement: its totals (accepted lines) are written and never move again.
 
     Refused for a month not yet over (work finished later in it would never be stated),
