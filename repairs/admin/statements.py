@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from repairs.models import APPROVE_STATEMENT_PERMISSION, ServiceCenter, Statement, StatementLine
 from repairs.statements import selectors, services
+from repairs.statements.pdf import pdf_response
 from repairs.statements.xlsx import xlsx_response
 
 VIEW_PERMISSION = "repairs.view_statement"
@@ -144,6 +145,12 @@ def xlsx(request, pk):
     return xlsx_response(_statement(pk))
 
 
+@require_GET
+@_allowed(VIEW_PERMISSION)
+def pdf(request, pk):
+    return pdf_response(_statement(pk))
+
+
 @require_POST
 @_allowed(APPROVE_STATEMENT_PERMISSION)
 def prepare_again(request, pk):
@@ -215,6 +222,7 @@ urlpatterns = [
     path("<int:pk>/", statement_page, name="statement"),
     path("<int:pk>/print/", print_page, name="print"),
     path("<int:pk>/statement.xlsx", xlsx, name="xlsx"),
+    path("<int:pk>/statement.pdf", pdf, name="pdf"),
     path("<int:pk>/prepare/", prepare_again, name="prepare_again"),
     path("<int:pk>/approve/", approve, name="approve"),
     path(

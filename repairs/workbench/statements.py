@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from repairs.models import Statement
 from repairs.statements import selectors
+from repairs.statements.pdf import pdf_response
 from repairs.statements.xlsx import xlsx_response
 from repairs.workbench.access import technician_required
 
@@ -58,3 +59,9 @@ def statement_print(request, pk):
 def statement_file(request, pk):
     statement = _own_statement(request, pk)
     return xlsx_response(statement)
+
+
+@require_GET
+@technician_required
+def statement_pdf_file(request, pk):
+    return pdf_response(_own_statement(request, pk))

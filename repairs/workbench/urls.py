@@ -26,6 +26,7 @@ urlpatterns = [
     path("statements/<int:pk>/", statements.statement_page, name="statement"),
     path("statements/<int:pk>/print/", statements.statement_print, name="statement_print"),
     path("statements/<int:pk>/statement.xlsx", statements.statement_file, name="statement_xlsx"),
+    path("statements/<int:pk>/statement.pdf", statements.statement_pdf_file, name="statement_pdf"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
 ]

@@ -151,6 +151,7 @@ def test_support_approves_and_the_page_offers_no_more_changes(support, technicia
         ("get", "{pk}/"),
         ("get", "{pk}/print/"),
         ("get", "{pk}/statement.xlsx"),
+        ("get", "{pk}/statement.pdf"),
         ("post", "prepare/"),
         ("post", "{pk}/approve/"),
         ("post", "{pk}/prepare/"),
@@ -248,3 +249,22 @@ def test_the_workbench_statement_page_costs_the_same_whatever_its_size(
 def test_the_admin_index_and_the_queue_link_to_the_statements(support, tech_client):
     assert 'href="/admin/statements/"' in support.get("/admin/").content.decode()
     assert 'href="/service/statements/"' in tech_client.get("/service/").content.decode()
+
+
+def test_the_pdf_holds_the_lines_and_the_total(support, tech_client, technician):
+    import pypdf
+
+    statement = october_statement(technician)
+    for client, url in (
+        (support, f"{ADMIN}{statement.pk}/statement.pdf"),
+        (tech_client, f"/service/statements/{statement.pk}/statement.pdf"),
+    ):
+        response = client.get(url)
+        assert response["Content-Type"] == "application/pdf"
+        reader = pypdf.PdfReader(BytesIO(response.content))
+        text = " ".join(page.extract_text() for page in reader.pages)
+        assert "Гарантийный отчёт" in text
+        assert "37 500 ₸" in text
+        assert "Щётка <b>" in text
+    other = october_statement(TechnicianFactory())
+    assert tech_client.get(f"/service/statements/{other.pk}/statement.pdf").status_code == 404
