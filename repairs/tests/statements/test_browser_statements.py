@@ -18,7 +18,10 @@ from repairs.statements.services import (
 from repairs.tests.factories import SupportUserFactory, TechnicianFactory
 from repairs.tests.statements.builders import MONTH, in_october, quick_warranty_orders
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def logged_in_page(browser, live_server, user, *, width: int):
