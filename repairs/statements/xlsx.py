@@ -19,11 +19,20 @@ def statement_filename(statement: Statement) -> str:
     return f"statement-{statement.service_center_id}-{statement.month:%Y-%m}.xlsx"
 
 
+def _as_text(sheet) -> None:
+    """Text typed by people stays text: openpyxl writes a string starting with "=" as a
+    formula, and a description «=HYPERLINK(...)» would run in the accountant's Excel."""
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+
+
 def statement_xlsx(statement: Statement, lines, totals) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = f"{statement.month:%Y-%m}"
     sheet.append([_("Warranty statement"), statement.service_center.name])
+    _as_text(sheet)
     sheet.append([_("Month"), f"{statement.month:%m.%Y}"])
     sheet.append([_("State"), statement.get_state_display()])
     if statement.approved_at:
@@ -57,6 +66,7 @@ def statement_xlsx(statement: Statement, lines, totals) -> bytes:
                 _note(line),
             ]
         )
+        _as_text(sheet)
         sheet.cell(row=sheet.max_row, column=6).number_format = MONEY
         sheet.cell(row=sheet.max_row, column=7).number_format = MONEY
     sheet.append([])

@@ -268,3 +268,16 @@ def test_the_pdf_holds_the_lines_and_the_total(support, tech_client, technician)
         assert "Щётка <b>" in text
     other = october_statement(TechnicianFactory())
     assert tech_client.get(f"/service/statements/{other.pk}/statement.pdf").status_code == 404
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_xlsx(support, technician):
+    statement = october_statement(technician, count=1)
+    statement.lines.filter(kind="part").update(
+        description='=HYPERLINK("http://evil.example","x")', part_number="=1+1"
+    )
+    response = support.get(f"{ADMIN}{statement.pk}/statement.xlsx")
+    sheet = load_workbook(BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value]
+    risky = [cell for cell in cells if str(cell.value).startswith("=")]
+    assert {cell.value for cell in risky} == {'=HYPERLINK("http://evil.example","x")', "=1+1"}
+    assert all(cell.data_type == "s" for cell in risky)
