@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    # Support's monthly warranty statements (DESIGN §9), pages of the admin beside its models.
+    path("admin/statements/", include("repairs.admin.statements")),
     path("admin/", admin.site.urls),
     path("", include("claims.urls")),
     path("", include("repairs.public.urls")),

@@ -40,6 +40,9 @@ SUPPORT_PERMISSIONS = [
     ("repairs", "view_shipment"),
     ("repairs", "view_reports"),  # /admin/reports/
     ("claims", "view_statusevent"),
+    # Each center's monthly warranty statement (DESIGN §9): read, dispute lines, approve.
+    ("repairs", "view_statement"),
+    ("repairs", "approve_statement"),
     ("notifications", "view_notification"),
     ("notifications", "change_notification"),
     # WhatsApp and SMS: every attempt, its status and error; retry a failed one.

@@ -15,9 +15,16 @@ from repairs.models.orders import (
     Resolution,
     Shipment,
 )
+from repairs.models.statements import (
+    APPROVE_STATEMENT_PERMISSION,
+    Statement,
+    StatementEvent,
+    StatementLine,
+)
 from repairs.models.work import FaultCategory, WorkLine
 
 __all__ = [
+    "APPROVE_STATEMENT_PERMISSION",
     "FINAL_STATES",
     "MAX_QUOTE_KZT",
     "NON_FINAL_STATES",
@@ -35,6 +42,9 @@ __all__ = [
     "ServiceCenter",
     "ServiceRating",
     "Shipment",
+    "Statement",
+    "StatementEvent",
+    "StatementLine",
     "Technician",
     "WorkLine",
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from repairs.workbench import auth, intake, label, order, owner, queue, walk_in
+from repairs.workbench import auth, intake, label, order, owner, queue, statements, walk_in
 
 app_name = "workbench"
 
@@ -22,6 +22,11 @@ urlpatterns = [
     path("orders/<int:pk>/signature/", intake.signature, name="signature"),
     path("search/", queue.search, name="search"),
     path("walk-in/", walk_in.walk_in, name="walk_in"),
+    path("statements/", statements.statement_list, name="statements"),
+    path("statements/<int:pk>/", statements.statement_page, name="statement"),
+    path("statements/<int:pk>/print/", statements.statement_print, name="statement_print"),
+    path("statements/<int:pk>/statement.xlsx", statements.statement_file, name="statement_xlsx"),
+    path("statements/<int:pk>/statement.pdf", statements.statement_pdf_file, name="statement_pdf"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
 ]
