@@ -245,6 +245,19 @@ def _export(report: Report, rows: list[tuple], filters: Filters, wanted: str):
     return _xlsx(header, rows, str(report.title), _filename(report, filters, "xlsx"))
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula; a model name typed by
+# a customer («=HYPERLINK(…)») must stay text in the CSV and the XLSX (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class _Echo:
     """csv.writer's file: hands each line back instead of keeping it."""
 
@@ -259,7 +272,7 @@ def _csv(header: list[str], rows: list[tuple], filename: str) -> StreamingHttpRe
         yield "\ufeff"  # the BOM: Excel opens the UTF-8 Cyrillic as such
         yield writer.writerow(header)
         for row in rows:
-            yield writer.writerow(["" if value is None else value for value in row])
+            yield writer.writerow([_csv_value(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -269,12 +282,22 @@ def _csv(header: list[str], rows: list[tuple], filename: str) -> StreamingHttpRe
 def _xlsx(header: list[str], rows: list[tuple], title: str, filename: str) -> HttpResponse:
     # Imported here: only a download needs it, and it is a large module to load.
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)  # rows are written once, in order: little memory
     sheet = workbook.create_sheet(title=re.sub(r"[\\/*?:\[\]]", " ", title)[:31])
+
+    def as_text_if_formula(value):
+        # openpyxl writes a string starting with "=" as a formula unless told it is text.
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            return cell
+        return value
+
     sheet.append(header)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append([as_text_if_formula(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -302,3 +302,19 @@ def test_days_to_return_give_the_median_the_90th_percentile_and_the_histogram(su
     assert (page_rows(page)) == [
         ["Караганда Сервис", "3", "10,0", "34,0", "1", "1", "0", "0", "1", "0", "0"]
     ]
+
+
+def test_a_model_name_typed_as_a_formula_stays_text_in_the_csv_and_the_xlsx(support):
+    # The model's name is free text from the claim form: a spreadsheet must not run it.
+    formula = '=HYPERLINK("http://evil.example/","Нажмите")'
+    ClaimFactory(product_model=formula)
+
+    csv_cells = [
+        cell for row in csv_rows(support.get(url("claims-orders", format="csv"))) for cell in row
+    ]
+    workbook = load_workbook(io.BytesIO(support.get(url("claims-orders", format="xlsx")).content))
+    xlsx_cells = [cell for row in workbook.active.iter_rows() for cell in row]
+
+    assert "'" + formula in csv_cells and formula not in csv_cells
+    typed = [cell for cell in xlsx_cells if cell.value == formula]
+    assert typed and all(cell.data_type == "s" for cell in typed)
