@@ -38,6 +38,11 @@ SUPPORT_PERMISSIONS = [
     ("repairs", "add_accessorychecklist"),
     ("repairs", "change_accessorychecklist"),
     ("repairs", "view_shipment"),
+    # What fails, per product category (DESIGN §9): words in ru, kk, en; a row is switched
+    # off rather than deleted, since orders keep it.
+    ("repairs", "view_faultcategory"),
+    ("repairs", "add_faultcategory"),
+    ("repairs", "change_faultcategory"),
     ("claims", "view_statusevent"),
     ("notifications", "view_notification"),
     ("notifications", "change_notification"),
