@@ -26,7 +26,7 @@ from claims.models import Claim, StatusEvent
 from claims.steps import CLAIM_STEPS
 from dreame_service.kit.fsm import Actor, Step, apply_transition, table
 from repairs import emails
-from repairs.models import OrderStatus, RepairOrder, Shipment
+from repairs.models import FaultCategory, OrderStatus, RepairOrder, Shipment
 from repairs.services import orders
 
 T, S, C = Actor.TECHNICIAN, Actor.SUPPORT, Actor.CUSTOMER
@@ -228,7 +228,7 @@ def run_step(
     # and the customer's rights are checked above.
     fsm_user = by if actor is Actor.TECHNICIAN else None
     fault = given.get(FAULT)
-    fault_note = orders.keep_fault(order, fault) if fault is not None else {}
+    fault_note = orders.keep_fault(order, fault) if isinstance(fault, FaultCategory) else {}
     order.state_entered_at = timezone.now()  # every move enters a new state
     from_status = apply_transition(instance=order, transition=name, by=fsm_user, values=given)
     event = orders.record_order_event(

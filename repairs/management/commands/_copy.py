@@ -8,7 +8,7 @@ for a command.
 """
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -31,21 +31,22 @@ def reserve(model: type[models.Model], count: int) -> int:
     return last - count + 1
 
 
-def number(objs: list[models.Model]) -> None:
-    """Give unsaved rows (of one model) their ids."""
+def number[M: models.Model](objs: list[M]) -> list[M]:
+    """Give unsaved rows (of one model) their ids; returns them, as bulk_create does."""
     if objs:
         first = reserve(type(objs[0]), len(objs))
         for offset, obj in enumerate(objs):
             obj.pk = first + offset
+    return objs
 
 
-def write(objs: list[models.Model]) -> None:
+def write(objs: Sequence[models.Model]) -> None:
     """COPY rows of one model, ids given (`number`), every concrete column."""
     if not objs:
         return
     model = type(objs[0])
     fields = model._meta.concrete_fields
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     readers = [_reader(field) for field in fields]
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
@@ -69,7 +70,7 @@ def _reader(field: models.Field) -> Callable[[models.Model], Any]:
     return lambda obj: getattr(obj, attname)
 
 
-def write_all(groups: Iterable[list[models.Model]]) -> None:
+def write_all(groups: Iterable[Sequence[models.Model]]) -> None:
     for objs in groups:
         write(objs)
 

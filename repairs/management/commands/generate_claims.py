@@ -218,6 +218,8 @@ def _write_orders_fast(centers, shares, *, seed: int, span_days: int, taken: set
             .filter(service_center_id=center_id)
             .first()
         )
+        if technician is None:
+            raise CommandError(f"The bench center {center_id} has no technician")
         maker = OrderMaker(
             rng=random.Random(seed * 100 + index),
             center=technician.service_center,

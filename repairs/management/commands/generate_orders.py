@@ -16,6 +16,7 @@ from itertools import pairwise
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from claims import claim_numbers, notes, warranty
@@ -210,8 +211,8 @@ TYPED = {
 }
 
 
-def _bulk_create(objs: list) -> list:
-    return type(objs[0]).objects.bulk_create(objs, batch_size=2000) if objs else objs
+def _bulk_create[M: Model](objs: list[M]) -> list[M]:
+    return type(objs[0])._default_manager.bulk_create(objs, batch_size=2000) if objs else objs
 
 
 class _Maker:
@@ -233,25 +234,28 @@ class _Maker:
     def batch(self, size: int) -> list[str]:
         save = _copy.number if self.fast else _bulk_create
         plans = [self._plan() for _ in range(size)]
-        claims = [self._claim(plan) for plan in plans]
-        claims = save(claims) or claims
-        orders = [self._order(plan, claim) for plan, claim in zip(plans, claims, strict=True)]
-        orders = save(orders) or orders
+        claims = save([self._claim(plan) for plan in plans])
+        orders = save([self._order(plan, claim) for plan, claim in zip(plans, claims, strict=True)])
         histories = [self._events(plan, order) for plan, order in zip(plans, orders, strict=True)]
-        events = [event for history in histories for event in history]
-        save(events)
-        acts, shipments, lines, consents, ratings = [], [], [], [], []
+        events = save([event for history in histories for event in history])
+        acts: list[IntakeAct] = []
+        shipments: list[Shipment] = []
+        lines: list[WorkLine] = []
+        consents: list[QuoteConsent] = []
+        ratings: list[ServiceRating] = []
         for plan, order, history in zip(plans, orders, histories, strict=True):
             acts += self._act(plan, order)
             shipments += self._shipments(plan, order)
             lines += self._lines(order)
             consents += self._consent(plan, order, history)
             ratings += self._rating(plan, order)
-        rest = [acts, shipments, lines, consents, ratings]
-        for objs in rest:
-            save(objs)
+        save(acts)
+        save(shipments)
+        save(lines)
+        save(consents)
+        save(ratings)
         if self.fast:
-            _copy.write_all([claims, orders, events, *rest])
+            _copy.write_all([claims, orders, events, acts, shipments, lines, consents, ratings])
         return [plan.status for plan in plans]
 
     def _plan(self) -> _Plan:
@@ -465,7 +469,7 @@ class _Maker:
                 decision=QuoteConsent.Decision.ACCEPTED
                 if accepted
                 else QuoteConsent.Decision.DECLINED,
-                amount=order.quote_amount,
+                amount=order.quote_amount or 0,
                 description=order.quote_description,
                 wording=f"Согласен(на) на ремонт за {order.quote_amount} ₸.",
                 language=order.claim.language,
