@@ -28,6 +28,7 @@ FINAL_VERDICT_CHANGED = "final_verdict_changed"
 ORDER_REASSIGNED = "order_reassigned"
 DATA_CORRECTED = "data_corrected"
 ORDER_OWNER_CHANGED = "order_owner_changed"
+FAULT_FOUND = "fault_found"
 
 
 def _verdict(code: str) -> str:
@@ -67,6 +68,7 @@ PARAM_FORMATS: dict[str, Callable[[Any], str]] = {
     "changes": _corrections,
     "old_owner": _owner,
     "new_owner": _owner,
+    "fault": _in_reader_language,
 }
 
 

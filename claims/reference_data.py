@@ -75,6 +75,12 @@ AUTO_NOTES = {
         "Жауапты маман: %(old_owner)s → %(new_owner)s",
         "Responsible technician: %(old_owner)s → %(new_owner)s",
     ),
+    # The fault category picked as diagnostics ends (DESIGN §9), in the reader's language.
+    "fault_found": (
+        "Неисправность: %(fault)s",
+        "Ақау: %(fault)s",
+        "Fault: %(fault)s",
+    ),
 }
 LANGUAGES = ("ru", "kk", "en")
 

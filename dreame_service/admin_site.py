@@ -61,6 +61,7 @@ ACCUSATIVE = {
     "notifications.notification": pgettext_lazy("accusative", "e-mail notification"),
     "notifications.phonemessage": pgettext_lazy("accusative", "phone message"),
     "repairs.accessorychecklist": pgettext_lazy("accusative", "accessory checklist"),
+    "repairs.faultcategory": pgettext_lazy("accusative", "fault category"),
     "repairs.intakeact": pgettext_lazy("accusative", "intake act"),
     "repairs.intakephoto": pgettext_lazy("accusative", "intake photo"),
     "repairs.repairorder": pgettext_lazy("accusative", "repair order"),

@@ -146,5 +146,10 @@ def orders_with_case(orders):
     prefetched: order+claim+center+act+act author in one query, then one query each for
     the act's photos, the history (with authors) and the shipments."""
     return orders.select_related(
-        "claim", "service_center", "intake_act", "intake_act__received_by"
+        "claim",
+        "claim__product",
+        "service_center",
+        "intake_act",
+        "intake_act__received_by",
+        "fault_category",
     ).prefetch_related("intake_act__photos", history_prefetch("claim__status_events"), "shipments")

@@ -153,3 +153,183 @@ def item_translations() -> dict[str, dict[str, str]]:
         for items in CHECKLISTS.values()
         for item in items
     }
+
+
+# What fails, per product category (claims.reference_data.CATEGORIES), in the order the
+# technician's list shows it: code: (ru, kk, en). The codes are what the reports group by;
+# support edits the words and may switch a row off, never its code. Each list ends with
+# the catch-alls «Механическое повреждение», «Следы жидкости», «Другое».
+_DAMAGE = [
+    ("mechanical_damage", "Механическое повреждение", "Механикалық зақым", "Mechanical damage"),
+    ("liquid_damage", "Следы жидкости", "Сұйықтық іздері", "Signs of liquid"),
+    ("other", "Другое", "Басқа", "Other"),
+]
+FAULT_CATEGORIES: dict[str, list[tuple[str, str, str, str]]] = {
+    "robot_vacuum": [
+        ("not_charging", "Не заряжается", "Зарядталмайды", "Does not charge"),
+        (
+            "lidar_map",
+            "Не строит карту / ошибка лидара",
+            "Карта құрмайды / лидар қатесі",
+            "No map / lidar error",
+        ),
+        (
+            "weak_suction",
+            "Не всасывает / слабая тяга",
+            "Сормайды / тарту әлсіз",
+            "No suction / weak suction",
+        ),
+        (
+            "wheel_error",
+            "Ошибка колёс / не едет",
+            "Дөңгелек қатесі / жүрмейді",
+            "Wheel error / does not move",
+        ),
+        (
+            "station_water",
+            "Протекает станция / ошибка воды",
+            "Станциядан су ағады / су қатесі",
+            "Station leaks / water error",
+        ),
+        (
+            "wifi_app",
+            "Не подключается к Wi‑Fi / приложению",
+            "Wi‑Fi-ға / қосымшаға қосылмайды",
+            "Does not connect to Wi‑Fi / the app",
+        ),
+        ("noise", "Шум, вибрация", "Шу, діріл", "Noise, vibration"),
+        *_DAMAGE,
+    ],
+    "wet_dry_vacuum": [
+        ("not_charging", "Не заряжается", "Зарядталмайды", "Does not charge"),
+        (
+            "weak_suction",
+            "Не всасывает / слабая тяга",
+            "Сормайды / тарту әлсіз",
+            "No suction / weak suction",
+        ),
+        (
+            "roller",
+            "Не вращается валик",
+            "Білік айналмайды",
+            "Brush roller does not turn",
+        ),
+        (
+            "water_leak",
+            "Протекает / не подаёт воду",
+            "Су ағады / су бермейді",
+            "Leaks / no water flow",
+        ),
+        (
+            "self_cleaning",
+            "Не работает самоочистка / сушка",
+            "Өздігінен тазалау / кептіру жұмыс істемейді",
+            "Self-cleaning / drying does not work",
+        ),
+        ("display_error", "Ошибка на дисплее", "Дисплейдегі қате", "Error on the display"),
+        ("noise", "Шум, вибрация", "Шу, діріл", "Noise, vibration"),
+        *_DAMAGE,
+    ],
+    "stick_vacuum": [
+        (
+            "battery",
+            "Не заряжается / быстро садится аккумулятор",
+            "Зарядталмайды / аккумулятор тез отырады",
+            "Does not charge / battery drains fast",
+        ),
+        ("not_starting", "Не включается", "Қосылмайды", "Does not switch on"),
+        (
+            "weak_suction",
+            "Не всасывает / слабая тяга",
+            "Сормайды / тарту әлсіз",
+            "No suction / weak suction",
+        ),
+        (
+            "floor_head",
+            "Не вращается щётка насадки",
+            "Саптама щёткасы айналмайды",
+            "Floor head brush does not turn",
+        ),
+        ("display_error", "Ошибка на дисплее", "Дисплейдегі қате", "Error on the display"),
+        ("noise", "Шум, вибрация", "Шу, діріл", "Noise, vibration"),
+        *_DAMAGE,
+    ],
+    "hair_dryer": [
+        ("not_starting", "Не включается", "Қосылмайды", "Does not switch on"),
+        ("no_heat", "Не греет", "Қыздырмайды", "Does not heat"),
+        (
+            "overheating",
+            "Перегревается / отключается",
+            "Қызып кетеді / сөнеді",
+            "Overheats / switches off",
+        ),
+        (
+            "weak_airflow",
+            "Слабый поток воздуха",
+            "Ауа ағыны әлсіз",
+            "Weak airflow",
+        ),
+        ("cord", "Повреждён шнур / вилка", "Сым / аша зақымдалған", "Damaged cord / plug"),
+        ("noise", "Шум, вибрация", "Шу, діріл", "Noise, vibration"),
+        *_DAMAGE,
+    ],
+    "hair_styler": [
+        ("not_starting", "Не включается", "Қосылмайды", "Does not switch on"),
+        ("no_heat", "Не греет", "Қыздырмайды", "Does not heat"),
+        (
+            "overheating",
+            "Перегревается / отключается",
+            "Қызып кетеді / сөнеді",
+            "Overheats / switches off",
+        ),
+        (
+            "attachment",
+            "Не фиксируется насадка",
+            "Саптама бекітілмейді",
+            "Attachment does not lock",
+        ),
+        ("cord", "Повреждён шнур / вилка", "Сым / аша зақымдалған", "Damaged cord / plug"),
+        *_DAMAGE,
+    ],
+    "other": [
+        ("not_starting", "Не включается", "Қосылмайды", "Does not switch on"),
+        ("not_charging", "Не заряжается", "Зарядталмайды", "Does not charge"),
+        ("not_working", "Не выполняет функцию", "Қызметін атқармайды", "Does not do its job"),
+        ("noise", "Шум, вибрация", "Шу, діріл", "Noise, vibration"),
+        *_DAMAGE,
+    ],
+}
+
+
+def seed_fault_categories(apps) -> None:
+    """`apps` is a migration state's registry (a data migration's or post_migrate's).
+
+    Adds the rows a category lacks, by code; a row support edited or switched off stays as
+    it is. Nothing before the table exists (`migrate repairs 0013`)."""
+    try:
+        FaultCategory = apps.get_model("repairs", "FaultCategory")
+    except LookupError:
+        return
+    ProductCategory = apps.get_model("claims", "ProductCategory")
+    categories = {
+        row.code: row for row in ProductCategory.objects.filter(code__in=FAULT_CATEGORIES)
+    }
+    have = set(FaultCategory.objects.values_list("product_category_id", "code"))
+    FaultCategory.objects.bulk_create(
+        [
+            FaultCategory(
+                product_category=categories[category],
+                code=code,
+                position=position,
+                name=words[0],
+                **{
+                    f"name_{language}": word
+                    for language, word in zip(LANGUAGES, words, strict=True)
+                },
+            )
+            for category, rows in FAULT_CATEGORIES.items()
+            if category in categories
+            for position, (code, *words) in enumerate(rows, start=1)
+            if (categories[category].pk, code) not in have
+        ]
+    )

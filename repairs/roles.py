@@ -39,6 +39,11 @@ SUPPORT_PERMISSIONS = [
     ("repairs", "change_accessorychecklist"),
     ("repairs", "view_shipment"),
     ("repairs", "view_reports"),  # /admin/reports/
+    # What fails, per product category (DESIGN §9): words in ru, kk, en; a row is switched
+    # off rather than deleted, since orders keep it.
+    ("repairs", "view_faultcategory"),
+    ("repairs", "add_faultcategory"),
+    ("repairs", "change_faultcategory"),
     ("claims", "view_statusevent"),
     # Each center's monthly warranty statement (DESIGN §9): read, dispute lines, approve.
     ("repairs", "view_statement"),

@@ -16,12 +16,13 @@ from claims.forms import printable
 from claims.models import Verdict
 from dreame_service.kit.fsm import Step
 from repairs.forms import DATE_INPUT_FORMATS, ParcelForm, clean_parcel
-from repairs.models import MAX_QUOTE_KZT, RepairOrder
+from repairs.models import MAX_QUOTE_KZT, FaultCategory, RepairOrder
 from repairs.selectors import today
 
 NOTE_MAX = 2000
 LONG_TEXT_MAX = 5000
 NOTE_FIELDS = ("note", "internal_note")
+FAULT = "fault_category"  # repairs.steps.FAULT: the rows that end diagnostics ask for it
 PRICE_RANGE = _("Enter a price between 1 and 5 000 000 ₸.")
 
 
@@ -70,7 +71,15 @@ class TengeField(forms.IntegerField):
 
 
 class StepForm(forms.Form):
-    """What every step form shares: the notes go under a fold, the rest stays in view."""
+    """What every step form shares: the notes go under a fold, the rest stays in view.
+
+    Given the `order`, a fault category is picked from its product category's list only."""
+
+    def __init__(self, *args, order: RepairOrder | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        fault = self.fields.get(FAULT)
+        if order is not None and isinstance(fault, forms.ModelChoiceField):
+            fault.queryset = FaultCategory.offered_for(order)
 
     def main_fields(self):
         return [self[name] for name in self.fields if name not in NOTE_FIELDS]
@@ -120,6 +129,23 @@ def _amount_field():
     )
 
 
+def _fault_field():
+    # Another product's fault (a crafted form) is refused here with words a person reads;
+    # the step runner checks it again (repairs.services.orders.keep_fault).
+    return forms.ModelChoiceField(
+        label=_("Fault category"),
+        help_text=_("What failed, from this product category's list; details go in the notes."),
+        queryset=FaultCategory.objects.filter(is_active=True),
+        empty_label=_("Choose the fault"),
+        error_messages={
+            "required": _("Choose the fault category."),
+            "invalid_choice": _(
+                "This fault category is not one of this product's. Choose one from the list."
+            ),
+        },
+    )
+
+
 def _reason_field():
     return text_field(
         label=_("Reason"),
@@ -156,6 +182,7 @@ FIELDS = {
         max_length=RepairOrder._meta.get_field("replacement_serial").max_length,
     ),
     "reason": _reason_field,
+    FAULT: _fault_field,
     "confirm_decline": lambda: _confirmation(
         label=_(
             "I confirm: the customer declined the price, and the product goes back "

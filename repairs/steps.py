@@ -26,7 +26,7 @@ from claims.models import Claim, StatusEvent
 from claims.steps import CLAIM_STEPS
 from dreame_service.kit.fsm import Actor, Step, apply_transition, table
 from repairs import emails
-from repairs.models import OrderStatus, RepairOrder, Shipment
+from repairs.models import FaultCategory, OrderStatus, RepairOrder, Shipment
 from repairs.services import orders
 
 T, S, C = Actor.TECHNICIAN, Actor.SUPPORT, Actor.CUSTOMER
@@ -34,6 +34,9 @@ INTAKE = "receive"  # the workbench gives it a page of its own: the intake act
 RETURN = "ship_back"  # its button shows the warranty's new end
 NOTES = ("note", "internal_note")  # public (status page, e-mail) and staff-only
 PARCEL = ("carrier", "tracking_number", "internal_note")
+# Picked on every step that ends diagnostics (DESIGN §9): the remedy is chosen then, so
+# what failed is known; `run_step` keeps it on the order and notes it in the history.
+FAULT = "fault_category"
 
 ORDER_STEPS: dict[str, Step] = table(
     Step(
@@ -63,6 +66,7 @@ ORDER_STEPS: dict[str, Step] = table(
         "start_repair",
         _("Start the warranty repair"),
         frozenset({T}),
+        (FAULT, *NOTES),
         done=pgettext_lazy("history", "Warranty repair started"),
     ),
     Step(
@@ -91,7 +95,7 @@ ORDER_STEPS: dict[str, Step] = table(
         "send_quote",
         _("Send the repair price"),
         frozenset({T}),
-        ("amount", "description", *NOTES),
+        ("amount", "description", FAULT, *NOTES),
         email="quote_sent",
         done=pgettext_lazy("history", "Repair price sent to the customer"),
     ),
@@ -112,7 +116,7 @@ ORDER_STEPS: dict[str, Step] = table(
         "resolve_replacement",
         _("Replace with a new unit"),
         frozenset({T}),
-        ("new_serial", *NOTES),
+        ("new_serial", FAULT, *NOTES),
         email="repair_finished",
         done=pgettext_lazy("history", "Replaced with a new unit"),
     ),
@@ -120,7 +124,7 @@ ORDER_STEPS: dict[str, Step] = table(
         "resolve_refund",
         _("Refund the money"),
         frozenset({T}),
-        ("confirm_refund", *NOTES),
+        (FAULT, "confirm_refund", *NOTES),
         email="order_refunded",
         done=pgettext_lazy("history", "Refund decided"),
     ),
@@ -223,6 +227,8 @@ def run_step(
     # django-fsm checks the technicians' permission its `@transition` declares; support's
     # and the customer's rights are checked above.
     fsm_user = by if actor is Actor.TECHNICIAN else None
+    fault = given.get(FAULT)
+    fault_note = orders.keep_fault(order, fault) if isinstance(fault, FaultCategory) else {}
     order.state_entered_at = timezone.now()  # every move enters a new state
     from_status = apply_transition(instance=order, transition=name, by=fsm_user, values=given)
     event = orders.record_order_event(
@@ -234,6 +240,7 @@ def run_step(
         by_customer=actor is Actor.CUSTOMER,
         public_note=str(given.get(step.public_note_field, "")),
         internal_note=str(given.get("internal_note", "")),
+        **fault_note,
     )
     orders.forget_public_answer(order)
     if order.is_final:

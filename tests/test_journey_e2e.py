@@ -357,6 +357,7 @@ def test_a_repair_from_the_claim_form_to_the_parcel_home(stack, people, tmp_path
         "send_quote",
         "Отправить стоимость ремонта",
         fields={"Стоимость, ₸": "25 000", "Что входит в стоимость": "Замена платы зарядки"},
+        fault="Следы жидкости",
         done="Клиент получит об этом письмо.",
     )
     save_screenshot(desk, "journey_06_quote_sent")

@@ -12,7 +12,7 @@ def give_roles_their_permissions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("repairs", "0014_work_lines_and_fault_categories"),
+        ("repairs", "0016_seed_fault_categories"),
     ]
 
     operations = [

@@ -4,10 +4,13 @@ monthly warranty statement read these, never free text."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.manager import MultilingualManager
 
+from claims.reference_data import OTHER_CATEGORY
 from repairs.models.orders import RepairOrder
 
 
@@ -40,6 +43,24 @@ class FaultCategory(models.Model):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def offered_for(cls, order: RepairOrder) -> models.QuerySet["FaultCategory"]:
+        """The active faults of the order's product category; a product typed by hand (or
+        one without a category) gets the `other` category's list."""
+        product = order.claim.product
+        if product is not None and product.category_id is not None:
+            scope = Q(product_category_id=product.category_id)
+        else:
+            scope = Q(product_category__code=OTHER_CATEGORY)
+        return cls.objects.filter(scope, is_active=True)
+
+    def words(self) -> dict[str, str]:
+        """The name in every language, for a history note read in the reader's language."""
+        return {
+            language: getattr(self, f"name_{language}") or self.name
+            for language, _name in settings.LANGUAGES
+        }
 
 
 class WorkLine(models.Model):

@@ -25,6 +25,7 @@ from repairs import emails, order_numbers, public_status, tracking
 from repairs.models import (
     REASSIGN_PERMISSION,
     WORK_PERMISSION,
+    FaultCategory,
     IntakeAct,
     IntakePhoto,
     OrderStatus,
@@ -156,6 +157,21 @@ def forget_public_answer(order: RepairOrder) -> None:
 def record_order_event(*, order: RepairOrder, **fields: Any) -> StatusEvent:
     """The order's row in the case's history (the claim's history holds it, DESIGN §3)."""
     return claim_services.record_status_event(claim=order.claim, subject=ORDER, **fields)
+
+
+WRONG_FAULT = _(
+    "This fault category is not one of this product's. Choose one from the list and send again."
+)
+
+
+def keep_fault(order: RepairOrder, fault: FaultCategory) -> dict[str, Any]:
+    """Give the locked order the fault picked as diagnostics end (saved with the step's
+    move), and return its history note. Only an active fault of the order's product
+    category: any other (a crafted form, a row switched off meanwhile) is refused."""
+    if not FaultCategory.offered_for(order).filter(pk=fault.pk).exists():
+        raise ValidationError(WRONG_FAULT, code="wrong_fault_category")
+    order.fault_category = fault
+    return {"note_code": notes.FAULT_FOUND, "note_params": {"fault": fault.words()}}
 
 
 # --- What steps do beside the move (their rows in repairs.steps name these) ---------------

@@ -64,7 +64,9 @@ def _page(
     buttons = [
         OfferedStep(
             row=step,
-            form=bound if bound is not None and step.name == bound_name else _blank_form(step),
+            form=bound
+            if bound is not None and step.name == bound_name
+            else _blank_form(step, order),
         )
         for step in offered
         if step.name != steps.INTAKE
@@ -96,8 +98,9 @@ def _page(
     return render(request, ORDER_TEMPLATE, context, status=status)
 
 
-def _blank_form(step: Step) -> StepForm:
-    return step_form(step)(prefix=step.name)  # prefixed: many forms on one page, unique ids
+def _blank_form(step: Step, order: RepairOrder) -> StepForm:
+    # prefixed: many forms on one page, unique ids
+    return step_form(step)(prefix=step.name, order=order)
 
 
 def _post_step(request, pk):
@@ -115,7 +118,7 @@ def _post_step(request, pk):
         messages.error(request, _not_offered_message(order, step, user=request.user))
         return back
 
-    form = step_form(step)(request.POST, prefix=name)
+    form = step_form(step)(request.POST, prefix=name, order=order)
     if form.is_valid():
         try:
             order, _event = steps.run_step(

@@ -16,22 +16,28 @@ from itertools import pairwise
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
-from claims import claim_numbers, warranty
+from claims import claim_numbers, notes, warranty
 from claims.models import Claim, ClaimStatus, ProductModel, StatusEvent
-from claims.reference_data import PRODUCTS
+from claims.reference_data import OTHER_CATEGORY, PRODUCTS
 from claims.selectors import warranty_policy
 from repairs import order_numbers, steps, tracking
+from repairs.management.commands import _copy
 from repairs.management.commands._bulk import times_as_given
 from repairs.models import (
     FINAL_STATES,
+    FaultCategory,
     IntakeAct,
     OrderStatus,
+    QuoteConsent,
     RepairOrder,
     ServiceCenter,
+    ServiceRating,
     Shipment,
     Technician,
+    WorkLine,
 )
 from repairs.models.remedies import verdict_allows
 from repairs.states import USUAL_DAYS
@@ -74,6 +80,47 @@ FAULTS = [
     "Робот не находит базу, ошибка датчика.",
     "Не включается после падения напряжения.",
 ]
+
+
+PARTS = [
+    ("Аккумулятор 5200 мА·ч", "BAT-5200"),
+    ("Датчик лидара", "LDS-02"),
+    ("Плата управления", "PCB-M1"),
+    ("Мотор колеса", "WHL-MTR"),
+    ("Насос станции", "PMP-ST"),
+    ("Нагревательный элемент", "HTR-01"),
+]
+RATING_COMMENTS = {
+    True: ["", "", "Быстро и вежливо, спасибо!", "Всё работает как новый."],
+    False: ["", "Долго ждал запчасть.", "Не перезвонили вовремя."],
+}
+# The steps that end diagnostics: the order's fault was picked on them (repairs.steps.FAULT).
+DIAGNOSED = {S.IN_REPAIR, S.AWAITING_APPROVAL, S.READY_FOR_RETURN, S.REFUNDED}
+
+
+def _diagnosed(plan: "_Plan") -> bool:
+    states = plan.states
+    if S.DIAGNOSTICS not in states or states[-1] == S.DIAGNOSTICS:
+        return False
+    return states[states.index(S.DIAGNOSTICS) + 1] in DIAGNOSED
+
+
+def _faults_by_product() -> dict[str, list[int]]:
+    """Every product name's active fault ids (the `other` list for a product without a
+    category)."""
+    by_category: dict[int, list[int]] = {}
+    other: list[int] = []
+    for pk, category_id, code in FaultCategory.objects.filter(is_active=True).values_list(
+        "pk", "product_category_id", "product_category__code"
+    ):
+        by_category.setdefault(category_id, []).append(pk)
+        if code == OTHER_CATEGORY:
+            other.append(pk)
+    names = ProductModel.objects.values_list("name", "category_id")
+    faults = {name: by_category.get(category_id, other) for name, category_id in names}
+    for name, _category in PRODUCTS:
+        faults.setdefault(name, other)
+    return faults
 
 
 @dataclass
@@ -137,6 +184,18 @@ def _path(status: str, via_transit: bool, paid: bool) -> tuple[str, ...]:
 
 
 @cache
+def _step_between(source: str, target: str) -> str:
+    return steps.step_between(source, target)  # asked millions of times by --fast
+
+
+@cache
+def _typed_for(name: str) -> dict:
+    """What a technician typed for the transition `name`, the fields its method keeps."""
+    accepted = signature(getattr(RepairOrder, name)).parameters
+    return {key: value for key, value in TYPED.items() if key in accepted}
+
+
+@cache
 def _targets() -> dict[str, str]:
     return {name: target for name, _source, target in steps.declared_moves()}
 
@@ -152,27 +211,51 @@ TYPED = {
 }
 
 
+def _bulk_create[M: Model](objs: list[M]) -> list[M]:
+    return type(objs[0])._default_manager.bulk_create(objs, batch_size=2000) if objs else objs
+
+
 class _Maker:
-    def __init__(self, *, rng, center, by, policy):
+    """`fast`: rows get their ids up front and go to PostgreSQL by COPY (`_copy`), not by
+    bulk_create. `span_days`: how far back the finished orders reach. `used_numbers`: the
+    claim and order numbers taken, shared by the makers of one run."""
+
+    def __init__(self, *, rng, center, by, policy, fast=False, span_days=300, used_numbers=None):
         self.rng, self.center, self.by, self.policy = rng, center, by, policy
+        self.fast, self.span_days = fast, span_days
         self.now = timezone.now()
         self.products = dict(ProductModel.objects.values_list("name", "pk"))
-        self.used_numbers = set()
+        self.faults = _faults_by_product()
+        self.fault_words = {
+            row.pk: row.words() for row in FaultCategory.objects.filter(is_active=True)
+        }
+        self.used_numbers = set() if used_numbers is None else used_numbers
 
     def batch(self, size: int) -> list[str]:
+        save = _copy.number if self.fast else _bulk_create
         plans = [self._plan() for _ in range(size)]
-        claims = Claim.objects.bulk_create([self._claim(plan) for plan in plans])
-        orders = RepairOrder.objects.bulk_create(
-            [self._order(plan, claim) for plan, claim in zip(plans, claims, strict=True)]
-        )
-        events, acts, shipments = [], [], []
-        for plan, order in zip(plans, orders, strict=True):
-            events += self._events(plan, order)
+        claims = save([self._claim(plan) for plan in plans])
+        orders = save([self._order(plan, claim) for plan, claim in zip(plans, claims, strict=True)])
+        histories = [self._events(plan, order) for plan, order in zip(plans, orders, strict=True)]
+        events = save([event for history in histories for event in history])
+        acts: list[IntakeAct] = []
+        shipments: list[Shipment] = []
+        lines: list[WorkLine] = []
+        consents: list[QuoteConsent] = []
+        ratings: list[ServiceRating] = []
+        for plan, order, history in zip(plans, orders, histories, strict=True):
             acts += self._act(plan, order)
             shipments += self._shipments(plan, order)
-        StatusEvent.objects.bulk_create(events, batch_size=2000)
-        IntakeAct.objects.bulk_create(acts)
-        Shipment.objects.bulk_create(shipments)
+            lines += self._lines(order)
+            consents += self._consent(plan, order, history)
+            ratings += self._rating(plan, order)
+        save(acts)
+        save(shipments)
+        save(lines)
+        save(consents)
+        save(ratings)
+        if self.fast:
+            _copy.write_all([claims, orders, events, acts, shipments, lines, consents, ratings])
         return [plan.status for plan in plans]
 
     def _plan(self) -> _Plan:
@@ -181,7 +264,11 @@ class _Maker:
         states = list(_path(status, rng.random() < 0.7, rng.random() < 0.25))
         # Days in the current state: past the usual period for about a third of the orders.
         usual = USUAL_DAYS.get(status, 10)
-        days_here = rng.uniform(0, 300) if status in FINAL_STATES else rng.uniform(0, 1.5 * usual)
+        days_here = (
+            rng.uniform(0, self.span_days)
+            if status in FINAL_STATES
+            else rng.uniform(0, 1.5 * usual)
+        )
         at = self.now - datetime.timedelta(days=days_here, minutes=rng.randrange(600))
         times = []
         for _state in states:
@@ -238,7 +325,7 @@ class _Maker:
     def _purchase(self, plan: _Plan, submitted_date: datetime.date) -> tuple[datetime.date, str]:
         """A purchase date whose verdict allows the plan's remedy (a refund only early on,
         a quote only out of warranty: `repairs.models.remedies`), and that verdict."""
-        names = [steps.step_between(a, b) for a, b in pairwise([S.AWAITING_SHIPMENT, *plan.states])]
+        names = [_step_between(a, b) for a, b in pairwise([S.AWAITING_SHIPMENT, *plan.states])]
         while True:
             purchase_date = submitted_date - datetime.timedelta(days=self.rng.randrange(3, 700))
             verdict = warranty.assess(purchase_date, submitted_date, self.policy).verdict
@@ -261,8 +348,8 @@ class _Maker:
             state_entered_at=plan.times[-1] if plan.times else plan.opened_at,
         )
         for state in plan.states:
-            move = getattr(order, steps.step_between(order.status, state))
-            move(**{k: v for k, v in TYPED.items() if k in signature(move).parameters})
+            name = _step_between(order.status, state)
+            getattr(order, name)(**_typed_for(name))
         entered = dict(zip(plan.states, plan.times, strict=True))
         order.intake_date = (
             timezone.localdate(entered[S.RECEIVED]) if S.RECEIVED in entered else None
@@ -270,6 +357,8 @@ class _Maker:
         order.returned_at = entered.get(S.DELIVERED)
         if order.quote_amount is not None:
             order.quote_amount = self.rng.randrange(5, 120) * 1000
+        if _diagnosed(plan):
+            order.fault_category_id = self.rng.choice(self.faults[claim.product_model])
         return order
 
     def _events(self, plan: _Plan, order: RepairOrder) -> list[StatusEvent]:
@@ -300,7 +389,7 @@ class _Maker:
         ]
         status: str = S.AWAITING_SHIPMENT
         for target, at in zip(plan.states, plan.times, strict=True):
-            step = steps.step_between(status, target)
+            step = _step_between(status, target)
             events.append(
                 StatusEvent(
                     claim=claim,
@@ -311,10 +400,99 @@ class _Maker:
                     by=self.by,
                     created_at=at,
                     public_note="Проверили, всё по плану." if self.rng.random() < 0.2 else "",
+                    **self._fault_note(step, order),
                 )
             )
             status = target
         return events
+
+    def _fault_note(self, step: str, order: RepairOrder) -> dict:
+        """The step that ended diagnostics notes the fault picked, as `run_step` does."""
+        if order.fault_category_id is None or steps.FAULT not in steps.ORDER_STEPS[step].fields:
+            return {}
+        words = self.fault_words[order.fault_category_id]
+        return {"note_code": notes.FAULT_FOUND, "note_params": {"fault": words}}
+
+    def _lines(self, order: RepairOrder) -> list[WorkLine]:
+        """The estimate's lines for a quote (they sum to it), the done lines for a finished
+        repair: a part and the labour, priced in whole tenge."""
+        lines = []
+        stages = []
+        if order.quote_amount is not None:
+            stages.append((WorkLine.Stage.ESTIMATE, int(order.quote_amount)))
+        if order.work_done:
+            stages.append((WorkLine.Stage.DONE, int(order.quote_amount or 0) or self._price()))
+        for stage, total in stages:
+            labour = max(1000, total // 3000 * 1000)
+            part, part_number = self.rng.choice(PARTS)
+            for position, (kind, description, number, price) in enumerate(
+                [
+                    (WorkLine.Kind.PART, part, part_number, total - labour),
+                    (WorkLine.Kind.LABOUR, "Работа мастера", "", labour),
+                ]
+            ):
+                lines.append(
+                    WorkLine(
+                        repair_order=order,
+                        stage=stage,
+                        kind=kind,
+                        description=description,
+                        part_number=number,
+                        quantity=1,
+                        unit_price=price,
+                        position=position,
+                        created_at=order.updated_at,
+                    )
+                )
+        return lines
+
+    def _price(self) -> int:
+        return self.rng.randrange(8, 90) * 1000
+
+    def _consent(self, plan: _Plan, order: RepairOrder, history) -> list[QuoteConsent]:
+        """Half the answered quotes were answered online: the consent row, and the history
+        row by the customer with its automatic note."""
+        answer = next(
+            (e for e in history if e.transition in ("accept_quote", "decline_quote")), None
+        )
+        if answer is None or self.rng.random() < 0.5:
+            return []
+        accepted = answer.transition == "accept_quote"
+        answer.by, answer.by_customer = None, True
+        answer.note_code = notes.QUOTE_ACCEPTED_ONLINE if accepted else notes.QUOTE_DECLINED_ONLINE
+        answer.note_params = {"amount": int(order.quote_amount or 0)}
+        if not self.fast:  # the bulk path saved the row already; COPY writes it after this
+            answer.save(update_fields=["by", "by_customer", "note_code", "note_params"])
+        return [
+            QuoteConsent(
+                repair_order=order,
+                decision=QuoteConsent.Decision.ACCEPTED
+                if accepted
+                else QuoteConsent.Decision.DECLINED,
+                amount=order.quote_amount or 0,
+                description=order.quote_description,
+                wording=f"Согласен(на) на ремонт за {order.quote_amount} ₸.",
+                language=order.claim.language,
+                client_address_hash=f"{self.rng.getrandbits(256):064x}",
+                status_event=answer,
+                decided_at=answer.created_at,
+            )
+        ]
+
+    def _rating(self, plan: _Plan, order: RepairOrder) -> list[ServiceRating]:
+        """A third of the delivered orders were rated, mostly well."""
+        if plan.status != S.DELIVERED or self.rng.random() >= 0.35:
+            return []
+        score = self.rng.choices([5, 4, 3, 2, 1], weights=[60, 22, 9, 4, 5])[0]
+        return [
+            ServiceRating(
+                repair_order=order,
+                service_center=self.center,
+                score=score,
+                comment=self.rng.choice(RATING_COMMENTS[score >= 4]),
+                created_at=plan.times[-1] + datetime.timedelta(hours=self.rng.uniform(1, 72)),
+            )
+        ]
 
     def _act(self, plan: _Plan, order: RepairOrder) -> list[IntakeAct]:
         if S.RECEIVED not in plan.states:

@@ -14,10 +14,22 @@ def log_in(page, base_url: str, technician, *, then: str = "/service/") -> None:
     expect(page).to_have_url(f"{base_url}{then}")
 
 
-def step(page, name: str, button: str, *, fields=None, ticks=(), note: str = "", done: str):
-    """Fill one step's form on the order page (tick the boxes labelled `ticks`), press its
-    button, wait for the message."""
+def step(
+    page,
+    name: str,
+    button: str,
+    *,
+    fields=None,
+    ticks=(),
+    note: str = "",
+    fault: str = "",
+    done: str,
+):
+    """Fill one step's form on the order page (tick the boxes labelled `ticks`, pick the
+    `fault` category by its name), press its button, wait for the message."""
     form = page.locator(f'form[data-step="{name}"]')
+    if fault:
+        form.get_by_label("Категория неисправности").select_option(label=fault)
     for label, value in (fields or {}).items():
         form.get_by_label(label).fill(value)
     for label in ticks:

@@ -3,7 +3,8 @@
 import re
 
 from claims.models import StatusEvent
-from repairs.models import RepairOrder
+from repairs.models import FaultCategory, RepairOrder
+from repairs.steps import FAULT, ORDER_STEPS
 
 
 def url(order) -> str:
@@ -21,6 +22,12 @@ def steps_shown(html: str) -> list[str]:
 
 
 def post_step(client, order, transition, *, from_status=None, follow=False, **fields):
+    """Post a step as its form would; a step that ends diagnostics gets the first fault of
+    the order's list unless the test picks one (`fault_category=""` for none)."""
+    step = ORDER_STEPS.get(transition)
+    if step is not None and FAULT in step.fields and FAULT not in fields:
+        fault = FaultCategory.offered_for(order).first()
+        fields[FAULT] = fault.pk if fault else ""
     data = {
         "transition": transition,
         "from_status": order.status if from_status is None else from_status,

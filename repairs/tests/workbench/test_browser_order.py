@@ -91,7 +91,11 @@ def test_a_repair_from_diagnostics_to_the_return_on_a_tablet(tablet_page, live_s
     save_screenshot(page, "workbench_order_tablet")
     assert axe_violations(page) == []
 
-    step(page, "start_repair", "Начать гарантийный ремонт", done="«В ремонте»")
+    step(
+        page, "start_repair", "Начать гарантийный ремонт", fault="Не заряжается", done="«В ремонте»"
+    )
+    expect(page.locator(".order-facts")).to_contain_text("Не заряжается")
+    expect(page.locator(".history-list")).to_contain_text("Неисправность: Не заряжается")
     step(
         page,
         "complete",
@@ -160,6 +164,7 @@ def test_a_declined_quote_goes_back_unrepaired_on_a_phone(phone_page, live_serve
         "send_quote",
         "Отправить стоимость ремонта",
         fields={"Стоимость, ₸": "45 000", "Что входит в стоимость": "Замена главной платы"},
+        fault="Следы жидкости",
         done="Клиент получит об этом письмо.",
     )
     expect(page.locator(".order-facts")).to_contain_text("45 000 ₸")
@@ -209,6 +214,7 @@ def test_a_replacement_unit_is_recorded_and_printed_on_the_slip(
         "resolve_replacement",
         "Заменить на новое устройство",
         fields={"Серийный номер нового устройства": "L20U-NEW-0001"},
+        fault="Не включается",
         done="Клиент получит об этом письмо.",
     )
     expect(page.locator(".order-facts")).to_contain_text("L20U-NEW-0001")
