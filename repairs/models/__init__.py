@@ -15,7 +15,14 @@ from repairs.models.orders import (
     Resolution,
     Shipment,
 )
-from repairs.models.work import FaultCategory, WorkLine
+from repairs.models.work import (
+    FaultCategory,
+    LineData,
+    LineTotals,
+    WorkLine,
+    line_snapshot,
+    line_totals,
+)
 
 __all__ = [
     "FINAL_STATES",
@@ -28,6 +35,8 @@ __all__ = [
     "FaultCategory",
     "IntakeAct",
     "IntakePhoto",
+    "LineData",
+    "LineTotals",
     "OrderStatus",
     "QuoteConsent",
     "RepairOrder",
@@ -37,4 +46,6 @@ __all__ = [
     "Shipment",
     "Technician",
     "WorkLine",
+    "line_snapshot",
+    "line_totals",
 ]

@@ -15,6 +15,7 @@ from notifications.models import Notification
 from notifications.services import build_message
 from repairs.models import OrderStatus
 from repairs.tests.factories import (
+    quote_lines,
     ServiceCenterFactory,
     TechnicianFactory,
     make_order,
@@ -68,7 +69,7 @@ def test_it_tells_the_customer_the_quote_is_answered_on_my_repair_or_by_phone(la
     order = make_order(status=S.DIAGNOSTICS, technician=technician, language=language)
     order = with_final_verdict(order, "paid_repair")
 
-    step(order, "send_quote", by=technician.user, amount=Decimal(38500))
+    step(order, "send_quote", by=technician.user, lines=quote_lines(38500))
 
     _subject, text, html = sent("quote_sent")
     link = my_path(order)
@@ -86,7 +87,7 @@ def test_the_quote_reminder_says_the_same(language):
     technician = a_center_technician()
     order = make_order(status=S.DIAGNOSTICS, technician=technician, language=language)
     order = with_final_verdict(order, "paid_repair")
-    step(order, "send_quote", by=technician.user, amount=Decimal(38500))
+    step(order, "send_quote", by=technician.user, lines=quote_lines(38500))
     quote = Notification.objects.get(template="quote_sent")
     reminder = Notification.objects.create(
         event_key="test:quote_reminder",
@@ -107,7 +108,7 @@ def test_without_a_personal_link_the_quote_email_still_gives_the_phone():
     technician = a_center_technician()
     order = make_order(status=S.DIAGNOSTICS, technician=technician)
     order = with_final_verdict(order, "paid_repair")
-    step(order, "send_quote", by=technician.user, amount=Decimal(38500))
+    step(order, "send_quote", by=technician.user, lines=quote_lines(38500))
     quote = Notification.objects.get(template="quote_sent")
     quote.context = {**quote.context, "personal_link": False}
 
@@ -175,7 +176,7 @@ def paid_repair_finished(language: str):
     technician = a_center_technician()
     order = make_order(status=S.DIAGNOSTICS, technician=technician, language=language)
     order = with_final_verdict(order, "paid_repair")
-    order = step(order, "send_quote", by=technician.user, amount=Decimal(38500))
+    order = step(order, "send_quote", by=technician.user, lines=quote_lines(38500))
     order = step(order, "accept_quote", by=technician.user)
     return step(order, "complete", by=technician.user, work_done="Заменена плата управления.")
 
@@ -354,7 +355,7 @@ def test_the_consent_beside_the_buttons_never_ends_a_typed_sentence_twice(client
     technician = a_center_technician()
     order = make_order(status=S.DIAGNOSTICS, technician=technician, language=language)
     order = with_final_verdict(order, "paid_repair")
-    step(order, "send_quote", by=technician.user, amount=Decimal(38500), description=covers)
+    step(order, "send_quote", by=technician.user, lines=quote_lines(38500), description=covers)
 
     html = client.get(my_path(order), HTTP_ACCEPT_LANGUAGE=language).content.decode()
 

@@ -12,6 +12,7 @@ from notifications.services import full_context
 from repairs import services as order_services
 from repairs.reminders import queue_due_order_reminders
 from repairs.tests.factories import (
+    quote_lines,
     ServiceCenterFactory,
     SupportUserFactory,
     TechnicianFactory,
@@ -80,7 +81,7 @@ def test_an_order_not_shipped_for_two_weeks_and_a_quote_unanswered_for_a_week_ar
     user = technician.user
     quoted_order = step(quoted_order, "receive", by=user, act_data=act)
     quoted_order = step(quoted_order, "start_diagnostics", by=user)
-    quoted_order = step(quoted_order, "send_quote", by=user, amount=Decimal(45000))
+    quoted_order = step(quoted_order, "send_quote", by=user, lines=quote_lines(45000))
     age(quoted_order.status_events.get(to_status="awaiting_approval"), days=8)
 
     counts = queue_due_reminders()

@@ -31,7 +31,8 @@ from repairs.workbench.owner import owner_context
 
 ORDER_TEMPLATE = "repairs/workbench/order.html"
 SLIP_TEMPLATE = "repairs/workbench/return_slip.html"
-STOP = "cancel"  # shown apart: it stops the repair rather than moving it on
+STOP = "cancel"
+MORE_LINES = "more_lines"  # the submit button that asks for more blank lines  # shown apart: it stops the repair rather than moving it on
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,9 @@ def _page(
     buttons = [
         OfferedStep(
             row=step,
-            form=bound if bound is not None and step.name == bound_name else _blank_form(step),
+            form=bound
+            if bound is not None and step.name == bound_name
+            else _blank_form(step, order),
         )
         for step in offered
         if step.name != steps.INTAKE
@@ -96,8 +99,15 @@ def _page(
     return render(request, ORDER_TEMPLATE, context, status=status)
 
 
-def _blank_form(step: Step) -> StepForm:
-    return step_form(step)(prefix=step.name)  # prefixed: many forms on one page, unique ids
+def _blank_form(step: Step, order: RepairOrder) -> StepForm:
+    # Prefixed: many forms on one page, unique ids. A form with lines starts from the
+    # order's lines it replaces (`selectors.line_rows_for`).
+    form_class = step_form(step)
+    if not form_class.line_stage:
+        return form_class(prefix=step.name)
+    return form_class(
+        prefix=step.name, line_rows=selectors.line_rows_for(order, form_class.line_stage)
+    )
 
 
 def _post_step(request, pk):
@@ -116,6 +126,9 @@ def _post_step(request, pk):
         return back
 
     form = step_form(step)(request.POST, prefix=name)
+    if form.lines is not None and MORE_LINES in request.POST:
+        # Not the step yet: the same form again with more blank rows, nothing lost.
+        return _page(request, order.pk, bound=form.with_more_rows(), bound_name=name)
     if form.is_valid():
         try:
             order, _event = steps.run_step(

@@ -11,19 +11,42 @@ from django.utils import timezone
 
 from claims.models import ClaimAttachment
 from repairs.history import orders_with_case
-from repairs.models import RepairOrder, Shipment
+from repairs.models import RepairOrder, Resolution, Shipment, WorkLine
 from repairs.selectors import RETURNED_STATES, warranty_end_for
+from repairs.services import work_lines
 
 
 def orders_for_page(orders):
     """`orders` (already scoped to a center) as the workbench's order page shows them: the
-    case (`orders_with_case`) and who has it (joined), and one more query for the claim's
-    attachments it links."""
+    case (`orders_with_case`) and who has it (joined), one more query for the claim's
+    attachments it links and one for the order's lines."""
     return (
         orders_with_case(orders)
         .select_related("technician__user")
-        .prefetch_related("claim__attachments")
+        .prefetch_related("claim__attachments", "work_lines")
     )
+
+
+def line_rows_for(order: RepairOrder, stage: str) -> list[dict]:
+    """The rows a lines form starts from: the order's lines of that stage; the work done of
+    a paid repair starts from the accepted estimate (what the customer agreed to pay for).
+    From the prefetched lines: no query."""
+    lines = work_lines.lines_of(order, stage)
+    if not lines and stage == WorkLine.Stage.DONE and order.resolution == Resolution.PAID_REPAIR:
+        lines = work_lines.lines_of(order, WorkLine.Stage.ESTIMATE)
+    return [
+        {
+            "kind": line.kind,
+            "description": line.description,
+            "part_number": line.part_number,
+            # «1», not «1,00»: whole quantities as the technician typed them
+            "quantity": line.quantity.to_integral()
+            if line.quantity == line.quantity.to_integral()
+            else line.quantity,
+            "unit_price": line.unit_price,
+        }
+        for line in lines
+    ]
 
 
 def orders_for_slip(orders):

@@ -21,8 +21,8 @@ from claims.steps import CLAIM_STEPS
 from dreame_service.kit import privacy
 from dreame_service.kit.formats import format_kzt
 from repairs import selectors, states
-from repairs.models import OrderStatus, RepairOrder, Shipment
-from repairs.public.my_repair.wording import consent_wording
+from repairs.models import OrderStatus, RepairOrder, Shipment, WorkLine
+from repairs.public.my_repair.wording import consent_wording, lines_covered
 
 S = OrderStatus
 # Where this page offers what the status page can only describe: the customer answers the
@@ -34,13 +34,13 @@ SUPPORT_ANSWERED = _("Support answered you by e-mail")
 
 def claim_for_key(key: str) -> Claim | None:
     """The claim a personal link names, with everything the page reads; None if none does
-    or its link has expired. Three queries: the claim with its order, center, act, decision
-    and rating (joined), its history, and the order's parcels."""
+    or its link has expired. Five queries: the claim with its order, center, act and rating
+    (joined), its history, the order's answers to quotes, its estimate's lines and its
+    parcels."""
     claim = (
         Claim.objects.select_related(
             "repair_order__service_center",
             "repair_order__intake_act",
-            "repair_order__quote_consent",
             "repair_order__rating",
         )
         .prefetch_related(
@@ -48,6 +48,11 @@ def claim_for_key(key: str) -> Claim | None:
                 "status_events",
                 queryset=StatusEvent.objects.order_by("created_at", "pk"),
                 to_attr="timeline_events",
+            ),
+            "repair_order__quote_consents",
+            Prefetch(
+                "repair_order__work_lines",
+                queryset=WorkLine.objects.filter(stage=WorkLine.Stage.ESTIMATE),
             ),
             Prefetch(
                 "repair_order__shipments",
@@ -220,12 +225,16 @@ def _consent_amount(order: RepairOrder) -> str:
 
 
 def _wordings(order: RepairOrder) -> dict:
+    # What the price covers is its lines, then the technician's note if he wrote one.
+    covers = "; ".join(
+        part.rstrip(" .") for part in (lines_covered(order.work_lines.all()), order.quote_description) if part
+    )
     return {
         decision: consent_wording(
             accept=decision == "accept",
             order_number=order.display_number,
             amount=order.quote_amount,
-            covers=order.quote_description,
+            covers=covers,
         )
         for decision in ("accept", "decline")
     }
