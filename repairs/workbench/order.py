@@ -22,6 +22,7 @@ from dreame_service.kit.fsm import Actor, Stale, Step
 from repairs import services, steps
 from repairs.history import act_facts, case_history
 from repairs.models import OrderStatus, RepairOrder
+from repairs import selectors as repair_selectors
 from repairs.selectors import warranty_end_for
 from repairs.step_forms import StepForm, VerdictChangeForm, step_form
 from repairs.workbench import order_selectors as selectors
@@ -90,6 +91,7 @@ def _page(
         "awaits_parts": bool(order.awaiting_part) and order.status == OrderStatus.AWAITING_PARTS,
         "history": case_history(order.claim),
         "shipments": order.shipments.all(),
+        **repair_selectors.line_tables(order),
         "has_return_slip": selectors.return_slip_for(order) is not None,
         **owner_context(order, technician=request.technician),
     }

@@ -5,13 +5,13 @@ the page costs the same number of SQL queries with 3 history rows or 300.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from claims.models import ClaimAttachment
 from repairs.history import orders_with_case
-from repairs.models import RepairOrder, Resolution, Shipment, WorkLine
+from repairs.models import RepairOrder, Resolution, Shipment, WorkLine, line_totals
 from repairs.selectors import RETURNED_STATES, warranty_end_for
 from repairs.services import work_lines
 
@@ -50,7 +50,9 @@ def line_rows_for(order: RepairOrder, stage: str) -> list[dict]:
 
 
 def orders_for_slip(orders):
-    return orders.select_related("claim", "service_center").prefetch_related("shipments")
+    return orders.select_related("claim", "service_center").prefetch_related(
+        "shipments", "work_lines"
+    )
 
 
 def attachment_of_center(*, service_center_id: int, pk: int) -> ClaimAttachment | None:
@@ -86,6 +88,17 @@ class ReturnSlip:
     shipment: Shipment
     shipped_date: datetime.date
     warranty_end_date: datetime.date | None
+    done_lines: list[WorkLine] = field(default_factory=list)
+
+    @property
+    def done_totals(self):
+        return line_totals(self.done_lines)
+
+    @property
+    def shows_prices(self) -> bool:
+        """The customer's paper: prices for a paid repair only; a warranty customer pays
+        nothing, and DREAME's prices for the center are not his business."""
+        return self.order.resolution == Resolution.PAID_REPAIR
 
 
 def return_slip_for(order: RepairOrder) -> ReturnSlip | None:
@@ -99,4 +112,5 @@ def return_slip_for(order: RepairOrder) -> ReturnSlip | None:
         shipment=shipment,
         shipped_date=shipped_date,
         warranty_end_date=warranty_end_for(order=order, shipped_at=shipment.created_at),
+        done_lines=work_lines.lines_of(order, WorkLine.Stage.DONE),
     )

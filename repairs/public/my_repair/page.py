@@ -21,7 +21,7 @@ from claims.steps import CLAIM_STEPS
 from dreame_service.kit import privacy
 from dreame_service.kit.formats import format_kzt
 from repairs import selectors, states
-from repairs.models import OrderStatus, RepairOrder, Shipment, WorkLine
+from repairs.models import OrderStatus, RepairOrder, Shipment, WorkLine, line_totals
 from repairs.public.my_repair.wording import consent_wording, lines_covered
 
 S = OrderStatus
@@ -142,6 +142,8 @@ class MyRepairPage:
     outbound: Shipment | None = None
     warranty_end: datetime.date | None = None
     quote_display: str = ""
+    quote_lines: list = field(default_factory=list)  # the estimate's lines, when answering
+    quote_totals: object = None
     wording: dict = field(default_factory=dict)
     consent_amount: str = ""  # the price the customer answered online, if they did
     policy: object = None  # the warranty policy, for the claim's verdict
@@ -199,6 +201,7 @@ def build(claim: Claim) -> MyRepairPage:
     outbound = _parcel(order, Shipment.Direction.OUTBOUND)
     inbound = _parcel(order, Shipment.Direction.INBOUND)
     awaiting_answer = order.status == S.AWAITING_APPROVAL and order.quote_amount is not None
+    lines = list(order.work_lines.all())  # prefetched: the estimate's only
     return MyRepairPage(
         state=order.status,
         now_heading=states.now_heading(order.status),
@@ -209,6 +212,8 @@ def build(claim: Claim) -> MyRepairPage:
         outbound=outbound,
         warranty_end=_warranty_end(order, outbound),
         quote_display=format_kzt(order.quote_amount) if awaiting_answer else "",
+        quote_lines=lines if awaiting_answer else [],
+        quote_totals=line_totals(lines),
         wording=_wordings(order) if awaiting_answer else {},
         consent_amount=_consent_amount(order),
         can_send_parcel=order.status == S.AWAITING_SHIPMENT,
