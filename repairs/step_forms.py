@@ -212,7 +212,10 @@ class StepForm(forms.Form):
         rows = []
         for form in self.lines.forms:
             values = {name: form[name].value() for name in LineForm.base_fields}
-            if any(values[name] not in (None, "") for name in ("description", "part_number", "unit_price")):
+            if any(
+                values[name] not in (None, "")
+                for name in ("description", "part_number", "unit_price")
+            ):
                 rows.append({name: values[name] for name in values if name != "DELETE"})
         return rows
 

@@ -31,8 +31,8 @@ from repairs.services import orders, work_lines
 
 T, S, C = Actor.TECHNICIAN, Actor.SUPPORT, Actor.CUSTOMER
 INTAKE = "receive"  # the workbench gives it a page of its own: the intake act
-RETURN = "ship_back"
-REVISE = "revise_quote"  # a changed estimate: the customer answers again  # its button shows the warranty's new end
+RETURN = "ship_back"  # its button shows the warranty's new end
+REVISE = "revise_quote"  # a changed estimate: the customer answers again
 NOTES = ("note", "internal_note")  # public (status page, e-mail) and staff-only
 PARCEL = ("carrier", "tracking_number", "internal_note")
 

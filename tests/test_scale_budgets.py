@@ -24,8 +24,9 @@ BUDGETS = {
     # + unanswered e-mails/WhatsApp, failed e-mails and phone messages, e-mails without a claim
     "admin dashboard": 13,
     "workbench queue": 7,
-    "workbench order": 13,  # + the center's technicians, for «Передать» (issue 21)
-    "my repair": 5,
+    # + the center's technicians, for «Передать» (issue 21); + the order's lines (issue 22)
+    "workbench order": 14,
+    "my repair": 7,  # + the answers to quotes and the estimate's lines (issue 22)
     "status lookup": 2,
 }
 

@@ -5,7 +5,6 @@ path with a worker process is covered in test_outbox_e2e.py.
 """
 
 import re
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone

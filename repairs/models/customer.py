@@ -43,9 +43,7 @@ class QuoteConsent(models.Model):
     )
     lines = models.JSONField(_("lines of the quote"), default=list, blank=True)
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
-    superseded_at = models.DateTimeField(
-        _("replaced by a revised quote at"), null=True, blank=True
-    )
+    superseded_at = models.DateTimeField(_("replaced by a revised quote at"), null=True, blank=True)
 
     class Meta:
         ordering = ["decided_at", "pk"]

@@ -16,8 +16,8 @@ from claims.models import StatusEvent
 from repairs.models import (
     MAX_QUOTE_KZT,
     LineData,
-    QuoteConsent,
     LineTotals,
+    QuoteConsent,
     RepairOrder,
     Resolution,
     WorkLine,
@@ -64,9 +64,7 @@ def check_lines(lines: Sequence[LineData], *, require_total: bool) -> LineTotals
             )
     totals = line_totals(lines)
     if totals.total > MAX_QUOTE_KZT or (require_total and totals.total <= 0):
-        raise ValidationError(
-            _("The total must be between 1 and 5 000 000 ₸."), code="bad_total"
-        )
+        raise ValidationError(_("The total must be between 1 and 5 000 000 ₸."), code="bad_total")
     return totals
 
 
@@ -123,7 +121,9 @@ def totals_of(order: RepairOrder, stage: str) -> LineTotals:
 # --- What the steps do beside the move (their rows in repairs.steps name these) --------
 
 
-def record_estimate_lines(order: RepairOrder, event: StatusEvent, values: Mapping[str, Any]) -> None:
+def record_estimate_lines(
+    order: RepairOrder, event: StatusEvent, values: Mapping[str, Any]
+) -> None:
     set_estimate_lines(order=order, lines=values.get("lines") or [])
     order.refresh_from_db(fields=["quote_amount"])
 
@@ -146,7 +146,9 @@ def record_done_lines(order: RepairOrder, event: StatusEvent, values: Mapping[st
     if lines is None:
         if order.resolution != Resolution.PAID_REPAIR:
             return
-        lines = [as_data(line) for line in WorkLine.objects.filter(repair_order=order, stage=ESTIMATE)]
+        lines = [
+            as_data(line) for line in WorkLine.objects.filter(repair_order=order, stage=ESTIMATE)
+        ]
         if not lines:
             return
     set_done_lines(order=order, lines=lines)

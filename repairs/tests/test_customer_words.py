@@ -4,7 +4,6 @@ in every state, one history order, phones as people write them. Read from the re
 e-mails (the outbox row as it is sent) and pages, in Russian, Kazakh and English."""
 
 import re
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -15,10 +14,10 @@ from notifications.models import Notification
 from notifications.services import build_message
 from repairs.models import OrderStatus
 from repairs.tests.factories import (
-    quote_lines,
     ServiceCenterFactory,
     TechnicianFactory,
     make_order,
+    quote_lines,
     step,
     with_final_verdict,
 )

@@ -1,5 +1,4 @@
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -12,10 +11,10 @@ from notifications.services import full_context
 from repairs import services as order_services
 from repairs.reminders import queue_due_order_reminders
 from repairs.tests.factories import (
-    quote_lines,
     ServiceCenterFactory,
     SupportUserFactory,
     TechnicianFactory,
+    quote_lines,
     step,
 )
 

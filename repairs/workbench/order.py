@@ -19,10 +19,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from claims.files import private_file_response
 from dreame_service.kit.fsm import Actor, Stale, Step
+from repairs import selectors as repair_selectors
 from repairs import services, steps
 from repairs.history import act_facts, case_history
 from repairs.models import OrderStatus, RepairOrder
-from repairs import selectors as repair_selectors
 from repairs.selectors import warranty_end_for
 from repairs.step_forms import StepForm, VerdictChangeForm, step_form
 from repairs.workbench import order_selectors as selectors
@@ -32,8 +32,8 @@ from repairs.workbench.owner import owner_context
 
 ORDER_TEMPLATE = "repairs/workbench/order.html"
 SLIP_TEMPLATE = "repairs/workbench/return_slip.html"
-STOP = "cancel"
-MORE_LINES = "more_lines"  # the submit button that asks for more blank lines  # shown apart: it stops the repair rather than moving it on
+STOP = "cancel"  # shown apart: it stops the repair rather than moving it on
+MORE_LINES = "more_lines"  # the submit button that asks for more blank lines
 
 
 @dataclass(frozen=True)

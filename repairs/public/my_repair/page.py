@@ -232,7 +232,9 @@ def _consent_amount(order: RepairOrder) -> str:
 def _wordings(order: RepairOrder) -> dict:
     # What the price covers is its lines, then the technician's note if he wrote one.
     covers = "; ".join(
-        part.rstrip(" .") for part in (lines_covered(order.work_lines.all()), order.quote_description) if part
+        part.rstrip(" .")
+        for part in (lines_covered(order.work_lines.all()), order.quote_description)
+        if part
     )
     return {
         decision: consent_wording(

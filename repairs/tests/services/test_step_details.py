@@ -11,11 +11,11 @@ from django.utils import timezone
 from repairs import services
 from repairs.models import IntakeAct, OrderStatus, RepairOrder, Resolution
 from repairs.tests.factories import (
-    quote_lines,
     INTAKE_ACT_DATA,
     TechnicianFactory,
     fit_verdict,
     make_order,
+    quote_lines,
     step,
 )
 
