@@ -4,7 +4,7 @@ monthly warranty statement read these, never free text."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -93,8 +93,9 @@ class WorkLine(models.Model):
 
     @property
     def total(self) -> Decimal:
-        """Quantity × unit price, rounded to whole tenge (KZT has no coins in use)."""
-        return (self.quantity * self.unit_price).quantize(Decimal(1))
+        """Quantity × unit price, rounded to whole tenge (KZT has no coins in use), half up
+        as a till does (Decimal's default would round 2 998,5 down, to the even tenge)."""
+        return (self.quantity * self.unit_price).quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,9 @@ class LineData:
 
     @property
     def total(self) -> Decimal:
-        return (Decimal(self.quantity) * Decimal(self.unit_price)).quantize(Decimal(1))
+        return (Decimal(self.quantity) * Decimal(self.unit_price)).quantize(
+            Decimal(1), rounding=ROUND_HALF_UP
+        )
 
 
 @dataclass(frozen=True)
