@@ -71,10 +71,10 @@ def technician_may_cancel(order: models.Model, user) -> bool:
     return user.has_perm(WORK_PERMISSION) and getattr(order, "status", "") != OrderStatus.SHIPPED
 
 
-def is_quoted(order: "RepairOrder") -> bool:
+def is_quoted(order: models.Model) -> bool:
     """A quote exists to revise: sent and not answered yet, or accepted (a paid repair)."""
-    return order.status == OrderStatus.AWAITING_APPROVAL or (
-        order.resolution == Resolution.PAID_REPAIR
+    return getattr(order, "status", "") == OrderStatus.AWAITING_APPROVAL or (
+        getattr(order, "resolution", "") == Resolution.PAID_REPAIR
     )
 
 

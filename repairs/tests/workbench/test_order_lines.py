@@ -77,8 +77,8 @@ def test_the_quote_is_the_sum_of_the_lines_typed_on_the_order_page(technician, t
     assert order.status_events.filter(transition="send_quote").count() == 1
     # The order page then shows them with the sums.
     shown = text_of(response.content.decode())
-    assert "Плата управления DR-PCB-01 · запчасть 1 12 500 ₸ 12 500 ₸" in shown
-    assert "Щётка · запчасть 2 1 500 ₸ 3 000 ₸" in shown
+    assert "Плата управления DR-PCB-01 · запчасть 1 × 12 500 ₸ 12 500 ₸" in shown
+    assert "Щётка · запчасть 2 × 1 500 ₸ 3 000 ₸" in shown
     assert "Запчасти 15 500 ₸ Работа 6 000 ₸ Всего 21 500 ₸" in shown
 
 
@@ -149,7 +149,7 @@ def test_my_repair_shows_the_quote_line_by_line(language, covers, total, technic
     html = client.get(my_path(order), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     shown = text_of(html)
     assert f"{covers} " in shown
-    assert "Плата управления DR-PCB-01 1 33 500 ₸ 33 500 ₸" in shown
+    assert "Плата управления DR-PCB-01 1 × 33 500 ₸ 33 500 ₸" in shown
     assert f"{total} 38 500 ₸" in shown
     # The consent's wording names the lines too: what is recorded is what was shown.
     assert "Плата управления 1 × 33 500 ₸; Работа 1 × 5 000 ₸" in shown
