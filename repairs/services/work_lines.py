@@ -89,14 +89,20 @@ def _replace(order: RepairOrder, *, stage: str, lines: Sequence[LineData]) -> li
 def set_estimate_lines(
     *, order: RepairOrder, lines: Sequence[LineData], shown: Mapping[str, object] | None = None
 ) -> RepairOrder:
-    """The estimate replaced by `lines`, and the quote's amount made their sum. The steps
-    that send a quote call it (`record_estimate_lines`), inside their lock."""
-    totals = check_lines(lines, require_total=True)
+    """The estimate replaced by `lines`, and the quote's amount made their sum."""
+    check_lines(lines, require_total=True)
     order = lock_order(order, shown=shown)
-    _replace(order, stage=ESTIMATE, lines=lines)
-    order.quote_amount = totals.total
-    order.save(update_fields=["quote_amount", "updated_at"])
+    _write_estimate(order, lines)
     return order
+
+
+def _write_estimate(order: RepairOrder, lines: Sequence[LineData]) -> None:
+    """The estimate replaced, on an order the caller has locked."""
+    totals = check_lines(lines, require_total=True)
+    _replace(order, stage=ESTIMATE, lines=lines)
+    if order.quote_amount != totals.total:  # a quote step's transition has set it already
+        order.quote_amount = totals.total
+        order.save(update_fields=["quote_amount", "updated_at"])
 
 
 @transaction.atomic
@@ -119,13 +125,13 @@ def totals_of(order: RepairOrder, stage: str) -> LineTotals:
 
 
 # --- What the steps do beside the move (their rows in repairs.steps name these) --------
+# `run_step` holds the order's row lock already: these write without taking it again.
 
 
 def record_estimate_lines(
     order: RepairOrder, event: StatusEvent, values: Mapping[str, Any]
 ) -> None:
-    set_estimate_lines(order=order, lines=values.get("lines") or [])
-    order.refresh_from_db(fields=["quote_amount"])
+    _write_estimate(order, values.get("lines") or [])
 
 
 def record_revised_estimate(
@@ -151,7 +157,8 @@ def record_done_lines(order: RepairOrder, event: StatusEvent, values: Mapping[st
         ]
         if not lines:
             return
-    set_done_lines(order=order, lines=lines)
+    check_lines(lines, require_total=False)
+    _replace(order, stage=DONE, lines=lines)
 
 
 def as_data(line: WorkLine) -> LineData:

@@ -242,3 +242,14 @@ def test_a_warranty_repair_records_the_done_lines_given():
     order = make_order(status=S.IN_REPAIR, technician=technician)
     step(order, "complete", by=technician.user, lines=[data("Аккумулятор", 18000)])
     assert list(WorkLine.objects.values_list("stage", "unit_price")) == [("done", 18000)]
+
+
+@pytest.mark.postgres
+def test_a_quote_step_locks_the_order_once(postgres_db):
+    technician = TechnicianFactory()
+    order = make_order(status=S.DIAGNOSTICS, technician=technician)
+    order = with_final_verdict(order, "paid_repair")
+    with CaptureQueriesContext(connection) as queries:
+        step(order, "send_quote", by=technician.user, lines=quote_lines(38500))
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    assert len(locks) == 1 and "repairs_repairorder" in locks[0]
