@@ -356,7 +356,11 @@ def test_a_repair_from_the_claim_form_to_the_parcel_home(stack, people, tmp_path
         desk,
         "send_quote",
         "Отправить стоимость ремонта",
-        fields={"Стоимость, ₸": "25 000", "Что входит в стоимость": "Замена платы зарядки"},
+        fields={"Комментарий к стоимости": "Замена платы зарядки"},
+        lines=[
+            {"Описание": "Плата зарядки", "Цена за единицу, ₸": "20 000"},
+            {"Описание": "Замена платы", "Цена за единицу, ₸": "5 000"},
+        ],
         done="Клиент получит об этом письмо.",
     )
     save_screenshot(desk, "journey_06_quote_sent")
@@ -386,7 +390,7 @@ def test_a_repair_from_the_claim_form_to_the_parcel_home(stack, people, tmp_path
         desk,
         "complete",
         "Ремонт завершён",
-        fields={"Выполненные работы": "Заменена плата зарядки"},
+        fields={"Выполненные работы": "Заменена плата зарядки"},  # the lines: the estimate's
         done="Клиент получит об этом письмо.",
     )
     step(

@@ -14,10 +14,15 @@ def log_in(page, base_url: str, technician, *, then: str = "/service/") -> None:
     expect(page).to_have_url(f"{base_url}{then}")
 
 
-def step(page, name: str, button: str, *, fields=None, ticks=(), note: str = "", done: str):
-    """Fill one step's form on the order page (tick the boxes labelled `ticks`), press its
-    button, wait for the message."""
+def step(
+    page, name: str, button: str, *, fields=None, lines=(), ticks=(), note: str = "", done: str
+):
+    """Fill one step's form on the order page (`lines`: each row's fields by label, in the
+    form's lines; tick the boxes labelled `ticks`), press its button, wait for the message."""
     form = page.locator(f'form[data-step="{name}"]')
+    for row, values in zip(form.locator("fieldset.work-line").all(), lines, strict=False):
+        for label, value in values.items():
+            row.get_by_label(label).fill(value)
     for label, value in (fields or {}).items():
         form.get_by_label(label).fill(value)
     for label in ticks:
