@@ -266,21 +266,6 @@ def _not_in_past(value) -> None:
         raise ValidationError(_("The expected date cannot be in the past."), code="date_in_past")
 
 
-def _amount_field():
-    return TengeField(
-        label=_("Price, ₸"),
-        help_text=_("Whole tenge, from 1 to 5 000 000."),
-        min_value=1,
-        max_value=MAX_QUOTE_KZT,
-        error_messages={
-            "invalid": _("Enter the price in whole tenge, digits only."),
-            "min_value": PRICE_RANGE,
-            "max_value": PRICE_RANGE,
-        },
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-
-
 def _reason_field():
     return text_field(
         label=_("Reason"),
@@ -302,7 +287,6 @@ FIELDS = {
     "internal_note": _internal_note,
     "carrier": lambda: ParcelForm.base_fields["carrier"],
     "tracking_number": lambda: ParcelForm.base_fields["tracking_number"],
-    "amount": _amount_field,
     # The lines list what the price covers; this is the technician's word beside them.
     "description": lambda: text_field(
         label=_("Comment on the price"),
