@@ -10,6 +10,7 @@ from claims.emails import claim_context, customer_context, queue_claim_email, qu
 from dreame_service.kit import formats
 from notifications.services import event_key, queue_email
 from repairs import codes, documents, selectors
+from repairs.models import Resolution, WorkLine, line_snapshot, line_totals
 
 
 def center_context(center, *, language: str) -> dict:
@@ -112,6 +113,12 @@ def queue_center_email(*, order, status_event) -> None:
     )
 
 
+def _lines_context(order, stage: str) -> dict[str, object]:
+    """An order's lines and their sum as the e-mail's snapshot keeps them (strings: JSON)."""
+    lines = list(WorkLine.objects.filter(repair_order=order, stage=stage))
+    return {"lines": line_snapshot(lines), "lines_total": str(line_totals(lines).total)}
+
+
 def queue_order_email(*, order, event: str, status_event) -> None:
     context = order_context(order)
     context["public_note"] = status_event.public_note
@@ -124,6 +131,16 @@ def queue_order_email(*, order, event: str, status_event) -> None:
         # Shipped back, the product is still on its way, so the ship date stands in for the
         # return date; the "delivered" e-mail gives the final figure.
         context["warranty_end_date"] = warranty_end_date(order, shipment)
+    if event in ("quote_sent", "quote_reminder"):
+        # The quote line by line: what each part and the labour cost (DESIGN §9).
+        context.update(_lines_context(order, WorkLine.Stage.ESTIMATE))
+    if event == "repair_finished" and order.resolution in (
+        Resolution.PAID_REPAIR,
+        Resolution.WARRANTY_REPAIR,
+    ):
+        # What was done, line by line. A warranty customer pays nothing: DREAME's prices
+        # for the center stay out of his e-mail (the template shows no price then).
+        context.update(_lines_context(order, WorkLine.Stage.DONE))
     if event == "repair_finished":
         # What was done (or which unit goes back), and for a paid repair what to pay: the
         # quote the customer accepted, the only price the order knows.

@@ -25,6 +25,8 @@ from repairs.models import (
     ServiceCenter,
     Shipment,
     Technician,
+    WorkLine,
+    line_totals,
 )
 
 # Stand-ins for input that cannot be an order: the lookup still runs the same query, so a
@@ -342,3 +344,17 @@ def technician_of(user: User | AnonymousUser) -> Technician | None:
         return Technician.objects.select_related("service_center").get(user=user)
     except Technician.DoesNotExist:
         return None
+
+
+def line_tables(order: RepairOrder) -> dict[str, object]:
+    """The order's estimate and work done as the staff's order pages show them (with sums),
+    from the prefetched `work_lines`: no query of its own, however many lines."""
+    lines = list(order.work_lines.all())
+    estimate = [line for line in lines if line.stage == WorkLine.Stage.ESTIMATE]
+    done = [line for line in lines if line.stage == WorkLine.Stage.DONE]
+    return {
+        "estimate_lines": estimate,
+        "estimate_totals": line_totals(estimate),
+        "done_lines": done,
+        "done_totals": line_totals(done),
+    }

@@ -7,6 +7,7 @@ intake act's own page); support's order page adds the state the page showed.
 import copy
 import functools
 import re
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,8 +17,9 @@ from claims.forms import printable
 from claims.models import Verdict
 from dreame_service.kit.fsm import Step
 from repairs.forms import DATE_INPUT_FORMATS, ParcelForm, clean_parcel
-from repairs.models import MAX_QUOTE_KZT, FaultCategory, RepairOrder
+from repairs.models import MAX_QUOTE_KZT, FaultCategory, LineData, RepairOrder, WorkLine
 from repairs.selectors import today
+from repairs.services.work_lines import MAX_LINES, check_lines
 
 NOTE_MAX = 2000
 LONG_TEXT_MAX = 5000
@@ -70,16 +72,180 @@ class TengeField(forms.IntegerField):
         return super().to_python(value)
 
 
+class LineForm(forms.Form):
+    """One line of an estimate or of the work done. Every field may stay blank: a row left
+    wholly blank is one of the spare rows, ignored (`is_blank`); a row begun must be whole."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=WorkLine.Kind.choices, initial=WorkLine.Kind.PART
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=WorkLine._meta.get_field("description").max_length,
+        validators=[printable(multiline=False)],
+    )
+    part_number = forms.CharField(
+        label=_("Part number"),
+        required=False,
+        max_length=WorkLine._meta.get_field("part_number").max_length,
+        validators=[printable(multiline=False)],
+    )
+    quantity = forms.DecimalField(
+        label=_("Quantity"),
+        required=False,
+        initial=1,
+        min_value=Decimal("0.01"),
+        max_value=1000,
+        max_digits=8,
+        decimal_places=2,
+        localize=True,
+        error_messages={
+            "invalid": _("Enter a quantity from 0.01 to 1000."),
+            "min_value": _("Enter a quantity from 0.01 to 1000."),
+            "max_value": _("Enter a quantity from 0.01 to 1000."),
+            "max_digits": _("Enter a quantity from 0.01 to 1000."),
+            "max_decimal_places": _("At most two digits after the comma."),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    unit_price = TengeField(
+        label=_("Unit price, ₸"),
+        required=False,
+        min_value=0,
+        max_value=MAX_QUOTE_KZT,
+        error_messages={
+            "invalid": _("Enter the price in whole tenge, digits only."),
+            "min_value": _("Enter the unit price in whole tenge, 0 or more."),
+            "max_value": PRICE_RANGE,
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    is_blank = False
+
+    def clean(self):
+        cleaned = super().clean()
+        typed = [cleaned.get(name) for name in ("description", "part_number", "unit_price")]
+        if not self.errors and all(value in (None, "") for value in typed):
+            self.is_blank = True  # a spare row
+            return cleaned
+        if not cleaned.get("description") and "description" not in self.errors:
+            self.add_error("description", _("Describe what the line is."))
+        if cleaned.get("unit_price") is None and "unit_price" not in self.errors:
+            self.add_error("unit_price", _("Enter the unit price."))
+        if cleaned.get("quantity") is None and "quantity" not in self.errors:
+            self.add_error("quantity", _("Enter a quantity from 0.01 to 1000."))
+        return cleaned
+
+    def line_data(self) -> LineData:
+        data = self.cleaned_data
+        return LineData(
+            kind=data["kind"],
+            description=data["description"],
+            part_number=data["part_number"],
+            quantity=data["quantity"],
+            unit_price=Decimal(data["unit_price"]),
+        )
+
+
+SPARE_ROWS = 3  # blank rows under the lines; «More lines» adds as many again
+LineFormSet = forms.formset_factory(
+    LineForm, extra=SPARE_ROWS, can_delete=True, max_num=MAX_LINES, absolute_max=MAX_LINES + 20
+)
+# The steps whose form holds lines, and which lines (`repairs.services.work_lines`).
+LINE_STAGES = {
+    "send_quote": WorkLine.Stage.ESTIMATE,
+    "revise_quote": WorkLine.Stage.ESTIMATE,
+    "complete": WorkLine.Stage.DONE,
+}
+
+
 class StepForm(forms.Form):
-    """What every step form shares: the notes go under a fold, the rest stays in view.
+    """What every step form shares: the notes go under a fold, the rest stays in view; a
+    step with lines (`LINE_STAGES`) holds their formset as `lines`, and its cleaned lines
+    go to the step as `cleaned_data["lines"]` (a list of `LineData`)."""
 
-    Given the `order`, a fault category is picked from its product category's list only."""
+    line_stage = ""
 
-    def __init__(self, *args, order: RepairOrder | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        order: RepairOrder | None = None,
+        line_rows=None,
+        spare_rows: int = SPARE_ROWS,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        # Given the `order`, a fault category is picked from its product category's list only.
+        self.order = order
         fault = self.fields.get(FAULT)
         if order is not None and isinstance(fault, forms.ModelChoiceField):
             fault.queryset = FaultCategory.offered_for(order)
+        self.lines = None
+        if self.line_stage:
+            formset = forms.formset_factory(
+                LineForm,
+                extra=spare_rows,
+                can_delete=True,
+                max_num=MAX_LINES + spare_rows,
+                absolute_max=MAX_LINES + 20,
+            )
+            self.lines = formset(
+                self.data if self.is_bound else None,
+                prefix=f"{self.prefix}-lines" if self.prefix else "lines",
+                initial=line_rows,
+            )
+
+    def full_clean(self):
+        super().full_clean()
+        if self.lines is None or not self.is_bound:
+            return
+        if not self.lines.is_valid():
+            self.add_error(None, _("Check the lines: the errors are beside them."))
+            return
+        rows = [
+            form.line_data()
+            for form in self.lines.forms
+            # an untouched spare row is not even cleaned: its cleaned_data is empty
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank
+        ]
+        try:
+            totals = check_lines(rows, require_total=self.line_stage == WorkLine.Stage.ESTIMATE)
+        except ValidationError as error:
+            self.add_error(None, error)
+            return
+        self.cleaned_data["lines"] = rows
+        self.totals = totals
+
+    def raw_line_rows(self) -> list[dict]:
+        """What was typed in the rows, uncleaned, to show again with more spare rows."""
+        if self.lines is None:
+            return []
+        rows = []
+        for form in self.lines.forms:
+            values = {name: form[name].value() for name in LineForm.base_fields}
+            if any(
+                values[name] not in (None, "")
+                for name in ("description", "part_number", "unit_price")
+            ):
+                rows.append({name: values[name] for name in values if name != "DELETE"})
+        return rows
+
+    def with_more_rows(self) -> "StepForm":
+        """This form unbound again, holding what was typed, with more spare rows: the
+        «More lines» button (a normal submit: the CSP allows no inline script)."""
+        assert self.lines is not None
+        typed = self.raw_line_rows()
+        spare = max(self.lines.total_form_count() - len(typed), 0) + SPARE_ROWS
+        initial = {name: self[name].value() for name in self.fields}
+        return type(self)(
+            initial=initial,
+            prefix=self.prefix,
+            order=self.order,
+            line_rows=typed,
+            spare_rows=min(spare, MAX_LINES - len(typed)),
+        )
 
     def main_fields(self):
         return [self[name] for name in self.fields if name not in NOTE_FIELDS]
@@ -112,21 +278,6 @@ def _expected_date_field():
 def _not_in_past(value) -> None:
     if value is not None and value < today():
         raise ValidationError(_("The expected date cannot be in the past."), code="date_in_past")
-
-
-def _amount_field():
-    return TengeField(
-        label=_("Price, ₸"),
-        help_text=_("Whole tenge, from 1 to 5 000 000."),
-        min_value=1,
-        max_value=MAX_QUOTE_KZT,
-        error_messages={
-            "invalid": _("Enter the price in whole tenge, digits only."),
-            "min_value": PRICE_RANGE,
-            "max_value": PRICE_RANGE,
-        },
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
 
 
 def _fault_field():
@@ -167,9 +318,13 @@ FIELDS = {
     "internal_note": _internal_note,
     "carrier": lambda: ParcelForm.base_fields["carrier"],
     "tracking_number": lambda: ParcelForm.base_fields["tracking_number"],
-    "amount": _amount_field,
+    # The lines list what the price covers; this is the technician's word beside them.
     "description": lambda: text_field(
-        label=_("What the price covers"), max_length=NOTE_MAX, rows=2
+        label=_("Comment on the price"),
+        help_text=_("Optional. The customer sees it beside the lines."),
+        max_length=NOTE_MAX,
+        rows=2,
+        required=False,
     ),
     "part": lambda: text_field(
         label=_("Spare part awaited"),
@@ -207,7 +362,11 @@ def step_form(step: Step, base: type[StepForm] = StepForm) -> type[StepForm]:
 
 @functools.cache
 def _form_class(name: str, fields: tuple[str, ...], base: type[StepForm]) -> type[StepForm]:
-    declared = {field: copy.deepcopy(FIELDS[field]()) for field in fields}
+    declared: dict[str, object] = {
+        field: copy.deepcopy(FIELDS[field]()) for field in fields if field != "lines"
+    }
+    if "lines" in fields:
+        declared["line_stage"] = LINE_STAGES[name]
     return type(f"{name.title().replace('_', '')}Form", (base,), declared)
 
 

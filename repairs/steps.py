@@ -27,11 +27,12 @@ from claims.steps import CLAIM_STEPS
 from dreame_service.kit.fsm import Actor, Step, apply_transition, table
 from repairs import emails
 from repairs.models import FaultCategory, OrderStatus, RepairOrder, Shipment
-from repairs.services import orders
+from repairs.services import orders, work_lines
 
 T, S, C = Actor.TECHNICIAN, Actor.SUPPORT, Actor.CUSTOMER
 INTAKE = "receive"  # the workbench gives it a page of its own: the intake act
 RETURN = "ship_back"  # its button shows the warranty's new end
+REVISE = "revise_quote"  # a changed estimate: the customer answers again
 NOTES = ("note", "internal_note")  # public (status page, e-mail) and staff-only
 PARCEL = ("carrier", "tracking_number", "internal_note")
 # Picked on every step that ends diagnostics (DESIGN §9): the remedy is chosen then, so
@@ -87,17 +88,28 @@ ORDER_STEPS: dict[str, Step] = table(
         "complete",
         _("Repair finished"),
         frozenset({T}),
-        ("work_done", *NOTES),
+        ("work_done", "lines", *NOTES),
         email="repair_finished",
+        work=work_lines.record_done_lines,
         done=pgettext_lazy("history", "Repair completed"),
     ),
     Step(
         "send_quote",
         _("Send the repair price"),
         frozenset({T}),
-        ("amount", "description", FAULT, *NOTES),
+        ("lines", "description", FAULT, *NOTES),
         email="quote_sent",
+        work=work_lines.record_estimate_lines,
         done=pgettext_lazy("history", "Repair price sent to the customer"),
+    ),
+    Step(
+        REVISE,
+        _("Change the estimate"),
+        frozenset({T}),
+        ("lines", "description", *NOTES),
+        email="quote_sent",
+        work=work_lines.record_revised_estimate,
+        done=pgettext_lazy("history", "Estimate changed, sent to the customer again"),
     ),
     Step(
         "accept_quote",

@@ -24,10 +24,11 @@ BUDGETS = {
     # + unanswered e-mails/WhatsApp, failed e-mails and phone messages, e-mails without a claim
     "admin dashboard": 13,
     "workbench queue": 7,
-    "workbench order": 14,  # + the center's technicians, for «Передать» (issue 21)
-    # + the automatic notes' texts once its history has one: the fault picked as diagnostics
-    # ended, an online quote answer (the generator writes both since issue 22)
-    "my repair": 5,
+    # + the center's technicians, for «Передать» (issue 21); + the automatic notes' texts once
+    # its history has one (the fault picked as diagnostics ended, an online quote answer: the
+    # generator writes both since issue 22); + the order's lines (issue 22)
+    "workbench order": 15,
+    "my repair": 7,  # + the answers to quotes and the estimate's lines (issue 22)
     "status lookup": 2,
 }
 

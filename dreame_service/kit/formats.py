@@ -17,6 +17,15 @@ def format_kzt(amount) -> str:
     return f"{int(whole):,}".replace(",", " ") + " ₸"
 
 
+def format_quantity(value) -> str:
+    """A line's quantity as people write it: 1.00 -> «1», 1.50 -> «1,5»; junk -> ""."""
+    try:
+        number = Decimal(str(value)).normalize()
+    except (InvalidOperation, ValueError):
+        return ""
+    return f"{number:f}".replace(".", ",")
+
+
 def format_date(value) -> str:
     """A date (or an ISO date string, as e-mails snapshot them) as ДД.ММ.ГГГГ; junk -> ""."""
     if not value:

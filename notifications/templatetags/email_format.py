@@ -13,6 +13,7 @@ register = template.Library()
 register.filter("kz_date", formats.format_date)
 register.filter("kz_datetime", formats.format_datetime)
 register.filter("kzt", formats.format_kzt)
+register.filter("quantity", formats.format_quantity)
 register.filter("phone", formats.format_phone)
 
 # What mail clients (and PDF viewers, and chat apps a text is pasted into) turn into a link:

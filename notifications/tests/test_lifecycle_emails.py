@@ -5,7 +5,6 @@ path with a worker process is covered in test_outbox_e2e.py.
 """
 
 import re
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -14,7 +13,7 @@ from claims import warranty
 from claims.models import WarrantyPolicy
 from claims.tests.factories import ClaimFactory, claim_step
 from repairs import services as order_services
-from repairs.tests.factories import SupportUserFactory, TechnicianFactory, step
+from repairs.tests.factories import SupportUserFactory, TechnicianFactory, quote_lines, step
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +71,7 @@ def test_the_whole_repair_tells_the_customer_each_step_once(mailbox):
 
     order = step(order, "start_diagnostics", by=user)
     order, subject, text = mailbox(
-        lambda: step(order, "send_quote", by=user, amount=Decimal(45000)),
+        lambda: step(order, "send_quote", by=user, lines=quote_lines(45000)),
         claim.email,
     )
     assert "45 000 ₸" in subject and "45 000 ₸" in text

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from claims.files import private_file_response
 from dreame_service.kit.fsm import Actor, Stale
-from repairs import services, states, steps
+from repairs import selectors, services, states, steps
 from repairs.admin import order_owner
 from repairs.admin.common import active_centers
 from repairs.admin.order_list import OrderListMixin
@@ -253,8 +253,13 @@ class RepairOrderAdmin(OrderListMixin, admin.ModelAdmin):
     def page_queryset():
         """The workbench's order page's reads, without the claim's attachments (this page
         does not list them): order, claim, center, act and its author in one query; then one
-        each for the act's photos, the case's history (with authors) and the shipments."""
-        return orders_with_case(RepairOrder.objects).select_related("technician__user")
+        each for the act's photos, the case's history (with authors), the shipments and
+        the order's lines."""
+        return (
+            orders_with_case(RepairOrder.objects)
+            .select_related("technician__user")
+            .prefetch_related("work_lines")
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -292,6 +297,7 @@ class RepairOrderAdmin(OrderListMixin, admin.ModelAdmin):
                 for code, name in settings.LANGUAGES
             ],
             "shipments": order.shipments.all(),
+            **selectors.line_tables(order),
             "history": case_history(claim),
             "support_actions": actions,
             "owner_name": services.technician_name(order.technician),

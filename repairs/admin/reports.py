@@ -352,6 +352,7 @@ def quotes(filters: Filters) -> list[tuple]:
     """(month, accepted, declined, accepted %, KZT accepted, KZT declined): one query."""
     answers = QuoteConsent.objects.filter(
         _claim_filters(filters, prefix="repair_order__claim__"),
+        superseded_at__isnull=True,  # an answer to a quote revised since is not counted twice
         decided_at__gte=filters.start_at,
         decided_at__lt=filters.end_before,
     )

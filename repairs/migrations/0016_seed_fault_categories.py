@@ -15,7 +15,7 @@ def seed(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("claims", "0018_email_attachment_kind"),
-        ("repairs", "0014_work_lines_and_fault_categories"),
+        ("repairs", "0015_quote_lines_and_revised_quotes"),
     ]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

@@ -21,7 +21,14 @@ from repairs.models.statements import (
     StatementEvent,
     StatementLine,
 )
-from repairs.models.work import FaultCategory, WorkLine
+from repairs.models.work import (
+    FaultCategory,
+    LineData,
+    LineTotals,
+    WorkLine,
+    line_snapshot,
+    line_totals,
+)
 
 __all__ = [
     "APPROVE_STATEMENT_PERMISSION",
@@ -35,6 +42,8 @@ __all__ = [
     "FaultCategory",
     "IntakeAct",
     "IntakePhoto",
+    "LineData",
+    "LineTotals",
     "OrderStatus",
     "QuoteConsent",
     "RepairOrder",
@@ -47,4 +56,6 @@ __all__ = [
     "StatementLine",
     "Technician",
     "WorkLine",
+    "line_snapshot",
+    "line_totals",
 ]

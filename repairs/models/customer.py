@@ -14,18 +14,20 @@ class QuoteConsent(models.Model):
 
     What a dispute needs: when, the amount and what it covered, the exact wording the
     customer was shown (in their language), and from where, hashed with the site's key
-    so the address itself is not kept. A quote is answered once (`one_answer_per_order`).
+    so the address itself is not kept, and the lines it listed (`lines`, as they were). A
+    quote is answered once (`one_answer_per_quote`); a revised estimate is a new quote, so
+    the earlier answer is kept, marked `superseded_at`, and the customer answers again.
     """
 
     class Decision(models.TextChoices):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
 
-    repair_order = models.OneToOneField(
+    repair_order = models.ForeignKey(
         RepairOrder,
         verbose_name=_("repair order"),
         on_delete=models.CASCADE,
-        related_name="quote_consent",
+        related_name="quote_consents",
     )
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
     amount = models.DecimalField(_("amount, KZT"), max_digits=12, decimal_places=0)
@@ -39,11 +41,21 @@ class QuoteConsent(models.Model):
         on_delete=models.PROTECT,
         related_name="quote_consent",
     )
+    lines = models.JSONField(_("lines of the quote"), default=list, blank=True)
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    superseded_at = models.DateTimeField(_("replaced by a revised quote at"), null=True, blank=True)
 
     class Meta:
+        ordering = ["decided_at", "pk"]
         verbose_name = _("quote decision")
         verbose_name_plural = _("quote decisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repair_order"],
+                condition=models.Q(superseded_at__isnull=True),
+                name="one_answer_per_quote",
+            )
+        ]
 
     def __str__(self):
         return f"{self.repair_order}: {self.get_decision_display()}"

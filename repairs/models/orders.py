@@ -1,5 +1,4 @@
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -70,6 +69,13 @@ def technician_may_cancel(order: models.Model, user) -> bool:
     the carrier, out of the center's hands: only support cancels then (a lost parcel).
     Support runs it without this check (`repairs.steps.run_step`)."""
     return user.has_perm(WORK_PERMISSION) and getattr(order, "status", "") != OrderStatus.SHIPPED
+
+
+def is_quoted(order: models.Model) -> bool:
+    """A quote exists to revise: sent and not answered yet, or accepted (a paid repair)."""
+    return getattr(order, "status", "") == OrderStatus.AWAITING_APPROVAL or (
+        getattr(order, "resolution", "") == Resolution.PAID_REPAIR
+    )
 
 
 class RepairOrder(ConcurrentTransitionMixin, models.Model):
@@ -194,6 +200,14 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
             return self.claim.verdict
 
     @property
+    def quote_consent(self):
+        """The customer's answer to the quote in force (None when not answered online); from
+        the prefetch of `quote_consents` when there is one. Earlier answers were to quotes
+        since revised."""
+        current = [c for c in self.quote_consents.all() if c.superseded_at is None]
+        return current[-1] if current else None
+
+    @property
     def status_events(self):
         """The order's own history rows (the claim's history holds them, DESIGN §3)."""
         return StatusEvent.objects.filter(claim_id=self.claim_id, subject=StatusEvent.Subject.ORDER)
@@ -245,11 +259,32 @@ class RepairOrder(ConcurrentTransitionMixin, models.Model):
         permission=WORK_PERMISSION,
         conditions=[fits_verdict("send_quote")],
     )
-    def send_quote(self, *, amount, description: str = ""):
-        if amount is None or not 0 < Decimal(amount) <= MAX_QUOTE_KZT:
+    def send_quote(self, *, lines=(), description: str = ""):
+        self._quote(lines, description)
+
+    def _quote(self, lines, description: str) -> None:
+        """The quote is the estimate's lines (`repairs.services.work_lines` saves them): its
+        amount is their sum, never typed."""
+        from repairs.models.work import line_totals  # work.py imports this module
+
+        amount = line_totals(lines or ()).total
+        if not 0 < amount <= MAX_QUOTE_KZT:
             raise ValidationError(_("Enter a price between 1 and 5 000 000 ₸."), code="bad_amount")
         self.quote_amount = amount
         self.quote_description = description
+
+    @transition(
+        field=status,
+        source=[OrderStatus.AWAITING_APPROVAL, OrderStatus.IN_REPAIR, OrderStatus.AWAITING_PARTS],
+        target=OrderStatus.AWAITING_APPROVAL,
+        permission=WORK_PERMISSION,
+        conditions=[is_quoted],
+    )
+    def revise_quote(self, *, lines=(), description: str = ""):
+        # A changed estimate is a new quote: the customer's earlier answer no longer covers
+        # it, so the order waits for a new one (docs/decisions.md, issue 22).
+        self.resolution = ""
+        self._quote(lines, description)
 
     @transition(
         field=status,

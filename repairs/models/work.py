@@ -2,7 +2,9 @@
 the fault category the technician picks at diagnostics. The reports and each center's
 monthly warranty statement read these, never free text."""
 
-from decimal import Decimal
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -112,5 +114,61 @@ class WorkLine(models.Model):
 
     @property
     def total(self) -> Decimal:
-        """Quantity × unit price, rounded to whole tenge (KZT has no coins in use)."""
-        return (self.quantity * self.unit_price).quantize(Decimal(1))
+        """Quantity × unit price, rounded to whole tenge (KZT has no coins in use), half up
+        as a till does (Decimal's default would round 2 998,5 down, to the even tenge)."""
+        return (self.quantity * self.unit_price).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class LineData:
+    """One line as a form or a caller gives it, before it is saved (a `WorkLine` without
+    its order): what the step forms hand to `repairs.services.work_lines`."""
+
+    kind: str
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    part_number: str = ""
+
+    @property
+    def total(self) -> Decimal:
+        return (Decimal(self.quantity) * Decimal(self.unit_price)).quantize(
+            Decimal(1), rounding=ROUND_HALF_UP
+        )
+
+
+@dataclass(frozen=True)
+class LineTotals:
+    parts: Decimal
+    labour: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.parts + self.labour
+
+
+def line_totals(lines: "Iterable[LineData | WorkLine]") -> LineTotals:
+    """The sums of some lines, parts and labour apart: each line rounded to whole tenge
+    first, so the total is the sum of the totals printed beside the lines."""
+    parts = labour = Decimal(0)
+    for line in lines:
+        if line.kind == WorkLine.Kind.PART:
+            parts += line.total
+        else:
+            labour += line.total
+    return LineTotals(parts=parts, labour=labour)
+
+
+def line_snapshot(lines: "Iterable[LineData | WorkLine]") -> list[dict[str, str]]:
+    """Lines as JSON keeps them (a quote's consent): strings, so no float creeps in."""
+    return [
+        {
+            "kind": line.kind,
+            "description": line.description,
+            "part_number": line.part_number,
+            "quantity": str(line.quantity),
+            "unit_price": str(line.unit_price),
+            "total": str(line.total),
+        }
+        for line in lines
+    ]

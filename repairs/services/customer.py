@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from claims import notes
 from dreame_service.kit.fsm import Actor, Stale
 from repairs import emails, tracking
-from repairs.models import OrderStatus, QuoteConsent, RepairOrder, ServiceRating, Shipment
+from repairs.models import (
+    OrderStatus,
+    QuoteConsent,
+    RepairOrder,
+    ServiceRating,
+    Shipment,
+    WorkLine,
+    line_snapshot,
+)
 from repairs.services.orders import lock_order, record_order_event
 from repairs.steps import run_step
 
@@ -107,6 +115,10 @@ def decide_quote(
         decision=decision,
         amount=order.quote_amount,
         description=order.quote_description,
+        # The lines as they were when answered: a later revision does not rewrite them.
+        lines=line_snapshot(
+            WorkLine.objects.filter(repair_order=order, stage=WorkLine.Stage.ESTIMATE)
+        ),
         wording=wording,
         language=language,
         client_address_hash=hash_address(client_address),

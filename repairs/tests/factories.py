@@ -1,4 +1,5 @@
 import functools
+from decimal import Decimal
 
 import factory
 from django.contrib.auth.hashers import make_password
@@ -6,7 +7,7 @@ from django.contrib.auth.models import Group, User
 
 from repairs import services as repair_services
 from repairs import steps
-from repairs.models import OrderStatus, ServiceCenter, Technician
+from repairs.models import LineData, OrderStatus, ServiceCenter, Technician, WorkLine
 from repairs.models.remedies import verdict_allows
 
 
@@ -89,9 +90,30 @@ STEP_VALUES = {
     "carrier": "Kazpost",
     "tracking_number": "RR123456785KZ",
     "act_data": INTAKE_ACT_DATA,
-    "amount": 25000,
+    "lines": None,  # filled below: a quote of 25 000 ₸ in two lines
     "reason": "Клиент передумал",
 }
+
+
+def quote_lines(amount=25000, *, labour=5000):
+    """An estimate summing to `amount`: a part and the labour (all labour when small)."""
+    amount, labour = Decimal(amount), Decimal(min(labour, int(amount) - 1) if amount > 1 else 0)
+    part = LineData(
+        kind=WorkLine.Kind.PART,
+        description="Плата управления",
+        part_number="DR-PCB-01",
+        quantity=Decimal(1),
+        unit_price=amount - labour,
+    )
+    if not labour:
+        return [part]
+    work = LineData(
+        kind=WorkLine.Kind.LABOUR, description="Работа", quantity=Decimal(1), unit_price=labour
+    )
+    return [part, work]
+
+
+STEP_VALUES["lines"] = quote_lines()
 # The parcel back to the customer is a different one than the parcel to the center.
 PER_STEP_VALUES = {"ship_back": {"carrier": "CDEK", "tracking_number": "1234567890"}}
 

@@ -2,7 +2,6 @@
 filled in, the stub's query that finds it, and the personal data that must never show."""
 
 import datetime
-from decimal import Decimal
 
 from django.utils import timezone
 
@@ -10,7 +9,7 @@ from claims.models import WarrantyPolicy
 from claims.services import submit_claim
 from repairs import services
 from repairs.models import OrderStatus, RepairOrder
-from repairs.tests.factories import ServiceCenterFactory, UserFactory, make_order
+from repairs.tests.factories import ServiceCenterFactory, UserFactory, make_order, quote_lines
 
 URL = "/partners/repair-status/"
 
@@ -45,7 +44,7 @@ STEP_VALUES = {
     "carrier": "Kazpost",
     "tracking_number": "RR000005555KZ",
     "act_data": ACT_DATA,
-    "amount": Decimal("45000"),
+    "lines": quote_lines(45000),
     "reason": "Клиент отказался от ремонта.",
 }
 PER_STEP = {

@@ -4,7 +4,6 @@ in every state, one history order, phones as people write them. Read from the re
 e-mails (the outbox row as it is sent) and pages, in Russian, Kazakh and English."""
 
 import re
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -18,6 +17,7 @@ from repairs.tests.factories import (
     ServiceCenterFactory,
     TechnicianFactory,
     make_order,
+    quote_lines,
     step,
     with_final_verdict,
 )
@@ -68,7 +68,7 @@ def test_it_tells_the_customer_the_quote_is_answered_on_my_repair_or_by_phone(la
     order = make_order(status=S.DIAGNOSTICS, technician=technician, language=language)
     order = with_final_verdict(order, "paid_repair")
 
-    step(order, "send_quote", by=technician.user, amount=Decimal(38500))
+    step(order, "send_quote", by=technician.user, lines=quote_lines(38500))
 
     _subject, text, html = sent("quote_sent")
     link = my_path(order)
@@ -86,7 +86,7 @@ def test_the_quote_reminder_says_the_same(language):
     technician = a_center_technician()
     order = make_order(status=S.DIAGNOSTICS, technician=technician, language=language)
     order = with_final_verdict(order, "paid_repair")
-    step(order, "send_quote", by=technician.user, amount=Decimal(38500))
+    step(order, "send_quote", by=technician.user, lines=quote_lines(38500))
     quote = Notification.objects.get(template="quote_sent")
     reminder = Notification.objects.create(
         event_key="test:quote_reminder",
@@ -107,7 +107,7 @@ def test_without_a_personal_link_the_quote_email_still_gives_the_phone():
     technician = a_center_technician()
     order = make_order(status=S.DIAGNOSTICS, technician=technician)
     order = with_final_verdict(order, "paid_repair")
-    step(order, "send_quote", by=technician.user, amount=Decimal(38500))
+    step(order, "send_quote", by=technician.user, lines=quote_lines(38500))
     quote = Notification.objects.get(template="quote_sent")
     quote.context = {**quote.context, "personal_link": False}
 
@@ -175,7 +175,7 @@ def paid_repair_finished(language: str):
     technician = a_center_technician()
     order = make_order(status=S.DIAGNOSTICS, technician=technician, language=language)
     order = with_final_verdict(order, "paid_repair")
-    order = step(order, "send_quote", by=technician.user, amount=Decimal(38500))
+    order = step(order, "send_quote", by=technician.user, lines=quote_lines(38500))
     order = step(order, "accept_quote", by=technician.user)
     return step(order, "complete", by=technician.user, work_done="Заменена плата управления.")
 
@@ -354,7 +354,7 @@ def test_the_consent_beside_the_buttons_never_ends_a_typed_sentence_twice(client
     technician = a_center_technician()
     order = make_order(status=S.DIAGNOSTICS, technician=technician, language=language)
     order = with_final_verdict(order, "paid_repair")
-    step(order, "send_quote", by=technician.user, amount=Decimal(38500), description=covers)
+    step(order, "send_quote", by=technician.user, lines=quote_lines(38500), description=covers)
 
     html = client.get(my_path(order), HTTP_ACCEPT_LANGUAGE=language).content.decode()
 

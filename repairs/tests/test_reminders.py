@@ -1,5 +1,4 @@
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -15,6 +14,7 @@ from repairs.tests.factories import (
     ServiceCenterFactory,
     SupportUserFactory,
     TechnicianFactory,
+    quote_lines,
     step,
 )
 
@@ -80,7 +80,7 @@ def test_an_order_not_shipped_for_two_weeks_and_a_quote_unanswered_for_a_week_ar
     user = technician.user
     quoted_order = step(quoted_order, "receive", by=user, act_data=act)
     quoted_order = step(quoted_order, "start_diagnostics", by=user)
-    quoted_order = step(quoted_order, "send_quote", by=user, amount=Decimal(45000))
+    quoted_order = step(quoted_order, "send_quote", by=user, lines=quote_lines(45000))
     age(quoted_order.status_events.get(to_status="awaiting_approval"), days=8)
 
     counts = queue_due_reminders()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from claims.files import private_file_response
 from dreame_service.kit.fsm import Actor, Stale, Step
+from repairs import selectors as repair_selectors
 from repairs import services, steps
 from repairs.history import act_facts, case_history
 from repairs.models import OrderStatus, RepairOrder
@@ -32,6 +33,7 @@ from repairs.workbench.owner import owner_context
 ORDER_TEMPLATE = "repairs/workbench/order.html"
 SLIP_TEMPLATE = "repairs/workbench/return_slip.html"
 STOP = "cancel"  # shown apart: it stops the repair rather than moving it on
+MORE_LINES = "more_lines"  # the submit button that asks for more blank lines
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ def _page(
         "awaits_parts": bool(order.awaiting_part) and order.status == OrderStatus.AWAITING_PARTS,
         "history": case_history(order.claim),
         "shipments": order.shipments.all(),
+        **repair_selectors.line_tables(order),
         "has_return_slip": selectors.return_slip_for(order) is not None,
         **owner_context(order, technician=request.technician),
     }
@@ -99,8 +102,16 @@ def _page(
 
 
 def _blank_form(step: Step, order: RepairOrder) -> StepForm:
-    # prefixed: many forms on one page, unique ids
-    return step_form(step)(prefix=step.name, order=order)
+    # Prefixed: many forms on one page, unique ids. A form with lines starts from the
+    # order's lines it replaces (`selectors.line_rows_for`).
+    form_class = step_form(step)
+    if not form_class.line_stage:
+        return form_class(prefix=step.name, order=order)
+    return form_class(
+        prefix=step.name,
+        order=order,
+        line_rows=selectors.line_rows_for(order, form_class.line_stage),
+    )
 
 
 def _post_step(request, pk):
@@ -119,6 +130,9 @@ def _post_step(request, pk):
         return back
 
     form = step_form(step)(request.POST, prefix=name, order=order)
+    if form.lines is not None and MORE_LINES in request.POST:
+        # Not the step yet: the same form again with more blank rows, nothing lost.
+        return _page(request, order.pk, bound=form.with_more_rows(), bound_name=name)
     if form.is_valid():
         try:
             order, _event = steps.run_step(

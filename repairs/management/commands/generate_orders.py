@@ -10,6 +10,7 @@ import datetime
 import random
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from inspect import signature
 from itertools import pairwise
@@ -30,6 +31,7 @@ from repairs.models import (
     FINAL_STATES,
     FaultCategory,
     IntakeAct,
+    LineData,
     OrderStatus,
     QuoteConsent,
     RepairOrder,
@@ -202,7 +204,15 @@ def _targets() -> dict[str, str]:
 
 # What the technicians typed, for each field a step's `@transition` method keeps.
 TYPED = {
-    "amount": 45000,
+    # The quote is its lines' sum (the transition computes it; the rows are not generated).
+    "lines": (
+        LineData(
+            kind="part", description="Аккумулятор", quantity=Decimal(1), unit_price=Decimal(40000)
+        ),
+        LineData(
+            kind="labour", description="Работа", quantity=Decimal(1), unit_price=Decimal(5000)
+        ),
+    ),
     "description": "Замена аккумулятора",
     "part": "Аккумулятор 5200 мА·ч",
     "work_done": "Заменён аккумулятор, проверена зарядка",

@@ -6,6 +6,7 @@ nothing: the demo claims are recognised by their serial-number prefix.
 """
 
 import datetime
+from decimal import Decimal
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -22,7 +23,7 @@ from dreame_service.kit.fsm import Actor
 from notifications import mailbox
 from repairs import services as repair_services
 from repairs import tracking
-from repairs.models import OrderStatus, RepairOrder, ServiceCenter, Technician
+from repairs.models import LineData, OrderStatus, RepairOrder, ServiceCenter, Technician
 from repairs.reference_data import DEMO_CENTERS, center_fields
 from repairs.steps import run_step, step_between
 
@@ -152,6 +153,21 @@ NOTES: dict[tuple[str, str], str] = {
 }
 
 
+# The demo's quote: a part and the labour, 38 500 ₸ in all.
+DEMO_QUOTE_LINES = (
+    LineData(
+        kind="part",
+        description="Датчик лидара",
+        part_number="LDS-R2216",
+        quantity=Decimal(1),
+        unit_price=Decimal(32000),
+    ),
+    LineData(
+        kind="labour", description="Замена датчика", quantity=Decimal(1), unit_price=Decimal(6500)
+    ),
+)
+
+
 def _step_values(order: RepairOrder, target: str, n: int) -> dict:
     """The values scenario `n` gives the fields of the step from the order's state to
     `target` (a step takes the ones its row names)."""
@@ -163,7 +179,7 @@ def _step_values(order: RepairOrder, target: str, n: int) -> dict:
         "carrier": carrier,
         "tracking_number": tracking_number,
         "act_data": _act_data(order, n),
-        "amount": 38500,
+        "lines": DEMO_QUOTE_LINES,
         "description": note,
         "part": "Датчик лидара",
         "work_done": note,

@@ -21,8 +21,8 @@ from claims.steps import CLAIM_STEPS
 from dreame_service.kit import privacy
 from dreame_service.kit.formats import format_kzt
 from repairs import selectors, states
-from repairs.models import OrderStatus, RepairOrder, Shipment
-from repairs.public.my_repair.wording import consent_wording
+from repairs.models import OrderStatus, RepairOrder, Shipment, WorkLine, line_totals
+from repairs.public.my_repair.wording import consent_wording, lines_covered
 
 S = OrderStatus
 # Where this page offers what the status page can only describe: the customer answers the
@@ -34,13 +34,13 @@ SUPPORT_ANSWERED = _("Support answered you by e-mail")
 
 def claim_for_key(key: str) -> Claim | None:
     """The claim a personal link names, with everything the page reads; None if none does
-    or its link has expired. Three queries: the claim with its order, center, act, decision
-    and rating (joined), its history, and the order's parcels."""
+    or its link has expired. Five queries: the claim with its order, center, act and rating
+    (joined), its history, the order's answers to quotes, its estimate's lines and its
+    parcels."""
     claim = (
         Claim.objects.select_related(
             "repair_order__service_center",
             "repair_order__intake_act",
-            "repair_order__quote_consent",
             "repair_order__rating",
         )
         .prefetch_related(
@@ -48,6 +48,11 @@ def claim_for_key(key: str) -> Claim | None:
                 "status_events",
                 queryset=StatusEvent.objects.order_by("created_at", "pk"),
                 to_attr="timeline_events",
+            ),
+            "repair_order__quote_consents",
+            Prefetch(
+                "repair_order__work_lines",
+                queryset=WorkLine.objects.filter(stage=WorkLine.Stage.ESTIMATE),
             ),
             Prefetch(
                 "repair_order__shipments",
@@ -137,6 +142,8 @@ class MyRepairPage:
     outbound: Shipment | None = None
     warranty_end: datetime.date | None = None
     quote_display: str = ""
+    quote_lines: list = field(default_factory=list)  # the estimate's lines, when answering
+    quote_totals: object = None
     wording: dict = field(default_factory=dict)
     consent_amount: str = ""  # the price the customer answered online, if they did
     policy: object = None  # the warranty policy, for the claim's verdict
@@ -194,6 +201,7 @@ def build(claim: Claim) -> MyRepairPage:
     outbound = _parcel(order, Shipment.Direction.OUTBOUND)
     inbound = _parcel(order, Shipment.Direction.INBOUND)
     awaiting_answer = order.status == S.AWAITING_APPROVAL and order.quote_amount is not None
+    lines = list(order.work_lines.all())  # prefetched: the estimate's only
     return MyRepairPage(
         state=order.status,
         now_heading=states.now_heading(order.status),
@@ -204,6 +212,8 @@ def build(claim: Claim) -> MyRepairPage:
         outbound=outbound,
         warranty_end=_warranty_end(order, outbound),
         quote_display=format_kzt(order.quote_amount) if awaiting_answer else "",
+        quote_lines=lines if awaiting_answer else [],
+        quote_totals=line_totals(lines),
         wording=_wordings(order) if awaiting_answer else {},
         consent_amount=_consent_amount(order),
         can_send_parcel=order.status == S.AWAITING_SHIPMENT,
@@ -220,12 +230,18 @@ def _consent_amount(order: RepairOrder) -> str:
 
 
 def _wordings(order: RepairOrder) -> dict:
+    # What the price covers is its lines, then the technician's note if he wrote one.
+    covers = "; ".join(
+        part.rstrip(" .")
+        for part in (lines_covered(order.work_lines.all()), order.quote_description)
+        if part
+    )
     return {
         decision: consent_wording(
             accept=decision == "accept",
             order_number=order.display_number,
             amount=order.quote_amount,
-            covers=order.quote_description,
+            covers=covers,
         )
         for decision in ("accept", "decline")
     }

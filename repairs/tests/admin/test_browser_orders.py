@@ -11,6 +11,7 @@ from repairs.tests.factories import (
     SupportUserFactory,
     TechnicianFactory,
     make_order,
+    quote_lines,
     run_step,
     step,
 )
@@ -70,7 +71,7 @@ def order():
         },
     )
     order = run_step("start_diagnostics", order, technician.user)
-    quote = {"amount": 25000, "description": "Замена контактной группы базы"}
+    quote = {"lines": quote_lines(25000), "description": "Замена контактной группы базы"}
     return step(order, "send_quote", by=technician.user, **quote)
 
 

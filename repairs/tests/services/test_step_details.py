@@ -15,6 +15,7 @@ from repairs.tests.factories import (
     TechnicianFactory,
     fit_verdict,
     make_order,
+    quote_lines,
     step,
 )
 
@@ -28,7 +29,12 @@ def test_each_step_keeps_what_the_technician_wrote():
     order = fit_verdict(make_order(status=S.DIAGNOSTICS, technician=technician), ["send_quote"])
 
     order = step(
-        order, "send_quote", by=by, amount=38500, description="Замена платы", internal_note="звонил"
+        order,
+        "send_quote",
+        by=by,
+        lines=quote_lines(38500),
+        description="Замена платы",
+        internal_note="звонил",
     )
     order = step(order, "accept_quote", by=by, note="Клиент согласен")
     order = step(
@@ -67,13 +73,16 @@ def test_a_replacement_records_the_new_units_serial():
     )
 
 
-@pytest.mark.parametrize("amount", [0, -1, 5_000_001, None])
-def test_an_absurd_quote_is_refused_and_changes_nothing(amount):
+@pytest.mark.parametrize(
+    "lines",
+    [[], None, quote_lines(1, labour=0)[:0], [*quote_lines(5_000_000), *quote_lines(2)]],
+)
+def test_an_absurd_quote_is_refused_and_changes_nothing(lines):
     technician = TechnicianFactory()
     order = fit_verdict(make_order(status=S.DIAGNOSTICS, technician=technician), ["send_quote"])
 
     with pytest.raises(ValidationError):
-        step(order, "send_quote", by=technician.user, amount=amount)
+        step(order, "send_quote", by=technician.user, lines=lines)
 
     order = RepairOrder.objects.get(pk=order.pk)
     assert order.status == S.DIAGNOSTICS

@@ -17,6 +17,7 @@ from repairs.steps import ORDER_STEPS, path_to
 from repairs.tests.factories import (
     SupportUserFactory,
     TechnicianFactory,
+    advance_order,
     fit_verdict,
     make_order,
     run_step,
@@ -32,6 +33,10 @@ ALLOWED = {
     "start_diagnostics": {S.RECEIVED: S.DIAGNOSTICS},
     "start_repair": {S.DIAGNOSTICS: S.IN_REPAIR},
     "send_quote": {S.DIAGNOSTICS: S.AWAITING_APPROVAL},
+    # Issue 22: a changed estimate is a new quote (a paid repair's, `is_quoted`).
+    "revise_quote": dict.fromkeys(
+        [S.AWAITING_APPROVAL, S.IN_REPAIR, S.AWAITING_PARTS], S.AWAITING_APPROVAL
+    ),
     "accept_quote": {S.AWAITING_APPROVAL: S.IN_REPAIR},
     "decline_quote": {S.AWAITING_APPROVAL: S.READY_FOR_RETURN},
     "wait_for_parts": {S.IN_REPAIR: S.AWAITING_PARTS},
@@ -75,7 +80,13 @@ def test_every_state_is_reachable_and_every_path_is_legal():
 )
 def test_each_allowed_transition_moves_the_order_and_writes_one_status_event(step, source, target):
     technician = TechnicianFactory()
-    order = fit_verdict(make_order(status=source, technician=technician), [step])
+    if step == "revise_quote" and source != S.AWAITING_APPROVAL:
+        # A quote is revised only where one exists: a paid repair, accepted.
+        order = make_order(status=S.AWAITING_APPROVAL, technician=technician)
+        then = ["accept_quote"] + (["wait_for_parts"] if source == S.AWAITING_PARTS else [])
+        order = advance_order(order, then, by=technician.user)
+    else:
+        order = fit_verdict(make_order(status=source, technician=technician), [step])
     events_before = set(StatusEvent.objects.values_list("pk", flat=True))
     # Once shipped back only support cancels (a lost parcel).
     by = SupportUserFactory() if (step, source) == ("cancel", S.SHIPPED) else technician.user

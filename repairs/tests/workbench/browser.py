@@ -20,16 +20,21 @@ def step(
     button: str,
     *,
     fields=None,
+    lines=(),
     ticks=(),
     note: str = "",
     fault: str = "",
     done: str,
 ):
-    """Fill one step's form on the order page (tick the boxes labelled `ticks`, pick the
-    `fault` category by its name), press its button, wait for the message."""
+    """Fill one step's form on the order page (`lines`: each row's fields by label, in the
+    form's lines; tick the boxes labelled `ticks`; pick the `fault` category by its name),
+    press its button, wait for the message."""
     form = page.locator(f'form[data-step="{name}"]')
     if fault:
         form.get_by_label("Категория неисправности").select_option(label=fault)
+    for row, values in zip(form.locator("fieldset.work-line").all(), lines, strict=False):
+        for label, value in values.items():
+            row.get_by_label(label).fill(value)
     for label, value in (fields or {}).items():
         form.get_by_label(label).fill(value)
     for label in ticks:

@@ -16,7 +16,15 @@ from claims.models import WarrantyPolicy
 from repairs.models import OrderStatus, Shipment
 from repairs.steps import ORDER_STEPS
 from repairs.tests.factories import TechnicianFactory, fit_verdict, make_order
-from repairs.tests.workbench.pages import event_count, page, post_step, reloaded, steps_shown, url
+from repairs.tests.workbench.pages import (
+    event_count,
+    line,
+    page,
+    post_step,
+    reloaded,
+    steps_shown,
+    url,
+)
 
 pytestmark = pytest.mark.django_db
 S = OrderStatus
@@ -48,11 +56,16 @@ STEPS = [
         S.AWAITING_PARTS,
     ),
     (S.AWAITING_PARTS, "parts_arrived", {}, S.IN_REPAIR),
-    (S.IN_REPAIR, "complete", {"work_done": "Заменена плата"}, S.READY_FOR_RETURN),
+    (
+        S.IN_REPAIR,
+        "complete",
+        {"work_done": "Заменена плата", "lines": [line("Плата", "0")]},
+        S.READY_FOR_RETURN,
+    ),
     (
         S.DIAGNOSTICS,
         "send_quote",
-        {"amount": "38 500", "description": "Замена платы"},
+        {"lines": [line("Замена платы", "38 500")], "description": "Замена платы"},
         S.AWAITING_APPROVAL,
     ),
     (S.AWAITING_APPROVAL, "accept_quote", {}, S.IN_REPAIR),
@@ -93,7 +106,13 @@ def test_each_step_moves_the_order_and_writes_its_history_row_with_both_notes(
 
 def test_a_step_stores_what_its_fields_say(technician, tech_client):
     order = fit_verdict(make_order(status=S.DIAGNOSTICS, technician=technician), ["send_quote"])
-    post_step(tech_client, order, "send_quote", amount="38 500", description="Замена платы")
+    post_step(
+        tech_client,
+        order,
+        "send_quote",
+        lines=[line("Плата", "33 500"), line("Работа", "5 000", kind="labour")],
+        description="Замена платы",
+    )
     order = reloaded(order)
     assert (order.quote_amount, order.quote_description) == (38500, "Замена платы")
 
@@ -118,7 +137,14 @@ def test_a_successful_step_says_so_after_the_redirect(technician, tech_client):
 
 def test_a_step_that_emails_the_customer_says_so(technician, tech_client):
     order = make_order(status=S.IN_REPAIR, technician=technician)
-    html = post_step(tech_client, order, "complete", work_done="Почищен датчик", follow=True)
+    html = post_step(
+        tech_client,
+        order,
+        "complete",
+        work_done="Почищен датчик",
+        lines=[line("Чистка датчика", "3 000", kind="labour")],
+        follow=True,
+    )
     assert "Клиент получит об этом письмо." in html.content.decode()
 
 
@@ -235,18 +261,35 @@ def test_a_steps_own_validation_error_shows_on_the_form(monkeypatch, technician,
 # --- Bad input: the form again, with a message; nothing stored; never a 500 -------------------
 
 PRICE = "Укажите стоимость от 1 до 5 000 000 ₸."
+TOTAL = "Сумма должна быть от 1 до 5 000 000 ₸."
+NOT_NEGATIVE = "Укажите цену за единицу в целых тенге, 0 или больше."
 REQUIRED = "Обязательное поле."
 TRACKING = "Используйте только латинские буквы, цифры, пробелы и дефисы"
 BAD_INPUT = [
-    (S.DIAGNOSTICS, "send_quote", {"amount": "-5", "description": "x"}, PRICE),
-    (S.DIAGNOSTICS, "send_quote", {"amount": "0", "description": "x"}, PRICE),
-    (S.DIAGNOSTICS, "send_quote", {"amount": "1000000000", "description": "x"}, PRICE),
+    (S.DIAGNOSTICS, "send_quote", {"lines": [line("x", "-5")]}, NOT_NEGATIVE),
+    (S.DIAGNOSTICS, "send_quote", {"lines": [line("x", "0")]}, TOTAL),
+    (S.DIAGNOSTICS, "send_quote", {"lines": [line("x", "1000000000")]}, PRICE),
     (
         S.DIAGNOSTICS,
         "send_quote",
-        {"amount": "сорок", "description": "x"},
+        {"lines": [line("x", "4 000 000"), line("y", "1 500 000")]},
+        TOTAL,
+    ),
+    (S.DIAGNOSTICS, "send_quote", {"lines": []}, "Добавьте хотя бы одну строку."),
+    (S.DIAGNOSTICS, "send_quote", {"lines": [line("", "500")]}, "Опишите, что это за строка."),
+    (
+        S.DIAGNOSTICS,
+        "send_quote",
+        {"lines": [line("x", "сорок")]},
         "Укажите стоимость в целых тенге, только цифрами.",
     ),
+    (
+        S.DIAGNOSTICS,
+        "send_quote",
+        {"lines": [line("x", "500", quantity="0")]},
+        "Укажите количество от 0,01 до 1000.",
+    ),
+    (S.IN_REPAIR, "complete", {"work_done": "x", "lines": []}, "Добавьте хотя бы одну строку."),
     (
         S.READY_FOR_RETURN,
         "ship_back",
@@ -371,7 +414,13 @@ def test_the_return_slip_of_a_repair_states_the_work_and_the_new_warranty_end(
         technician=technician,
         purchase_date=timezone.localdate() - datetime.timedelta(days=100),
     )
-    post_step(tech_client, order, "complete", work_done="Заменена плата зарядки")
+    post_step(
+        tech_client,
+        order,
+        "complete",
+        work_done="Заменена плата зарядки",
+        lines=[line("Плата зарядки", "8 000")],
+    )
     post_step(
         tech_client, reloaded(order), "ship_back", carrier="CDEK", tracking_number="1234567890"
     )
