@@ -16,7 +16,7 @@ from repairs.history import case_history
 from repairs.models import FaultCategory, OrderStatus
 from repairs.reference_data import FAULT_CATEGORIES
 from repairs.tests.factories import SupportUserFactory, fit_verdict, make_order
-from repairs.tests.workbench.pages import page, post_step, reloaded, url
+from repairs.tests.workbench.pages import line, page, post_step, reloaded, url
 from tests.pages import visible_text
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ DRYER = "DREAME Hair Glory"
 ENDS_DIAGNOSTICS = ["start_repair", "send_quote", "resolve_replacement", "resolve_refund"]
 STEP_FIELDS = {
     "start_repair": {},
-    "send_quote": {"amount": "38 500", "description": "Замена платы"},
+    "send_quote": {"lines": [line(unit_price="38 500")], "description": "Замена платы"},
     "resolve_replacement": {"new_serial": "L20U-NEW-0001"},
     "resolve_refund": {"confirm_refund": "on"},
 }
@@ -115,7 +115,12 @@ def test_the_fault_is_required_and_nothing_typed_is_lost(language, error, techni
     tech_client.cookies["django_language"] = language
 
     response = post_step(
-        tech_client, order, "send_quote", fault_category="", amount="38 500", description="Плата"
+        tech_client,
+        order,
+        "send_quote",
+        fault_category="",
+        lines=[line(description="Плата", unit_price="38 500")],
+        description="Плата",
     )
 
     assert response.status_code == 400
