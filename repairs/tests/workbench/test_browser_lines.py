@@ -79,6 +79,7 @@ def test_the_estimate_is_typed_line_by_line_on_a_phone(phone_page, live_server, 
     assert axe_violations(page) == []
 
     form.locator("fieldset.work-line").nth(2).get_by_label("Цена за единицу, ₸").fill("1 500")
+    form.get_by_label("Категория неисправности").select_option(index=1)  # diagnostics ends here
     form.get_by_role("button", name="Отправить стоимость ремонта").click()
     expect(page.locator(".notice-ok")).to_contain_text("Стоимость ремонта отправлена клиенту")
     expect(page.locator('[data-lines-table="estimate"] [data-lines-total]')).to_have_text(
