@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -181,6 +182,11 @@ class Claim(ConcurrentTransitionMixin, models.Model):
 
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     response_due_date = models.DateField(_("answer due by"))
+    # Support's first move out of «submitted» (a question, an approval, a rejection): it
+    # stops the 10-day reply clock, and the reports count it in time or late.
+    first_answer_at = models.DateTimeField(
+        _("first answered at"), null=True, blank=True, editable=False
+    )
     # The same claim sent twice at once (a double click, a retried POST) collides here:
     # a hash of who, what and the 10-minute slot it was sent in (claims.services).
     duplicate_key = models.CharField(
@@ -201,6 +207,12 @@ class Claim(ConcurrentTransitionMixin, models.Model):
             # and by the serial number in any case.
             models.Index(fields=["phone"], name="claim_phone"),
             models.Index(Upper("serial_number"), name="claim_serial_upper"),
+            # The reports' unanswered and overdue claims: few, found without a scan.
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(first_answer_at__isnull=True, status__in=OPEN_STATES),
+                name="claim_unanswered",
+            ),
         ]
 
     def __str__(self):
@@ -224,6 +236,7 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     )
     def request_info(self, *, message: str):
         self.info_request = message
+        self._answered()
 
     @transition(field=status, source=ClaimStatus.NEEDS_INFO, target=ClaimStatus.SUBMITTED)
     def supplement(self, *, text: str):
@@ -236,7 +249,7 @@ class Claim(ConcurrentTransitionMixin, models.Model):
         permission="claims.triage_claim",
     )
     def approve(self):
-        pass
+        self._answered()
 
     @transition(
         field=status,
@@ -246,6 +259,11 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     )
     def reject(self, *, reason: str):
         self.rejection_reason = reason
+        self._answered()
+
+    def _answered(self) -> None:
+        if self.first_answer_at is None:
+            self.first_answer_at = timezone.now()
 
     @transition(field=status, source=ClaimStatus.APPROVED, target=ClaimStatus.CLOSED)
     def close(self):

@@ -478,6 +478,7 @@ REMINDER_AWAITING_APPROVAL_DAYS = env.int("REMINDER_AWAITING_APPROVAL_DAYS", def
 # shortens both to see beat at work within seconds).
 OUTBOX_SWEEP_EVERY_SECONDS = env.float("OUTBOX_SWEEP_EVERY_SECONDS", default=60)
 REMINDERS_EVERY_SECONDS = env.float("REMINDERS_EVERY_SECONDS", default=3600)
+REPORT_ROLLUPS_EVERY_SECONDS = env.int("REPORT_ROLLUPS_EVERY_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notifications.sweep_outbox", "schedule": OUTBOX_SWEEP_EVERY_SECONDS},
     # WhatsApp messages failed or not delivered in time get their SMS (notifications.phone).
@@ -496,6 +497,13 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": SUPPORT_MAIL_EVERY_SECONDS},
     },
     "send-order-reminders": {"task": "repairs.send_reminders", "schedule": REMINDERS_EVERY_SECONDS},
+    # The reports' monthly roll-ups (repairs.rollups): a month changed since is read live
+    # meanwhile, so a late run only makes the reports slower, never wrong.
+    "refresh-report-rollups": {
+        "task": "repairs.refresh_report_rollups",
+        "schedule": REPORT_ROLLUPS_EVERY_SECONDS,
+        "options": {"expires": REPORT_ROLLUPS_EVERY_SECONDS},
+    },
 }
 
 # --- Repair status lookups ---

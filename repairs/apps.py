@@ -21,3 +21,6 @@ class RepairsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_seed_roles_and_checklists, sender=self)
+        from repairs.rollups import connect_signals
+
+        connect_signals()

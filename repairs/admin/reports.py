@@ -10,47 +10,33 @@ period's limits are local.
 """
 
 import datetime
-import statistics
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import (
-    Aggregate,
     Avg,
-    Case,
     Count,
-    DateTimeField,
-    DurationField,
-    ExpressionWrapper,
-    F,
     FloatField,
     IntegerField,
-    Min,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from claims.models import OPEN_STATES, Claim, StatusEvent
+from claims.models import OPEN_STATES, Claim
+from repairs import rollups
 from repairs.admin.charts import Series
 from repairs.models import (
-    OrderStatus,
+    FaultCategory,
     QuoteConsent,
-    RepairOrder,
-    Resolution,
+    ServiceCenter,
     ServiceRating,
-    Shipment,
 )
 from repairs.selectors import in_reader_language, translated
 
@@ -135,22 +121,36 @@ def _percent(part: int, whole: int) -> float | None:
 
 
 def claims_and_orders(filters: Filters) -> list[tuple]:
-    """(month, model, region, claims, orders): one query (claims LEFT JOIN their orders)."""
-    claims = Claim.objects.filter(
-        _claim_filters(filters),
-        submitted_at__gte=filters.start_at,
-        submitted_at__lt=filters.end_before,
+    """(month, model, region, claims, orders): the roll-ups (two queries, three with
+    months not rolled up yet)."""
+    rows = _read(rollups.CLAIMS, filters, by=["month", "product_model", "region"])
+    rows.sort(key=lambda row: (row["month"], row["product_model"], row["region"]))
+    return [
+        (
+            month_label(row["month"]),
+            row["product_model"],
+            row["region"],
+            row["claims"],
+            row["orders"],
+        )
+        for row in rows
+    ]
+
+
+def _read(roll_up: rollups.RollUp, filters: Filters, *, by: list[str], stale=None) -> list[dict]:
+    """`roll_up`'s sums over the period and the filters, grouped `by`."""
+    if stale is None:
+        stale = rollups.stale_months(filters.start, filters.end)
+    return rollups.read(
+        roll_up,
+        start=filters.start,
+        end=filters.end,
+        by=by,
+        narrowing=rollups.Narrowing(
+            model=filters.model, region=filters.region, center_id=filters.center_id
+        ),
+        stale=stale,
     )
-    if filters.center_id:
-        claims = claims.filter(repair_order__service_center_id=filters.center_id)
-    rows = (
-        claims.annotate(month=TruncMonth("submitted_at"))
-        .order_by()
-        .values_list("month", "product_model", "region")
-        .annotate(claims=Count("pk"), orders=Count("repair_order"))
-        .order_by("month", "product_model", "region")
-    )
-    return [(month_label(m), model, region, c, o) for m, model, region, c, o in rows]
 
 
 def claims_and_orders_chart(rows: list[tuple]) -> Chart:
@@ -173,37 +173,27 @@ def claims_and_orders_chart(rows: list[tuple]) -> Chart:
 
 
 def faults_per_model(filters: Filters) -> list[tuple]:
-    """(model, fault category, orders, per 100 claims of the model): two queries, the
-    claims per model and the orders per model and fault category."""
-    claims = Claim.objects.filter(
-        _claim_filters(filters),
-        submitted_at__gte=filters.start_at,
-        submitted_at__lt=filters.end_before,
-    )
-    if filters.center_id:
-        claims = claims.filter(repair_order__service_center_id=filters.center_id)
-    per_model = dict(
-        claims.order_by().values_list("product_model").annotate(count=Count("pk")).order_by()
-    )
-    faults = (
-        RepairOrder.objects.filter(
-            _claim_filters(filters, prefix="claim__"),
-            fault_category__isnull=False,
-            claim__submitted_at__gte=filters.start_at,
-            claim__submitted_at__lt=filters.end_before,
-        )
-        .order_by()
-        .values("claim__product_model", "fault_category_id", *translated("fault_category__name"))
-        .annotate(count=Count("pk"))
-    )
-    if filters.center_id:
-        faults = faults.filter(service_center_id=filters.center_id)
+    """(model, fault category, orders, per 100 claims of the model): the claims per model
+    and the orders per model and fault category from the roll-ups, then the categories'
+    names (four queries, six with months not rolled up yet)."""
+    stale = rollups.stale_months(filters.start, filters.end)
+    per_model = {
+        row["product_model"]: row["claims"]
+        for row in _read(rollups.CLAIMS, filters, by=["product_model"], stale=stale)
+    }
+    faults = _read(rollups.FAULTS, filters, by=["product_model", "fault_category_id"], stale=stale)
+    names = {
+        row["pk"]: in_reader_language(row, "name")
+        for row in FaultCategory.objects.filter(
+            pk__in={row["fault_category_id"] for row in faults}
+        ).values("pk", *translated("name"))
+    }
     rows = [
         (
-            row["claim__product_model"],
-            in_reader_language(row, "fault_category__name"),
-            row["count"],
-            _percent(row["count"], per_model.get(row["claim__product_model"], 0)),
+            row["product_model"],
+            names[row["fault_category_id"]],
+            row["orders"],
+            _percent(row["orders"], per_model.get(row["product_model"], 0)),
         )
         for row in faults
     ]
@@ -238,102 +228,64 @@ DAY_BINS: list[tuple[str, int | None]] = [
 DAYS = pgettext_lazy("report: a range of days", "d.")
 
 
-class Percentile(Aggregate):
-    """PostgreSQL's ordered-set aggregate; of an interval, an interval."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = DurationField()
-
-    def __init__(self, expression, *, fraction: float, **extra):
-        super().__init__(expression, fraction=fraction, **extra)
-
-
-def _returns(filters: Filters):
-    """Orders whose product came back to the customer (delivered, else the parcel sent
-    back: it left the center) within the period, with `took`, claim to return."""
-    sent_back = Shipment.objects.filter(
-        repair_order=OuterRef("pk"), direction=Shipment.Direction.OUTBOUND
-    ).values("created_at")[:1]
-    orders = RepairOrder.objects.filter(
-        _claim_filters(filters, prefix="claim__"),
-        status__in=[OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CANCELLED],
-        # A return within the period saved the order then or before its later saves.
-        updated_at__gte=filters.start_at,
-    )
-    if filters.center_id:
-        orders = orders.filter(service_center_id=filters.center_id)
-    return (
-        orders.annotate(returned=Coalesce(F("returned_at"), Subquery(sent_back)))
-        .filter(returned__gte=filters.start_at, returned__lt=filters.end_before)
-        .annotate(
-            took=ExpressionWrapper(
-                F("returned") - F("claim__submitted_at"), output_field=DurationField()
-            )
-        )
-        .order_by()
-    )
-
-
-def _bin_case():
-    whens = [
-        When(took__lt=datetime.timedelta(days=limit + 1), then=Value(index))
-        for index, (_label, limit) in enumerate(DAY_BINS)
-        if limit is not None
-    ]
-    return Case(*whens, default=Value(len(DAY_BINS) - 1), output_field=IntegerField())
-
-
 def return_days(filters: Filters) -> list[tuple]:
     """(center, returns, median days, 90th percentile, *returns per DAY_BINS bin).
 
-    Two queries: the bins per center (a GROUP BY), and the percentiles: PostgreSQL's
-    percentile_cont per center; SQLite has none, so there the durations are read and the
-    percentiles computed here (a small site's data)."""
-    center_columns = ("service_center_id", *translated("service_center__name"))
-    bins: dict[int, list[int]] = {}
-    names: dict[int, str] = {}
-    for row in (
-        _returns(filters)
-        .annotate(bin=_bin_case())
-        .values(*center_columns, "bin")
-        .annotate(count=Count("pk"))
-    ):
-        center = row["service_center_id"]
-        names[center] = in_reader_language(row, "service_center__name")
-        bins.setdefault(center, [0] * len(DAY_BINS))[row["bin"]] += row["count"]
-    if connection.vendor == "postgresql":
-        percentiles = {
-            center: (_days(median), _days(p90))
-            for center, median, p90 in _returns(filters)
-            .values_list("service_center_id")
-            .annotate(median=Percentile("took", fraction=0.5), p90=Percentile("took", fraction=0.9))
-        }
-    else:
-        durations = defaultdict(list)
-        for center, took in _returns(filters).values_list("service_center_id", "took"):
-            durations[center].append(took.total_seconds() / 86400)
-        percentiles = {
-            center: (round(statistics.median(days), 1), round(_p90(days), 1))
-            for center, days in durations.items()
-        }
-    return [
-        (names[center], sum(counts), *percentiles.get(center, (None, None)), *counts)
-        for center, counts in sorted(bins.items(), key=lambda item: names[item[0]])
-    ]
+    A return is the product's delivery back to the customer, else the parcel sent back (it
+    left the center); its days are whole days from the claim's local date to the return's.
+    The roll-ups hold the returns per center and day count; the percentiles are computed
+    here from those counts, as PostgreSQL's percentile_cont would from the rows. Three
+    queries (four with months not rolled up yet): the counts and the centers' names."""
+    per_center: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for row in _read(rollups.RETURNS, filters, by=["service_center_id", "days"]):
+        per_center[row["service_center_id"]].append((row["days"], row["returns"]))
+    names = {
+        row["pk"]: in_reader_language(row, "name")
+        for row in ServiceCenter.objects.filter(pk__in=per_center).values("pk", *translated("name"))
+    }
+    result = []
+    for center, counts in per_center.items():
+        counts.sort()
+        bins = [0] * len(DAY_BINS)
+        for days, returns in counts:
+            bins[_bin_of(days)] += returns
+        result.append(
+            (
+                names[center],
+                sum(bins),
+                round(percentile_cont(counts, 0.5), 1),
+                round(percentile_cont(counts, 0.9), 1),
+                *bins,
+            )
+        )
+    result.sort(key=lambda row: row[0])
+    return result
 
 
-def _p90(days: list[float]) -> float:
-    """percentile_cont(0.9): linear interpolation between the closest ranks."""
-    ordered = sorted(days)
-    position = 0.9 * (len(ordered) - 1)
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+def _bin_of(days: int) -> int:
+    for index, (_label, limit) in enumerate(DAY_BINS):
+        if limit is None or days <= limit:
+            return index
+    raise AssertionError("the last bin has no limit")
 
 
-def _days(duration: datetime.timedelta | None) -> float | None:
-    return None if duration is None else round(duration.total_seconds() / 86400, 1)
+def percentile_cont(counts: list[tuple[int, int]], fraction: float) -> float:
+    """PostgreSQL's percentile_cont(fraction) of the values `counts` lists as (value,
+    how many), sorted by value: linear interpolation between the two closest ranks."""
+    total = sum(count for _value, count in counts)
+    position = fraction * (total - 1)
+    low_rank = int(position)
+
+    def value_at(rank: int) -> int:
+        seen = 0
+        for value, count in counts:
+            seen += count
+            if rank < seen:
+                return value
+        return counts[-1][0]
+
+    low, high = value_at(low_rank), value_at(min(low_rank + 1, total - 1))
+    return low + (high - low) * (position - low_rank)
 
 
 def return_days_chart(rows: list[tuple]) -> Chart:
@@ -397,25 +349,20 @@ def quotes_chart(rows: list[tuple]) -> Chart:
 
 
 def replacements_and_refunds(filters: Filters) -> list[tuple]:
-    """(model, orders, replacements, refunds, their share %): one query."""
-    orders = RepairOrder.objects.filter(
-        _claim_filters(filters, prefix="claim__"),
-        created_at__gte=filters.start_at,
-        created_at__lt=filters.end_before,
-    )
-    if filters.center_id:
-        orders = orders.filter(service_center_id=filters.center_id)
-    rows = (
-        orders.order_by()
-        .values_list("claim__product_model")
-        .annotate(
-            orders=Count("pk"),
-            replacements=Count("pk", filter=Q(resolution=Resolution.REPLACEMENT)),
-            refunds=Count("pk", filter=Q(resolution=Resolution.REFUND)),
+    """(model, orders, replacements, refunds, their share %): the roll-ups (two queries,
+    three with months not rolled up yet)."""
+    rows = _read(rollups.ORDERS, filters, by=["product_model"])
+    rows.sort(key=lambda row: row["product_model"])
+    return [
+        (
+            row["product_model"],
+            row["orders"],
+            row["replacements"],
+            row["refunds"],
+            _percent(row["replacements"] + row["refunds"], row["orders"]),
         )
-        .order_by("claim__product_model")
-    )
-    return [(model, n, rep, ref, _percent(rep + ref, n)) for model, n, rep, ref in rows]
+        for row in rows
+    ]
 
 
 def replacements_chart(rows: list[tuple]) -> Chart:
@@ -477,58 +424,69 @@ def ratings_chart(rows: list[tuple]) -> Chart:
 
 
 def late_replies(filters: Filters, *, today: datetime.date | None = None) -> list[tuple]:
-    """(month, claims, answered in time, answered late, unanswered and overdue, late %):
-    one query.
+    """(month, claims, answered in time, answered late, unanswered and overdue, late %).
 
     The reply clock is the claim list's (claims.admin.reply_clock): it runs while the
     claim is open (submitted or waiting for the customer) and stops at support's first
-    move out of «submitted» (a question, an approval, a rejection); late when that came
-    on a local date after `response_due_date`."""
+    move out of «submitted» (`Claim.first_answer_at`: a question, an approval, a
+    rejection); late when that came on a local date after `response_due_date`.
+
+    All from the roll-ups (two queries, three with months not rolled up yet), but for the
+    months whose unanswered claims are not all past due yet (the latest few): those are
+    counted live on their own small index (claim_unanswered), one more query."""
     today = today or timezone.localdate()
-    first_answer = (
-        StatusEvent.objects.filter(
-            claim=OuterRef("pk"),
-            subject=StatusEvent.Subject.CLAIM,
-            by_customer=False,
-            from_status=OPEN_STATES[0],
+    per_month = {row["month"]: row for row in _read(rollups.CLAIMS, filters, by=["month"])}
+    undecided = [
+        month
+        for month, row in per_month.items()
+        if row["unanswered_due_last"] is not None and row["unanswered_due_last"] >= today
+    ]
+    overdue = {
+        month: row["unanswered"] for month, row in per_month.items() if month not in undecided
+    }
+    overdue.update(_overdue_live(filters, months=undecided, today=today))
+    rows = []
+    for month in sorted(per_month):
+        row = per_month[month]
+        unanswered = overdue.get(month, 0)
+        rows.append(
+            (
+                month_label(month),
+                row["claims"],
+                row["answered_in_time"],
+                row["answered_late"],
+                unanswered,
+                _percent(row["answered_late"] + unanswered, row["claims"]),
+            )
         )
-        .order_by()
-        .values("claim")
-        .annotate(first=Min("created_at"))
-        .values("first")
-    )
+    return rows
+
+
+def _overdue_live(
+    filters: Filters, *, months: list[datetime.date], today: datetime.date
+) -> dict[datetime.date, int]:
+    """Open claims support has not answered, past their due date, in `months`."""
+    if not months:
+        return {}
+    in_months = Q()
+    for start, end in rollups.spans(months):
+        in_months |= Q(submitted_at__gte=start, submitted_at__lt=end)
     claims = Claim.objects.filter(
         _claim_filters(filters),
-        submitted_at__gte=filters.start_at,
-        submitted_at__lt=filters.end_before,
+        in_months,
+        first_answer_at__isnull=True,
+        status__in=OPEN_STATES,
+        response_due_date__lt=today,
     )
     if filters.center_id:
         claims = claims.filter(repair_order__service_center_id=filters.center_id)
-    answered = Q(first_answer__isnull=False)
-    rows = (
-        claims.annotate(
-            first_answer=Subquery(first_answer, output_field=DateTimeField()),
-            answered_on=TruncDate("first_answer"),
-            month=TruncMonth("submitted_at"),
-        )
+    counted = (
+        claims.annotate(month=TruncMonth("submitted_at"))
         .order_by()
         .values_list("month")
-        .annotate(
-            claims=Count("pk"),
-            in_time=Count("pk", filter=answered & Q(answered_on__lte=F("response_due_date"))),
-            late=Count("pk", filter=answered & Q(answered_on__gt=F("response_due_date"))),
-            overdue=Count(
-                "pk",
-                filter=Q(first_answer__isnull=True, response_due_date__lt=today)
-                & Q(status__in=OPEN_STATES),
-            ),
-        )
-        .order_by("month")
+        .annotate(count=Count("pk"))
     )
-    return [
-        (month_label(m), n, in_time, late, overdue, _percent(late + overdue, n))
-        for m, n, in_time, late, overdue in rows
-    ]
+    return {rollups.month_of(month): count for month, count in counted}
 
 
 def late_replies_chart(rows: list[tuple]) -> Chart:
@@ -554,7 +512,7 @@ REPORTS: dict[str, Report] = {
             columns=[_("Month"), _("Model"), _("Region"), _("Claims"), _("Repair orders")],
             selector=claims_and_orders,
             chart=claims_and_orders_chart,
-            queries=1,
+            queries=3,
         ),
         Report(
             slug="faults",
@@ -566,7 +524,7 @@ REPORTS: dict[str, Report] = {
             columns=[_("Model"), _("Fault category"), _("Repair orders"), _("Per 100 claims")],
             selector=faults_per_model,
             chart=faults_chart,
-            queries=2,
+            queries=6,
         ),
         Report(
             slug="return-days",
@@ -585,7 +543,7 @@ REPORTS: dict[str, Report] = {
             ],
             selector=return_days,
             chart=return_days_chart,
-            queries=2,
+            queries=4,
         ),
         Report(
             slug="quotes",
@@ -618,7 +576,7 @@ REPORTS: dict[str, Report] = {
             ],
             selector=replacements_and_refunds,
             chart=replacements_chart,
-            queries=1,
+            queries=3,
         ),
         Report(
             slug="ratings",
@@ -653,7 +611,7 @@ REPORTS: dict[str, Report] = {
             ],
             selector=late_replies,
             chart=late_replies_chart,
-            queries=1,
+            queries=4,
         ),
     ]
 }

@@ -1,8 +1,11 @@
 """The history rows moved from repairs to claims keep their ids, kinds and authors."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 BEFORE = [("claims", "0003_claim_attachment"), ("repairs", "0002_groups")]
 AFTER = [("claims", "0004_statusevent"), ("repairs", "0003_status_events_move_to_claims")]
@@ -260,3 +263,60 @@ def test_old_acts_of_posted_products_are_marked_received_by_post(postgres_db, ba
     assert acts.get(repair_order__order_number="POSTED0001").received_by_post is True
     assert acts.get(repair_order__order_number="BROUGHT001").received_by_post is False
     assert acts.get(repair_order__order_number="BROUGHT001").signature == ""
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_first_answer_is_read_from_the_history_and_every_month_waits_for_its_roll_up(
+    postgres_db, back_to_latest
+):
+    old = migrate(
+        [("claims", "0018_email_attachment_kind"), ("repairs", "0018_monthly_warranty_statements")]
+    )
+    Claim = old.get_model("claims", "Claim")
+    Event = old.get_model("claims", "StatusEvent")
+    submitted = datetime.datetime(2026, 3, 2, 8, tzinfo=datetime.UTC)
+
+    def claim(number):
+        return Claim.objects.create(
+            number=number,
+            verdict="free_repair",
+            full_name="Тест",
+            email="t@example.kz",
+            phone="+77012345678",
+            region="Алматы",
+            city="Алматы",
+            address="Абая 1",
+            postal_code="050000",
+            product_model="DREAME L20 Ultra",
+            serial_number="SN1",
+            purchase_date="2026-01-10",
+            seller="Sulpak",
+            fault_description="-",
+            response_due_date="2026-03-12",
+            submitted_at=submitted,
+            status="approved",
+        )
+
+    def event(claim, at, **fields):
+        row = Event.objects.create(claim=claim, subject="claim", transition="-", **fields)
+        Event.objects.filter(pk=row.pk).update(created_at=at)
+
+    answered, unanswered = claim("CL-ANSWERED"), claim("CL-WAITING")
+    day = datetime.timedelta(days=1)
+    event(answered, submitted + day, from_status="submitted", to_status="closed", by_customer=True)
+    event(answered, submitted + 3 * day, from_status="submitted", to_status="needs_info")
+    event(answered, submitted + 5 * day, from_status="needs_info", to_status="submitted")
+    event(answered, submitted + 6 * day, from_status="submitted", to_status="approved")
+    event(
+        unanswered, submitted + day, from_status="submitted", to_status="closed", by_customer=True
+    )
+
+    new = migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    NewClaim = new.get_model("claims", "Claim")
+    # Support's first move out of «submitted»: not the customer's, not a later one.
+    assert NewClaim.objects.get(number="CL-ANSWERED").first_answer_at == submitted + 3 * day
+    assert NewClaim.objects.get(number="CL-WAITING").first_answer_at is None
+    change = new.get_model("repairs", "ReportChange")
+    months = {timezone.localtime(at).date() for at in change.objects.values_list("at", flat=True)}
+    assert datetime.date(2026, 3, 1) in months

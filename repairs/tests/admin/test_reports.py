@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from claims.models import Claim, ProductCategory
 from claims.tests.factories import ClaimFactory, claim_step
 from repairs.admin.report_views import REPORTS_PERMISSION
-from repairs.admin.reports import REPORTS, _p90
+from repairs.admin.reports import REPORTS, percentile_cont
 from repairs.models import FaultCategory, OrderStatus, RepairOrder
 from repairs.services import customer
 from repairs.tests.factories import (
@@ -268,9 +268,12 @@ def test_each_report_reads_a_fixed_number_of_queries(
         support.get(url(slug, format="xlsx"))
 
 
-def test_the_90th_percentile_is_postgresqls_percentile_cont():
-    assert _p90([float(d) for d in range(1, 11)]) == pytest.approx(9.1)
-    assert _p90([3.0]) == 3.0
+def test_the_percentiles_are_postgresqls_percentile_cont_of_the_counted_days():
+    assert percentile_cont([(day, 1) for day in range(1, 11)], 0.9) == pytest.approx(9.1)
+    assert percentile_cont([(3, 1)], 0.9) == 3.0
+    # 2 × 4 days, 1 × 10 days: as if the rows were 4, 4, 10.
+    assert percentile_cont([(4, 2), (10, 1)], 0.5) == 4.0
+    assert percentile_cont([(4, 2), (10, 1)], 0.9) == pytest.approx(8.8)
 
 
 def test_the_chart_names_itself_and_escapes_its_words(support):
