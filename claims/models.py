@@ -207,9 +207,10 @@ class Claim(ConcurrentTransitionMixin, models.Model):
             # and by the serial number in any case.
             models.Index(fields=["phone"], name="claim_phone"),
             models.Index(Upper("serial_number"), name="claim_serial_upper"),
-            # The reports' unanswered and overdue claims: few, found without a scan.
+            # The reports' overdue claims (unanswered, past their due date): found by the
+            # date without a scan, the month read from the index.
             models.Index(
-                fields=["submitted_at"],
+                fields=["response_due_date", "submitted_at"],
                 condition=Q(first_answer_at__isnull=True, status__in=OPEN_STATES),
                 name="claim_unanswered",
             ),

@@ -33,6 +33,6 @@ class Migration(migrations.Migration):
         migrations.RunSQL(BACKFILL, migrations.RunSQL.noop, elidable=True),
         migrations.AddIndex(
             model_name='claim',
-            index=models.Index(condition=models.Q(('first_answer_at__isnull', True), ('status__in', ('submitted', 'needs_info'))), fields=['submitted_at'], name='claim_unanswered'),
+            index=models.Index(condition=models.Q(('first_answer_at__isnull', True), ('status__in', ('submitted', 'needs_info'))), fields=['response_due_date', 'submitted_at'], name='claim_unanswered'),
         ),
     ]

@@ -3,21 +3,24 @@ docs/benchmarks.md), here 2,000 claims, checked to be a consistent set of cases.
 
 import io
 from collections import defaultdict
+from functools import partial
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Min, Sum
 
 from claims.forms import REGIONS
 from claims.models import Claim, ClaimStatus, ProductModel, StatusEvent
 from claims.reference_data import OTHER_CATEGORY
 from claims.tests.factories import ClaimFactory
+from repairs import rollups
 from repairs.models import (
     FaultCategory,
     OrderStatus,
     QuoteConsent,
     RepairOrder,
+    ReportChange,
     ServiceRating,
     WorkLine,
 )
@@ -144,3 +147,38 @@ def test_fast_needs_postgresql(settings):
         pytest.skip("the refusal is for other databases")
     with pytest.raises(CommandError, match="PostgreSQL"):
         call_command("generate_claims", claims=10, fast=True, stdout=io.StringIO())
+
+
+def test_the_reports_roll_ups_are_built_and_hold_what_the_live_tables_say(generated):
+    assert "roll-ups of 3" in generated or "roll-ups of 4" in generated  # 36–38 months
+    first, last = (
+        rollups.month_of(at)
+        for at in Claim.objects.aggregate(a=Min("submitted_at"), b=Max("submitted_at")).values()
+    )
+    every_month = set()
+    month = first
+    while month <= last:
+        every_month.add(month)
+        month = rollups.next_month(month)
+    assert not ReportChange.objects.exists()
+    for roll_up in rollups.ROLL_UPS:
+        by = ["month", "service_center_id"]
+        read = partial(
+            rollups.read, roll_up, start=first, end=last, by=by, narrowing=rollups.Narrowing()
+        )
+        stored, live = read(stale=set()), read(stale=every_month)
+        def key(row):
+            return (row["month"], row["service_center_id"] or 0)
+
+        assert sorted(stored, key=key) == sorted(live, key=key), roll_up.table.__name__
+        assert stored, roll_up.table.__name__
+
+
+def test_support_answered_every_claim_it_approved_asked_about_or_refused(generated):
+    assert not Claim.objects.filter(
+        status__in=[ClaimStatus.APPROVED, ClaimStatus.NEEDS_INFO, ClaimStatus.REJECTED],
+        first_answer_at__isnull=True,
+    ).exists()
+    assert not Claim.objects.filter(
+        status=ClaimStatus.SUBMITTED, first_answer_at__isnull=False
+    ).exists()

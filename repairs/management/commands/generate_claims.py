@@ -34,6 +34,7 @@ from claims.models import (
 )
 from claims.reference_data import PRODUCTS
 from claims.selectors import warranty_policy
+from repairs import rollups
 from repairs.management.commands import _copy
 from repairs.management.commands._bulk import times_as_given
 from repairs.management.commands.generate_orders import _Maker as OrderMaker
@@ -41,6 +42,8 @@ from repairs.management.commands.generate_orders import _Maker as OrderMaker
 BATCH = 2000
 ORDERS_SHARE = 0.9  # approved, with a repair order in some state
 # The claims without an order: what support sees waiting, and what it already turned down.
+# The claims support answered (a question, a refusal): the reply clock stopped then.
+ANSWERED_STATES = (ClaimStatus.NEEDS_INFO, ClaimStatus.REJECTED)
 STATUS_WEIGHTS = {
     ClaimStatus.SUBMITTED: 16,
     ClaimStatus.NEEDS_INFO: 5,
@@ -163,14 +166,17 @@ class Command(BaseCommand):
                         center_id=center_id,
                         count=share,
                         seed=seed * 100 + index,
+                        build_rollups=False,  # once, below
                         stdout=self.stdout,
                     )
             made = _write_claims(count - ordered, rng=random.Random(seed), span_days=span)
+        # Bulk rows fire no saves: the reports' roll-ups are built from them once, here.
+        months = rollups.refresh_stale_months(everything=True)
         took = (timezone.now() - started).total_seconds()
         summary = ", ".join(f"{status} {made[status]}" for status in STATUS_WEIGHTS)
         self.stdout.write(
             f"{count} claims in {took:.0f} s: {ordered} with orders at {len(centers)} centers; "
-            f"without an order: {summary}"
+            f"without an order: {summary}; the reports' roll-ups of {len(months)} months built"
         )
 
 
@@ -302,6 +308,7 @@ class _ClaimMaker:
         age = ages.get(status, rng.uniform(1, self.span_days))
         submitted_at = self.now - datetime.timedelta(days=age)
         submitted_date = timezone.localdate(submitted_at)
+        decided_at = self._decided_at(submitted_at)
         purchase_date = submitted_date - datetime.timedelta(days=rng.randrange(3, 700))
         region, city = rng.choice(PLACES)
         product, _category = rng.choice(PRODUCTS)
@@ -335,7 +342,8 @@ class _ClaimMaker:
             response_due_date=submitted_date + datetime.timedelta(days=self.policy.response_days),
             updated_at=submitted_at,
             # Decided a little after submission (the history row says when; see _events).
-            ended_at=self._decided_at(submitted_at) if status in ENDED_STATES else None,
+            ended_at=decided_at if status in ENDED_STATES else None,
+            first_answer_at=decided_at if status in ANSWERED_STATES else None,
         )
 
     def _decided_at(self, submitted_at: datetime.datetime) -> datetime.datetime:
@@ -372,7 +380,7 @@ class _ClaimMaker:
         }.get(claim.status)
         if step:
             transition, note, by = step
-            decided_at = claim.ended_at or self._decided_at(claim.submitted_at)
+            decided_at = claim.first_answer_at or claim.ended_at
             events.append(
                 StatusEvent(
                     claim=claim,
@@ -380,6 +388,7 @@ class _ClaimMaker:
                     from_status=submitted,
                     to_status=claim.status,
                     by=by,
+                    by_customer=transition == "withdraw",  # through the personal link
                     created_at=decided_at,
                     public_note=note,
                 )

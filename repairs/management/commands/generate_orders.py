@@ -24,7 +24,7 @@ from claims import claim_numbers, notes, warranty
 from claims.models import Claim, ClaimStatus, ProductModel, StatusEvent
 from claims.reference_data import OTHER_CATEGORY, PRODUCTS
 from claims.selectors import warranty_policy
-from repairs import order_numbers, steps, tracking
+from repairs import order_numbers, rollups, steps, tracking
 from repairs.management.commands import _copy
 from repairs.management.commands._bulk import times_as_given
 from repairs.models import (
@@ -146,8 +146,14 @@ class Command(BaseCommand):
         parser.add_argument("--center-id", type=int, required=True)
         parser.add_argument("--count", type=int, default=10_000)
         parser.add_argument("--seed", type=int, help="the same orders every run")
+        parser.add_argument(
+            "--no-rollups",
+            dest="build_rollups",
+            action="store_false",
+            help="leave the reports' roll-ups to the caller (bulk rows fire no saves)",
+        )
 
-    def handle(self, *args, center_id, count, seed, **options):
+    def handle(self, *args, center_id, count, seed, build_rollups=True, **options):
         center = ServiceCenter.objects.filter(pk=center_id).first()
         if center is None:
             raise CommandError(f"No service center with id {center_id}")
@@ -167,6 +173,8 @@ class Command(BaseCommand):
                 made.update(maker.batch(min(BATCH, count - start)))
         summary = ", ".join(f"{status} {made[status]}" for status in STATE_WEIGHTS)
         self.stdout.write(f"{sum(made.values())} orders at {center}: {summary}")
+        if build_rollups:
+            rollups.refresh_stale_months(everything=True)
 
 
 @cache
@@ -324,6 +332,7 @@ class _Maker:
             seller=rng.choice(["Technodom", "Sulpak", "Mechta", "Kaspi Магазин"]),
             fault_description=rng.choice(FAULTS),
             submitted_at=plan.submitted_at,
+            first_answer_at=plan.opened_at,  # support approved it (the history's row)
             response_due_date=submitted_date + datetime.timedelta(days=10),
             updated_at=plan.opened_at,
             # A final order closed its claim at its last move: the personal link's clock.
