@@ -164,7 +164,8 @@ def queue_order_email(*, order, event: str, status_event) -> None:
 
 
 def queue_center_quote_email(*, order, consent) -> None:
-    """The customer answered the quote online: the center starts the repair or ships back."""
+    """The customer answered the quote online: the center starts the repair or ships back,
+    knowing which parts and labour the answer covers."""
     _queue_to_center(
         order=order,
         template="center_quote_decided",
@@ -175,6 +176,10 @@ def queue_center_quote_email(*, order, consent) -> None:
             "quote_display": formats.format_kzt(consent.amount),
             "wording": consent.wording,
             "decided_at": formats.format_datetime(consent.decided_at),
+            # The lines as the customer answered them (the consent's snapshot, not today's
+            # estimate); their total is the amount answered, the lines' sum by construction.
+            "lines": consent.lines,
+            "lines_total": str(consent.amount),
         },
     )
 

@@ -34,6 +34,28 @@ ORDER = {
     "?order_number=7KQ2M9XW4D&intake_date=2026-11-25",
     "public_note": "Заменили аккумулятор. <script>alert(1)</script>",
 }
+# A quote's lines as repairs.emails snapshots them (repairs.models.line_snapshot).
+LINES = {
+    "lines": [
+        {
+            "kind": "part",
+            "description": "Плата управления <script>alert(1)</script>",
+            "part_number": "DR-PCB-01",
+            "quantity": "2.00",
+            "unit_price": "20000",
+            "total": "40000",
+        },
+        {
+            "kind": "labour",
+            "description": "Работа",
+            "part_number": "",
+            "quantity": "1.00",
+            "unit_price": "5000",
+            "total": "5000",
+        },
+    ],
+    "lines_total": "45000",
+}
 SUPPLEMENT = {"supplement_url": "http://127.0.0.1:8000/claims/CL-7KQ2M9XW/supplement/?t=abc"}
 
 CONTEXTS = {
@@ -94,8 +116,8 @@ CONTEXTS = {
         "workbench_url": "http://127.0.0.1:8000/service/orders/1/",
     },
     "product_received": {**ORDER, "public_note": ""},
-    "quote_sent": {**ORDER, "order_status": "awaiting_approval"},
-    "quote_reminder": {**ORDER, "order_status": "awaiting_approval"},
+    "quote_sent": {**ORDER, **LINES, "order_status": "awaiting_approval"},
+    "quote_reminder": {**ORDER, **LINES, "order_status": "awaiting_approval"},
     "shipment_reminder": {**ORDER, "intake_date": "", "service_center": CENTER},
     "order_reassigned": {**ORDER, "intake_date": "", "service_center": CENTER},
     "repair_finished": {
@@ -122,6 +144,7 @@ CONTEXTS = {
         "wording": "Я согласен(на) на платный ремонт <script>alert(1)</script>",
         "decided_at": "25.11.2026 14:05",
         "workbench_url": "http://127.0.0.1:8000/service/orders/1/",
+        **LINES,
     },
 }
 
