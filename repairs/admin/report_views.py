@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.forms import REGIONS
+from dreame_service.kit.spreadsheets import csv_value, keep_as_text, looks_like_formula
 from repairs.admin.charts import NARROW, WIDTH, bar_chart
 from repairs.admin.reports import REPORTS, Filters, Report
 from repairs.models import ServiceCenter
@@ -245,19 +246,6 @@ def _export(report: Report, rows: list[tuple], filters: Filters, wanted: str):
     return _xlsx(header, rows, str(report.title), _filename(report, filters, "xlsx"))
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula; a model name typed by
-# a customer («=HYPERLINK(…)») must stay text in the CSV and the XLSX (OWASP: CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 class _Echo:
     """csv.writer's file: hands each line back instead of keeping it."""
 
@@ -272,7 +260,8 @@ def _csv(header: list[str], rows: list[tuple], filename: str) -> StreamingHttpRe
         yield "\ufeff"  # the BOM: Excel opens the UTF-8 Cyrillic as such
         yield writer.writerow(header)
         for row in rows:
-            yield writer.writerow([_csv_value(value) for value in row])
+            # A model name typed as «=HYPERLINK(…)» by a customer stays text.
+            yield writer.writerow([csv_value(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -287,17 +276,15 @@ def _xlsx(header: list[str], rows: list[tuple], title: str, filename: str) -> Ht
     workbook = Workbook(write_only=True)  # rows are written once, in order: little memory
     sheet = workbook.create_sheet(title=re.sub(r"[\\/*?:\[\]]", " ", title)[:31])
 
-    def as_text_if_formula(value):
-        # openpyxl writes a string starting with "=" as a formula unless told it is text.
-        if isinstance(value, str) and value.startswith("="):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            return cell
+    def value_of(value):
+        # A model name typed as «=HYPERLINK(…)» by a customer stays text.
+        if looks_like_formula(value):
+            return keep_as_text(WriteOnlyCell(sheet, value=value))
         return value
 
     sheet.append(header)
     for row in rows:
-        sheet.append([as_text_if_formula(value) for value in row])
+        sheet.append([value_of(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
