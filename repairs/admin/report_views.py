@@ -1,19 +1,23 @@
 """/admin/reports/: the list of reports and each report's page, CSV and XLSX (DESIGN §9).
 
 Thin views over repairs.admin.reports: the same selector's rows fill the page's table,
-the CSV (streamed) and the XLSX (openpyxl's write-only workbook), so the three show the
-same numbers. Support and management see them: the `repairs.view_reports` permission.
+the CSV (streamed) and the XLSX (openpyxl's write-only workbook, streamed from a temporary
+file), so the three show the same numbers. The chart counts every row; the table shows them
+a page at a time (ten thousand rows of HTML cost more than the whole page may take), and the
+downloads hold them all. Support and management see them: the `repairs.view_reports`
+permission.
 """
 
 import csv
 import datetime
-import io
 import re
+import tempfile
 from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -21,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.forms import REGIONS
+from dreame_service.kit.spreadsheets import csv_value, keep_as_text, looks_like_formula
 from repairs.admin.charts import NARROW, WIDTH, bar_chart
 from repairs.admin.reports import REPORTS, Filters, Report
 from repairs.models import ServiceCenter
@@ -30,6 +35,7 @@ DEFAULT_MONTHS = 12
 MAX_MONTHS = 60  # five years: a longer period is a typo more often than a wish
 MONTH = re.compile(r"^\s*(?:(\d{4})-(\d{1,2})|(\d{1,2})\.(\d{4}))\s*$")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ROWS_PER_PAGE = 100
 
 
 class MonthInput(forms.TextInput):
@@ -174,14 +180,20 @@ def report_page(request, slug: str, *, site):
         rows = report.selector(filters)
         if wanted:
             return _export(report, rows, filters, wanted)
+        # A bad or too large ?page= gets the first or the last page (get_page), never an error.
+        page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
         context.update(
             filters=filters,
-            rows=[[_cell(value) for value in row] for row in rows],
-            # The office screen's chart and the phone's, one shown by the style sheet.
+            page=page,
+            page_links=_page_links(page),
+            rows_shown=_rows_shown(page),
+            rows=[[_cell(value) for value in row] for row in page],
+            # The office screen's chart and the phone's, one shown by the style sheet; each
+            # counts every row, not the page's.
             charts=[_draw(report, rows, filters, width) for width in (WIDTH, NARROW)]
             if rows
             else [],
-            query=_without_format(request),
+            query=_filters_query(request),
         )
     return TemplateResponse(request, "admin/reports/report.html", context)
 
@@ -203,7 +215,8 @@ def _draw(report: Report, rows: list[tuple], filters: Filters, width: int):
 
 def _chart_description(report: Report, filters: Filters) -> str:
     return gettext(
-        "%(description)s From %(start)s to %(end)s. The table under the chart has every figure."
+        "%(description)s From %(start)s to %(end)s. The table under the chart and its "
+        "downloads have every figure."
     ) % {
         "description": report.description,
         "start": f"{filters.start:%m.%Y}",
@@ -225,10 +238,34 @@ def _cell(value) -> Cell:
     return Cell(str(value), number=isinstance(value, int))
 
 
-def _without_format(request) -> str:
+def _filters_query(request) -> str:
+    """The filters as the query string every link of the page keeps (the downloads', the
+    pages'): without the format and the page, which each link sets itself."""
     query = request.GET.copy()
     query.pop("format", None)
+    query.pop("page", None)
     return query.urlencode()
+
+
+def _page_links(page) -> list[int | None]:
+    """The page numbers to link: the first, the last and the current one's neighbours, None
+    for the gaps between (95 links would not fit a phone)."""
+    if not page.has_other_pages():
+        return []
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return [number if isinstance(number, int) else None for number in numbers]
+
+
+def _rows_shown(page) -> str:
+    """«Строки 101–200 из 9 432.», and that the downloads hold them all; nothing when the
+    table fits one page."""
+    if not page.has_other_pages():
+        return ""
+    return gettext("Rows %(first)s–%(last)s of %(count)s. The CSV and XLSX hold every row.") % {
+        "first": number_format(page.start_index(), force_grouping=True),
+        "last": number_format(page.end_index(), force_grouping=True),
+        "count": number_format(page.paginator.count, force_grouping=True),
+    }
 
 
 # --- Downloads: the same rows ----------------------------------------------------------
@@ -245,19 +282,6 @@ def _export(report: Report, rows: list[tuple], filters: Filters, wanted: str):
     return _xlsx(header, rows, str(report.title), _filename(report, filters, "xlsx"))
 
 
-# A spreadsheet runs a cell that starts with one of these as a formula; a model name typed by
-# a customer («=HYPERLINK(…)») must stay text in the CSV and the XLSX (OWASP: CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 class _Echo:
     """csv.writer's file: hands each line back instead of keeping it."""
 
@@ -272,14 +296,15 @@ def _csv(header: list[str], rows: list[tuple], filename: str) -> StreamingHttpRe
         yield "\ufeff"  # the BOM: Excel opens the UTF-8 Cyrillic as such
         yield writer.writerow(header)
         for row in rows:
-            yield writer.writerow([_csv_value(value) for value in row])
+            # A model name typed as «=HYPERLINK(…)» by a customer stays text.
+            yield writer.writerow([csv_value(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _xlsx(header: list[str], rows: list[tuple], title: str, filename: str) -> HttpResponse:
+def _xlsx(header: list[str], rows: list[tuple], title: str, filename: str) -> FileResponse:
     # Imported here: only a download needs it, and it is a large module to load.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -287,19 +312,23 @@ def _xlsx(header: list[str], rows: list[tuple], title: str, filename: str) -> Ht
     workbook = Workbook(write_only=True)  # rows are written once, in order: little memory
     sheet = workbook.create_sheet(title=re.sub(r"[\\/*?:\[\]]", " ", title)[:31])
 
-    def as_text_if_formula(value):
-        # openpyxl writes a string starting with "=" as a formula unless told it is text.
-        if isinstance(value, str) and value.startswith("="):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            return cell
+    def value_of(value):
+        # A model name typed as «=HYPERLINK(…)» by a customer stays text.
+        if looks_like_formula(value):
+            return keep_as_text(WriteOnlyCell(sheet, value=value))
         return value
 
     sheet.append(header)
     for row in rows:
-        sheet.append([as_text_if_formula(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        sheet.append([value_of(value) for value in row])
+    # On disk, not in memory: the workbook grows with the period's rows, and a BytesIO and
+    # its bytes held it twice. The file has no name (gone from the disk once closed);
+    # FileResponse sends it in chunks and closes it when the download ends.
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it, not a with)
+    try:
+        workbook.save(file)
+        file.seek(0)
+    except BaseException:
+        file.close()
+        raise
+    return FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX)

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from dreame_service.kit.formats import format_date
+from dreame_service.kit.spreadsheets import keep_as_text
 from repairs.models import Statement, StatementLine
 from repairs.statements.selectors import statement_document
 
@@ -20,11 +21,10 @@ def statement_filename(statement: Statement) -> str:
 
 
 def _as_text(sheet) -> None:
-    """Text typed by people stays text: openpyxl writes a string starting with "=" as a
-    formula, and a description «=HYPERLINK(...)» would run in the accountant's Excel."""
+    """The last row's text typed by people stays text: a description «=HYPERLINK(...)» must
+    not run in the accountant's Excel."""
     for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
+        keep_as_text(cell)
 
 
 def statement_xlsx(statement: Statement, lines, totals) -> bytes:

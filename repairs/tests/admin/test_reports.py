@@ -2,7 +2,6 @@
 read it — the page's table, the CSV and the XLSX give the same figures; the filters; the
 permission; a fixed number of queries per report whatever the data."""
 
-import csv
 import datetime
 import html
 import io
@@ -20,6 +19,7 @@ from repairs.admin.report_views import REPORTS_PERMISSION
 from repairs.admin.reports import REPORTS, percentile_cont
 from repairs.models import FaultCategory, OrderStatus, RepairOrder
 from repairs.services import customer
+from repairs.tests.admin.report_helpers import csv_rows, page_rows, xlsx_bytes, xlsx_rows
 from repairs.tests.factories import (
     STEP_VALUES,
     ServiceCenterFactory,
@@ -99,28 +99,6 @@ def month_of_work():
 
 
 # --- Reading the three forms of a table ------------------------------------------------
-
-
-def page_rows(page: str) -> list[list[str]]:
-    table = re.search(r'<table class="report-table">.*?<tbody>(.*?)</tbody>', page, re.S)
-    assert table, "the page has no table"
-    return [
-        [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in cells]
-        for cells in (
-            re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
-            for row in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)
-        )
-    ]
-
-
-def csv_rows(response) -> list[list[str]]:
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
-
-
-def xlsx_rows(response) -> list[list]:
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def same(page_cell: str, csv_cell: str, xlsx_cell) -> bool:
@@ -315,7 +293,9 @@ def test_a_model_name_typed_as_a_formula_stays_text_in_the_csv_and_the_xlsx(supp
     csv_cells = [
         cell for row in csv_rows(support.get(url("claims-orders", format="csv"))) for cell in row
     ]
-    workbook = load_workbook(io.BytesIO(support.get(url("claims-orders", format="xlsx")).content))
+    workbook = load_workbook(
+        io.BytesIO(xlsx_bytes(support.get(url("claims-orders", format="xlsx"))))
+    )
     xlsx_cells = [cell for row in workbook.active.iter_rows() for cell in row]
 
     assert "'" + formula in csv_cells and formula not in csv_cells
