@@ -236,11 +236,12 @@ def month() -> Month:
 
 class TableReader(HTMLParser):
     """The cells' text of the first <table> whose class holds `table_class`, row by row
-    (the header row first). Only what a reader sees: tags and markup are dropped."""
+    (the header row first). Only what a reader sees: tags and markup are dropped. A footer
+    (a totals row, say) is left out: it is not one of the table's rows."""
 
     def __init__(self, table_class: str):
         super().__init__()
-        self.table_class, self.depth, self.done = table_class, 0, False
+        self.table_class, self.depth, self.done, self.footer = table_class, 0, False, False
         self.rows: list[list[str]] = []
         self.cell: list[str] | None = None
 
@@ -249,6 +250,10 @@ class TableReader(HTMLParser):
             return
         if tag == "table" and self.table_class in (dict(attrs).get("class") or "").split():
             self.depth += 1
+        elif self.depth and tag == "tfoot":
+            self.footer = True
+        elif self.footer:
+            return
         elif self.depth and tag == "tr":
             self.rows.append([])
         elif self.depth and tag in ("td", "th"):
@@ -257,7 +262,9 @@ class TableReader(HTMLParser):
     def handle_endtag(self, tag):
         if not self.depth:
             return
-        if tag in ("td", "th") and self.cell is not None:
+        if tag == "tfoot":
+            self.footer = False
+        elif tag in ("td", "th") and self.cell is not None:
             self.rows[-1].append(" ".join("".join(self.cell).split()))
             self.cell = None
         elif tag == "table":
