@@ -32,6 +32,11 @@ TICKS = 4
 # Contrast of at least 3:1 against white for every fill (WCAG 1.4.11 non-text contrast).
 COLOURS = ("#1f5fa8", "#b35900", "#2e7d32", "#b3261e", "#6a4c93", "#00695c")
 MAX_CATEGORIES = 40  # a longer table is still shown in full; the chart keeps the first
+# SVG text does not wrap: a label is broken into lines by an estimate of its width. A wide
+# Cyrillic letter of the admin's sans-serif is about 0.6 of the font size; this errs long.
+CHAR_WIDTH = 0.62
+LABEL_LINE = 16  # a category label's next line (font size 13)
+AXIS_LINE = 13  # the axis title's next line (font size 11)
 
 
 @dataclass(frozen=True)
@@ -89,22 +94,20 @@ def bar_chart(
     legend_columns = 3 if width >= WIDTH else 1
     legend_rows = -(-len(series) // legend_columns) if len(series) > 1 else 0
     y = legend_rows * LEGEND_ROW + 4
-    group_height = LABEL_HEIGHT + len(series) * (BAR_HEIGHT + BAR_GAP) + CATEGORY_GAP
+    bars_height = len(series) * (BAR_HEIGHT + BAR_GAP) + CATEGORY_GAP
     plot_top = y
     shapes = []
+    base = y
     for index, category in enumerate(categories):
-        base = y + index * group_height
+        # A long label (a model with its fault) takes more lines on a phone's chart.
+        lines = wrap(category, font_size=13, room=width - 2 * LEFT)
+        label_height = LABEL_HEIGHT + (len(lines) - 1) * LABEL_LINE
         shapes.append(
-            format_html(
-                '<text x="{}" y="{}" font-size="13" fill="#1a1a1a">{}</text>',
-                LEFT,
-                base + LABEL_HEIGHT - 5,
-                category,
-            )
+            _text(lines, x=LEFT, y=base + LABEL_HEIGHT - 5, font_size=13, line=LABEL_LINE)
         )
         for number, one in enumerate(series):
             value = one.values[index] if index < len(one.values) else None
-            bar_y = base + LABEL_HEIGHT + number * (BAR_HEIGHT + BAR_GAP)
+            bar_y = base + label_height + number * (BAR_HEIGHT + BAR_GAP)
             bar = 0 if value is None else max(0.0, float(value)) / top * plot_width
             shapes.append(
                 format_html(
@@ -127,7 +130,8 @@ def bar_chart(
                     "—" if value is None else _number(value, decimals),
                 )
             )
-    plot_bottom = y + max(len(categories), 1) * group_height
+        base += label_height + bars_height
+    plot_bottom = base if categories else y + LABEL_HEIGHT + bars_height
     axis = _axis(
         top=top,
         ticks=ticks,
@@ -136,12 +140,15 @@ def bar_chart(
         decimals=decimals,
         width=width,
     )
-    height = plot_bottom + AXIS_HEIGHT
-    axis_title = format_html(
-        '<text x="{}" y="{}" font-size="11" fill="#1a1a1a" text-anchor="middle">{}</text>',
-        width // 2,
-        height - 4,
-        axis_label,
+    axis_lines = wrap(axis_label, font_size=11, room=width - 2 * LEFT)
+    height = plot_bottom + AXIS_HEIGHT + (len(axis_lines) - 1) * AXIS_LINE
+    axis_title = _text(
+        axis_lines,
+        x=width // 2,
+        y=plot_bottom + AXIS_HEIGHT - 4,
+        font_size=11,
+        line=AXIS_LINE,
+        middle=True,
     )
     return format_html(
         '<svg class="report-chart report-chart-{}" xmlns="http://www.w3.org/2000/svg" '
@@ -161,6 +168,50 @@ def bar_chart(
         axis,
         SafeString("".join(shapes)),
         axis_title,
+    )
+
+
+def wrap(text: str, *, font_size: int, room: float) -> list[str]:
+    """The words of `text` in lines that fit `room` units at `font_size`, by the estimate
+    above; a word longer than a whole line is cut between letters."""
+    per_line = max(1, int(room / (font_size * CHAR_WIDTH)))
+    lines: list[str] = []
+    current = ""
+    for word in str(text).split():
+        while len(word) > per_line:
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(word[:per_line])
+            word = word[per_line:]
+        if current and len(current) + 1 + len(word) > per_line:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    return [*lines, current] if current or not lines else lines
+
+
+def _text(
+    lines: Sequence[str], *, x: float, y: float, font_size: int, line: int, middle: bool = False
+) -> SafeString:
+    """One <text>, its lines as <tspan>s when there are more than one."""
+    anchor = SafeString(' text-anchor="middle"') if middle else ""
+    if len(lines) == 1:
+        content = format_html("{}", lines[0])
+    else:
+        content = format_html_join(
+            "",
+            '<tspan x="{}" dy="{}">{}</tspan>',
+            ((x, 0 if number == 0 else line, words) for number, words in enumerate(lines)),
+        )
+    return format_html(
+        '<text x="{}" y="{}" font-size="{}" fill="#1a1a1a"{}>{}</text>',
+        x,
+        y,
+        font_size,
+        anchor,
+        content,
     )
 
 

@@ -2,7 +2,7 @@
 
 import re
 
-from repairs.admin.charts import NARROW, Series, bar_chart
+from repairs.admin.charts import NARROW, Series, bar_chart, wrap
 
 
 def draw(values, **kwargs):
@@ -47,3 +47,25 @@ def test_a_phones_chart_is_narrow_with_its_legend_in_rows():
     svg = draw([1, 2], series=[Series("В срок", [1, 2]), Series("Поздно", [0, 1])], width=NARROW)
     assert f'viewBox="0 0 {NARROW} ' in svg and "report-chart-narrow" in svg
     assert re.findall(r'<rect x="8" y="(\d+)" width="12"', svg) == ["4", "24"]
+
+
+def test_a_long_label_takes_more_lines_on_a_phones_chart_and_the_chart_grows():
+    label = "заказы с этой неисправностью на 100 заявок по модели"  # 52 letters
+    category = "DREAME L10s Ultra Gen 2 · Не строит карту / ошибка лидара"
+    wide = draw([1], axis_label=label, categories=[category])
+    narrow = draw([1], axis_label=label, categories=[category], width=NARROW)
+    assert "<tspan" not in wide  # one line each on the office screen
+    assert re.findall(r"<tspan[^>]*>([^<]*)</tspan>", narrow) == [
+        "DREAME L10s Ultra Gen 2 · Не строит",
+        "карту / ошибка лидара",
+        "заказы с этой неисправностью на 100 заявок",
+        "по модели",
+    ]
+    height = int(re.search(r'viewBox="0 0 \d+ (\d+)"', narrow).group(1))
+    one_line = int(re.search(r'viewBox="0 0 \d+ (\d+)"', draw([1], width=NARROW)).group(1))
+    assert height == one_line + 16 + 13  # a label line and an axis line more
+
+
+def test_a_word_longer_than_a_line_is_cut_between_letters():
+    assert wrap("а" * 10 + " бб", font_size=10, room=31) == ["ааааа", "ааааа", "бб"]
+    assert wrap("", font_size=10, room=31) == [""]
