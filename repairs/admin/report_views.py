@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.forms import REGIONS
+from dreame_service.kit.pages import page_links
 from dreame_service.kit.spreadsheets import csv_value, keep_as_text, looks_like_formula
 from repairs.admin.charts import NARROW, WIDTH, bar_chart
 from repairs.admin.reports import REPORTS, Filters, Report
@@ -185,7 +186,7 @@ def report_page(request, slug: str, *, site):
         context.update(
             filters=filters,
             page=page,
-            page_links=_page_links(page),
+            page_links=page_links(page),
             rows_shown=_rows_shown(page),
             rows=[[_cell(value) for value in row] for row in page],
             # The office screen's chart and the phone's, one shown by the style sheet; each
@@ -245,15 +246,6 @@ def _filters_query(request) -> str:
     query.pop("format", None)
     query.pop("page", None)
     return query.urlencode()
-
-
-def _page_links(page) -> list[int | None]:
-    """The page numbers to link: the first, the last and the current one's neighbours, None
-    for the gaps between (95 links would not fit a phone)."""
-    if not page.has_other_pages():
-        return []
-    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-    return [number if isinstance(number, int) else None for number in numbers]
 
 
 def _rows_shown(page) -> str:

@@ -115,8 +115,9 @@ def _statement(pk: int) -> Statement:
 @require_GET
 @_allowed(VIEW_PERMISSION)
 def statement_page(request, pk):
-    # Queries (7): session, user, its own and its groups' permissions, the statement with
-    # its center and approver, its lines (with the statements they correct), its history.
+    # Queries (9): session, user, its own and its groups' permissions, the statement with
+    # its center and approver, its lines' count, a page of them (with the statements they
+    # correct), the sums, its history.
     statement = _statement(pk)
     return TemplateResponse(
         request,
@@ -125,7 +126,7 @@ def statement_page(request, pk):
             request,
             title=_("Warranty statement"),
             history=selectors.statement_history(statement),
-            **selectors.statement_document(statement),
+            **selectors.statement_page(statement, page=request.GET.get("page")),
         ),
     )
 
@@ -195,11 +196,14 @@ def line_action(request, pk, line_pk, action):
                 bound_line=line.pk,
                 bound_error=" ".join(error.messages),
                 bound_reason=request.POST.get("reason", ""),
-                **selectors.statement_document(statement),
+                **selectors.statement_page(statement, page=selectors.page_of_line(line)),
             ),
             status=400,
         )
-    return redirect(reverse("admin_statements:statement", args=[pk]) + f"#line-{line.pk}")
+    page = selectors.page_of_line(line)
+    return redirect(
+        reverse("admin_statements:statement", args=[pk]) + f"?page={page}#line-{line.pk}"
+    )
 
 
 @require_POST

@@ -5,11 +5,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from claims.models import StatusEvent
+from dreame_service.kit.pages import page_links
 from repairs.models import (
     RepairOrder,
     Resolution,
@@ -127,8 +129,45 @@ def statement_history(statement: Statement) -> list[StatementEvent]:
     return list(statement.events.select_related("by").order_by("created_at", "pk"))
 
 
+# A page of a statement's lines: a big center's month holds thousands (the print, the XLSX
+# and the PDF hold them all).
+LINES_PER_PAGE = 200
+
+
+def page_of_line(line: StatementLine) -> int:
+    """The page a line is shown on (positions run 1, 2, … in each statement)."""
+    return (max(line.position, 1) - 1) // LINES_PER_PAGE + 1
+
+
+def statement_page(statement: Statement, *, page: str | int | None) -> dict[str, object]:
+    """One page of the statement's lines (a bad number: the first or the last page) and the
+    whole statement's totals, summed in the database: three queries (count, page, sums)."""
+    lines = statement.lines.select_related("corrects__statement").order_by("position", "pk")
+    shown = Paginator(lines, LINES_PER_PAGE).get_page(page)
+    return {
+        "statement": statement,
+        "lines": list(shown.object_list),
+        "page": shown,
+        "page_links": page_links(shown),
+        "totals": _summed_totals(statement),
+    }
+
+
+def _summed_totals(statement: Statement) -> Totals:
+    disputed = Q(state=StatementLine.State.DISPUTED)
+    sums = statement.lines.aggregate(
+        parts=Coalesce(Sum("total", filter=~disputed & Q(kind=WorkLine.Kind.PART)), Decimal(0)),
+        labour=Coalesce(Sum("total", filter=~disputed & ~Q(kind=WorkLine.Kind.PART)), Decimal(0)),
+        disputed=Coalesce(Sum("total", filter=disputed), Decimal(0)),
+    )
+    if statement.is_approved:
+        sums["parts"] = statement.parts_total or Decimal(0)
+        sums["labour"] = statement.labour_total or Decimal(0)
+    return Totals(**sums)
+
+
 def statement_document(statement: Statement) -> dict[str, object]:
-    """What every view of a statement shows (page, print, XLSX): its lines and totals."""
+    """What the whole-statement views show (print, XLSX, PDF): every line and the totals."""
     lines = statement_lines(statement)
     return {
         "statement": statement,

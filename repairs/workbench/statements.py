@@ -39,11 +39,13 @@ def _own_statement(request, pk: int) -> Statement:
 @require_GET
 @technician_required
 def statement_page(request, pk):
-    # Queries (7): session, user, its permissions (2), technician with center, the
-    # statement, its lines with the statements they correct.
+    # Queries (9): session, user, its permissions (2), technician with center, the
+    # statement, its lines' count, a page of them (with the statements they correct), the sums.
     statement = _own_statement(request, pk)
     return render(
-        request, "repairs/workbench/statement.html", selectors.statement_document(statement)
+        request,
+        "repairs/workbench/statement.html",
+        selectors.statement_page(statement, page=request.GET.get("page")),
     )
 
 

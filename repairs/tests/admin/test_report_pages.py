@@ -49,7 +49,7 @@ def get(client, **params):
 
 
 def pages_nav(page: str) -> str:
-    nav = re.search(r'<nav class="report-pages"[^>]*>.*?</nav>', page, re.S)
+    nav = re.search(r'<nav class="table-pages"[^>]*>.*?</nav>', page, re.S)
     assert nav, "the page has no pages' links"
     return nav.group(0)
 
@@ -119,7 +119,7 @@ def test_a_table_of_one_page_has_no_pages_links(support, filters):
     page = get(support, **filters).content.decode()
 
     assert len(page_rows(page)) == 100
-    assert 'class="report-pages"' not in page and "Строки 1–100" not in html.unescape(page)
+    assert 'class="table-pages"' not in page and "Строки 1–100" not in html.unescape(page)
 
 
 # The page's own queries: the session, the user, the user's own and their groups'

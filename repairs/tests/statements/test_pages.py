@@ -9,7 +9,9 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from dreame_service.kit.formats import format_kzt
 from repairs.models import Statement, StatementLine
+from repairs.statements.selectors import LINES_PER_PAGE
 from repairs.statements.services import prepare_statement
 from repairs.tests.factories import SupportUserFactory, TechnicianFactory, UserFactory
 from repairs.tests.statements.builders import MONTH, in_october, quick_warranty_orders
@@ -209,8 +211,9 @@ def test_the_admin_statement_page_costs_the_same_whatever_its_size(
     statement = october_statement(technician, count=count)
     support.get(f"{ADMIN}{statement.pk}/")  # warm the session's caches
     # session, user, its own and its groups' permissions, the statement with its center and
-    # approver, its lines with the statements they correct, its history with its users.
-    with django_assert_max_num_queries(7):
+    # approver, its lines' count, a page of them with the statements they correct, the sums,
+    # its history with its users.
+    with django_assert_max_num_queries(9):
         response = support.get(f"{ADMIN}{statement.pk}/")
     assert response.content.decode().count('class="line-form"') == 2 * count
 
@@ -240,8 +243,8 @@ def test_the_workbench_statement_page_costs_the_same_whatever_its_size(
     statement = october_statement(technician, count=count)
     tech_client.get(f"/service/statements/{statement.pk}/")
     # session, user, its own and its groups' permissions, technician with its center, the
-    # statement, its lines with the statements they correct.
-    with django_assert_max_num_queries(7):
+    # statement, its lines' count, a page of them with the statements they correct, the sums.
+    with django_assert_max_num_queries(9):
         response = tech_client.get(f"/service/statements/{statement.pk}/")
     assert response.content.decode().count('id="line-') == 2 * count
 
@@ -281,3 +284,29 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_xlsx(support, technici
     risky = [cell for cell in cells if str(cell.value).startswith("=")]
     assert {cell.value for cell in risky} == {'=HYPERLINK("http://evil.example","x")', "=1+1"}
     assert all(cell.data_type == "s" for cell in risky)
+
+
+def test_a_big_month_is_shown_a_page_of_lines_at_a_time_with_the_whole_months_totals(
+    support, tech_client, technician
+):
+    count = LINES_PER_PAGE // 2 + 10  # two lines each: a full page and 20 lines more
+    statement = october_statement(technician, count=count)
+    last = statement.lines.order_by("-position").first()
+
+    first_page = page_text(support.get(f"{ADMIN}{statement.pk}/"))
+    assert first_page.count('id="line-') == LINES_PER_PAGE
+    assert 'aria-label="Страницы таблицы"' in first_page
+    whole = f'data-total="total">{format_kzt(count * 12_500)}'  # not the page's sum
+    for url in (f"{ADMIN}{statement.pk}/?page=2", f"/service/statements/{statement.pk}/?page=2"):
+        client = support if url.startswith(ADMIN) else tech_client
+        second = page_text(client.get(url))
+        assert second.count('id="line-') == 20, url
+        assert f'id="line-{last.pk}"' in second, url
+        assert whole in second, url
+    # A dispute on the second page comes back to that page, at the line.
+    response = support.post(
+        f"{ADMIN}{statement.pk}/lines/{last.pk}/dispute/", {"reason": "Нет фото"}
+    )
+    assert response["Location"] == f"{ADMIN}{statement.pk}/?page=2#line-{last.pk}"
+    # The print and the downloads hold every line.
+    assert page_text(support.get(f"{ADMIN}{statement.pk}/print/")).count('id="line-') == 2 * count

@@ -1,0 +1,116 @@
+"""Benchmark: server time of a center's monthly warranty statement (issue 22), at scale.
+
+A script, not a test. Needs PostgreSQL on 127.0.0.1 and an existing, migrated database with
+bench data (the 1M-claims one made by `generate_claims --fast`). Run from the project root:
+
+    .venv/bin/python bench/bench_statements.py --database dreame_bench1m [--rounds 5]
+
+The busiest center's statement for the last finished month is prepared through the service
+(`prepare_statement`, timed: it snapshots the month's done warranty lines), then support's
+page, the print page, the XLSX and the PDF, and the center's own page on the workbench, are
+requested in interleaved rounds through the whole middleware stack (Django's test Client,
+production settings: bench/status_settings.py). Prints a Markdown table: median and p95 per
+request, the SQL queries each ran, and the statement's size. Only a support user
+`bench-reports` and the statement itself are written.
+"""
+
+import argparse
+import statistics
+import time
+
+from _common import PY, bench_env, percentile, run, setup_django
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", required=True, help="an existing database with bench data")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    env = bench_env(args.database)
+    run([PY, "manage.py", "migrate", "-v0"], env)
+    setup_django(env)
+    from django.contrib.auth.models import Group, User
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from repairs.models import RepairOrder, Technician
+    from repairs.statements.selectors import first_of_month
+    from repairs.statements.services import prepare_statement
+
+    support, _created = User.objects.get_or_create(
+        username="bench-reports", defaults={"is_staff": True}
+    )
+    support.groups.add(Group.objects.get(name="support"))
+    month = first_of_month(first_of_month(timezone.localdate()) - timezone.timedelta(days=1))
+    center_id = (
+        RepairOrder.objects.values("service_center")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("service_center", flat=True)
+        .first()
+    )
+    technician = Technician.objects.filter(service_center_id=center_id).select_related("user")[0]
+
+    prepare_times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        statement = prepare_statement(
+            service_center=technician.service_center, month=month, by=support
+        )
+        prepare_times.append(time.perf_counter() - started)
+    lines = statement.lines.count()
+    print(
+        f"{technician.service_center} — {month:%m.%Y}: {lines} statement lines; "
+        f"prepare_statement median {statistics.median(prepare_times) * 1000:.0f} ms\n"
+    )
+
+    office = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    office.force_login(support)
+    workbench = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    workbench.force_login(technician.user)
+    admin = f"/admin/statements/{statement.pk}/"
+    targets = [
+        ("support's page", office, admin),
+        ("print page (A4)", office, f"{admin}print/"),
+        ("XLSX", office, f"{admin}statement.xlsx"),
+        ("PDF", office, f"{admin}statement.pdf"),
+        ("the center's page (workbench)", workbench, f"/service/statements/{statement.pk}/"),
+    ]
+
+    def fetch(client, url):
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+        return response
+
+    measured = {}
+    for name, client, url in targets:
+        response = fetch(client, url)
+        if response.status_code != 200:
+            print(f"- {name}: HTTP {response.status_code}, not measured")
+            continue
+        with CaptureQueriesContext(connection) as captured:
+            fetch(client, url)
+        measured[name] = {"client": client, "url": url, "queries": len(captured), "times": []}
+    for _ in range(args.rounds):
+        for entry in measured.values():
+            started = time.perf_counter()
+            fetch(entry["client"], entry["url"])
+            entry["times"].append(time.perf_counter() - started)
+
+    print("| request | median ms | p95 ms | queries |")
+    print("|---|---:|---:|---:|")
+    for name, entry in measured.items():
+        times = [t * 1000 for t in entry["times"]]
+        print(
+            f"| {name} | {statistics.median(times):.0f} | {percentile(times, 0.95):.0f} "
+            f"| {entry['queries']} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
