@@ -1,16 +1,35 @@
 """The statement as a PDF (WeasyPrint, like the intake act): the printable sheet's HTML, its
-stylesheet read from the static folder (repairs.pdf loads nothing else)."""
+stylesheet read from the static folder (repairs.pdf loads nothing else).
 
+A big center's month holds thousands of lines, and WeasyPrint lays out 5,000 of them in about
+a minute (docs/benchmarks.md): more than a request may take. So the PDF of a statement as it
+stands (its latest history event: every change writes one) is made once and kept in the
+private storage, one file per language; a download is that file. A small statement's PDF is
+made in the request; a big one's by a worker, and the download says to come back shortly.
+"""
+
+import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import FileResponse, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from repairs.documents import pdf_unavailable_reason
 from repairs.models import Statement
 from repairs.statements.selectors import statement_document
+
+logger = logging.getLogger(__name__)
+
+# Up to this many lines the PDF is made in the request (a few seconds at most).
+INLINE_LINES = 300
+FOLDER = "statements"
 
 
 def statement_pdf(statement: Statement) -> bytes:
@@ -23,15 +42,86 @@ def statement_pdf(statement: Statement) -> bytes:
     return render_pdf(html=html, base_url=static_folder)
 
 
+def version_of(statement: Statement) -> int:
+    """The statement as it stands: its latest event (prepared, disputed, accepted, approved)."""
+    return statement.events.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def stored_name(statement: Statement, *, version: int, language: str) -> str:
+    return f"{FOLDER}/{statement.pk}/{version}-{language}.pdf"
+
+
+def store_statement_pdf(*, statement: Statement, version: int, language: str) -> str | None:
+    """Make and keep the PDF of `statement` at `version` in `language`, and forget its older
+    ones; None when the statement has changed since (the next download asks again)."""
+    if version_of(statement) != version:
+        return None
+    name = stored_name(statement, version=version, language=language)
+    if not default_storage.exists(name):
+        with translation.override(language):
+            default_storage.save(name, ContentFile(statement_pdf(statement)))
+    _forget_older(statement, version=version)
+    return name
+
+
+def _forget_older(statement: Statement, *, version: int) -> None:
+    folder = f"{FOLDER}/{statement.pk}"
+    _dirs, files = default_storage.listdir(folder)
+    for file in files:
+        if int(file.split("-", 1)[0]) < version:
+            default_storage.delete(f"{folder}/{file}")
+
+
 def pdf_response(statement: Statement) -> HttpResponse:
-    """The PDF as a download, or 503 with a line to read where this machine makes none."""
+    """The PDF as a download; 202 while a worker makes a big one; 503 with a line to read
+    where this machine makes none."""
     if pdf_unavailable_reason():
         return HttpResponse(
             _("PDF files cannot be made here now: use the printable page."),
             status=503,
             content_type="text/plain; charset=utf-8",
         )
-    response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
-    name = f"statement-{statement.service_center_id}-{statement.month:%Y-%m}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    version = version_of(statement)
+    name = stored_name(statement, version=version, language=language)
+    if not default_storage.exists(name):
+        if statement.lines.count() > INLINE_LINES:
+            _ask_a_worker(statement, version=version, language=language)
+            response = HttpResponse(
+                _(
+                    "The PDF of this statement is being made: it has many lines. "
+                    "Download it again in a minute."
+                ),
+                status=202,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = "60"
+            return response
+        store_statement_pdf(statement=statement, version=version, language=language)
+    filename = f"statement-{statement.service_center_id}-{statement.month:%Y-%m}.pdf"
+    return FileResponse(
+        default_storage.open(name),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
+
+
+def _ask_a_worker(statement: Statement, *, version: int, language: str) -> None:
+    """Once per version and language within ten minutes, however often the link is clicked."""
+    from repairs.tasks import store_statement_pdf_task
+
+    key = f"statement-pdf:{statement.pk}:{version}:{language}"
+    if not cache.add(key, 1, timeout=600):
+        return
+
+    def publish():
+        try:
+            store_statement_pdf_task.apply_async(
+                args=(statement.pk, version, language), retry=False
+            )
+        except Exception:  # the broker is down: the next click asks again
+            cache.delete(key)
+            logger.warning("Could not ask for statement %s's PDF", statement.pk)
+
+    transaction.on_commit(publish)

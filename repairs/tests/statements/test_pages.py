@@ -11,8 +11,10 @@ from openpyxl import load_workbook
 
 from dreame_service.kit.formats import format_kzt
 from repairs.models import Statement, StatementLine
+from repairs.statements.pdf import INLINE_LINES, version_of
 from repairs.statements.selectors import LINES_PER_PAGE
 from repairs.statements.services import prepare_statement
+from repairs.tasks import store_statement_pdf_task
 from repairs.tests.factories import SupportUserFactory, TechnicianFactory, UserFactory
 from repairs.tests.statements.builders import MONTH, in_october, quick_warranty_orders
 
@@ -264,7 +266,7 @@ def test_the_pdf_holds_the_lines_and_the_total(support, tech_client, technician)
     ):
         response = client.get(url)
         assert response["Content-Type"] == "application/pdf"
-        reader = pypdf.PdfReader(BytesIO(response.content))
+        reader = pypdf.PdfReader(BytesIO(b"".join(response.streaming_content)))
         text = " ".join(page.extract_text() for page in reader.pages)
         assert "Гарантийный отчёт" in text
         assert "37 500 ₸" in text
@@ -310,3 +312,36 @@ def test_a_big_month_is_shown_a_page_of_lines_at_a_time_with_the_whole_months_to
     assert response["Location"] == f"{ADMIN}{statement.pk}/?page=2#line-{last.pk}"
     # The print and the downloads hold every line.
     assert page_text(support.get(f"{ADMIN}{statement.pk}/print/")).count('id="line-') == 2 * count
+
+
+def test_a_big_statements_pdf_is_made_by_a_worker_once_and_kept_until_the_next_change(
+    support, technician, private_media, django_capture_on_commit_callbacks
+):
+    import pypdf
+
+    statement = october_statement(technician, count=INLINE_LINES // 2 + 1)  # 2 lines each
+    url = f"{ADMIN}{statement.pk}/statement.pdf"
+    with django_capture_on_commit_callbacks() as published:
+        first = support.get(url)
+        again = support.get(url)  # a second click asks no second worker
+    assert (first.status_code, first["Retry-After"]) == (202, "60")
+    assert "Скачайте его снова через минуту" in first.content.decode()
+    assert again.status_code == 202 and len(published) == 1
+    # What the worker does (the task's body; the broker is not the point here).
+    version = version_of(statement)
+    assert store_statement_pdf_task(statement.pk, version, "ru")
+
+    ready = support.get(url)
+    assert ready.status_code == 200
+    text = pypdf.PdfReader(BytesIO(b"".join(ready.streaming_content))).pages[0].extract_text()
+    assert "Гарантийный отчёт" in text
+    # A dispute changes the statement: the kept PDF is not served for it, and a new one
+    # replaces it.
+    line = statement.lines.first()
+    support.post(f"{ADMIN}{statement.pk}/lines/{line.pk}/dispute/", {"reason": "Нет фото"})
+    assert support.get(url).status_code == 202
+    assert store_statement_pdf_task(statement.pk, version, "ru") is None  # too old: nothing
+    newer = version_of(statement)
+    assert store_statement_pdf_task(statement.pk, newer, "ru")
+    assert private_media.joinpath(f"statements/{statement.pk}/{newer}-ru.pdf").exists()
+    assert not private_media.joinpath(f"statements/{statement.pk}/{version}-ru.pdf").exists()
