@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from repairs.models import APPROVE_STATEMENT_PERMISSION, ServiceCenter, Statement, StatementLine
 from repairs.statements import selectors, services
 from repairs.statements.pdf import pdf_response
+from repairs.statements.pdf import print_page as statement_print_page
 from repairs.statements.xlsx import xlsx_response
 
 VIEW_PERMISSION = "repairs.view_statement"
@@ -134,10 +135,7 @@ def statement_page(request, pk):
 @require_GET
 @_allowed(VIEW_PERMISSION)
 def print_page(request, pk):
-    statement = _statement(pk)
-    return TemplateResponse(
-        request, "repairs/statements/print.html", selectors.statement_document(statement)
-    )
+    return statement_print_page(_statement(pk))
 
 
 @require_GET

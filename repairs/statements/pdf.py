@@ -42,6 +42,19 @@ def statement_pdf(statement: Statement) -> bytes:
     return render_pdf(html=html, base_url=static_folder)
 
 
+def print_page(statement: Statement) -> HttpResponse:
+    """The printable A4 sheet. Rendered once per version and language and kept in the cache
+    for a day: thousands of lines take a second to render, and support opens it again and
+    again while checking a month."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    key = f"statement-print:{statement.pk}:{version_of(statement)}:{language}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("repairs/statements/print.html", statement_document(statement))
+        cache.set(key, html, timeout=24 * 3600)
+    return HttpResponse(html)
+
+
 def version_of(statement: Statement) -> int:
     """The statement as it stands: its latest event (prepared, disputed, accepted, approved)."""
     return statement.events.order_by("-pk").values_list("pk", flat=True).first() or 0

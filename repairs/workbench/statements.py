@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from repairs.models import Statement
 from repairs.statements import selectors
-from repairs.statements.pdf import pdf_response
+from repairs.statements.pdf import pdf_response, print_page
 from repairs.statements.xlsx import xlsx_response
 from repairs.workbench.access import technician_required
 
@@ -52,8 +52,7 @@ def statement_page(request, pk):
 @require_GET
 @technician_required
 def statement_print(request, pk):
-    statement = _own_statement(request, pk)
-    return render(request, "repairs/statements/print.html", selectors.statement_document(statement))
+    return print_page(_own_statement(request, pk))
 
 
 @require_GET

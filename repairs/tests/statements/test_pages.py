@@ -345,3 +345,14 @@ def test_a_big_statements_pdf_is_made_by_a_worker_once_and_kept_until_the_next_c
     assert store_statement_pdf_task(statement.pk, newer, "ru")
     assert private_media.joinpath(f"statements/{statement.pk}/{newer}-ru.pdf").exists()
     assert not private_media.joinpath(f"statements/{statement.pk}/{version}-ru.pdf").exists()
+
+
+def test_the_kept_print_page_follows_every_change_of_the_statement(support, technician):
+    statement = october_statement(technician)
+    url = f"{ADMIN}{statement.pk}/print/"
+    assert "Нет фото" not in page_text(support.get(url))
+    line = statement.lines.first()
+
+    support.post(f"{ADMIN}{statement.pk}/lines/{line.pk}/dispute/", {"reason": "Нет фото"})
+
+    assert "Нет фото" in page_text(support.get(url))
