@@ -92,7 +92,7 @@ class RollUp:
     `sums` maps each summed column to its aggregate over the facts, `latest` each column
     that keeps the greatest value."""
 
-    table: type[models.Model]
+    table: Any  # a roll-up model of repairs.models.rollups
     facts: Callable[[], models.QuerySet]
     when: str
     paths: dict[str, str]

@@ -258,7 +258,7 @@ def return_days(filters: Filters) -> list[tuple]:
                 *bins,
             )
         )
-    result.sort(key=lambda row: row[0])
+    result.sort(key=lambda row: str(row[0]))
     return result
 
 

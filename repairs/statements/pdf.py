@@ -85,7 +85,7 @@ def _forget_older(statement: Statement, *, version: int) -> None:
             default_storage.delete(f"{folder}/{file}")
 
 
-def pdf_response(statement: Statement) -> HttpResponse:
+def pdf_response(statement: Statement) -> HttpResponse | FileResponse:
     """The PDF as a download; 202 while a worker makes a big one; 503 with a line to read
     where this machine makes none."""
     if pdf_unavailable_reason():

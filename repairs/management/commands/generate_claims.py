@@ -381,6 +381,7 @@ class _ClaimMaker:
         if step:
             transition, note, by = step
             decided_at = claim.first_answer_at or claim.ended_at
+            assert decided_at is not None  # both set for these states (_claim)
             events.append(
                 StatusEvent(
                     claim=claim,
