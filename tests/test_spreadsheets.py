@@ -4,10 +4,10 @@ stays text; numbers and ordinary words are written as they are."""
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl import load_workbook
+from xlsxwriter import Workbook
 
-from dreame_service.kit.spreadsheets import csv_value, keep_as_text, looks_like_formula
+from dreame_service.kit.spreadsheets import XLSX_OPTIONS, csv_value, looks_like_formula, write_row
 
 RUNS = [
     '=HYPERLINK("http://evil.example/","Нажмите")',
@@ -40,22 +40,41 @@ def test_it_leaves_numbers_untouched_even_negative_ones(number):
     assert csv_value(number) == ("" if number is None else number)
 
 
-def test_it_keeps_a_sheets_cell_and_a_write_only_cell_as_text_in_the_file():
-    book = Workbook()
-    sheet = book.active
-    sheet.append([*RUNS, "DREAME", -5, 33.3])
-    for cell in sheet[1]:
-        keep_as_text(cell)
-    stream = Workbook(write_only=True)
-    streamed = stream.create_sheet()
-    streamed.append([keep_as_text(WriteOnlyCell(streamed, value=value)) for value in RUNS])
+def read_back(write) -> list:
+    """The first row of a workbook XlsxWriter wrote with the portal's options, as openpyxl
+    (and Excel) reads it: its cells, types included."""
+    buffer = io.BytesIO()
+    book = Workbook(buffer, {**XLSX_OPTIONS, "in_memory": True})
+    write(book.add_worksheet())
+    book.close()
+    (row, *_rest) = load_workbook(buffer).active.iter_rows()
+    return list(row)
 
-    for workbook in (book, stream):
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        (row, *_rest) = load_workbook(buffer).active.iter_rows()
-        # XML stores a carriage return as a line feed; the text is otherwise the same.
-        assert [cell.value for cell in row[: len(RUNS)]] == [t.replace("\r", "\n") for t in RUNS]
-        assert {cell.data_type for cell in row[: len(RUNS)]} == {"s"}  # none a formula
-    assert [cell.value for cell in sheet[1][len(RUNS) :]] == ["DREAME", -5, 33.3]
-    assert [cell.data_type for cell in sheet[1][len(RUNS) :]] == ["s", "n", "n"]
+
+def as_stored(text: str) -> str:
+    """XlsxWriter stores a carriage return as «_x000D_», which Excel reads back as one and
+    openpyxl leaves as it is."""
+    return text.replace("\r", "_x000D_")
+
+
+def test_it_writes_text_that_would_run_as_text_and_numbers_as_numbers():
+    row = read_back(lambda sheet: write_row(sheet, 0, [*RUNS, "{=1+1}", "DREAME", -5, 33.3]))
+
+    texts = [as_stored(text) for text in [*RUNS, "{=1+1}", "DREAME"]]
+    assert [cell.value for cell in row[: len(RUNS) + 2]] == texts
+    assert {cell.data_type for cell in row[: len(RUNS) + 2]} == {"s"}  # none a formula
+    assert [cell.value for cell in row[len(RUNS) + 2 :]] == [-5, 33.3]
+    assert [cell.data_type for cell in row[len(RUNS) + 2 :]] == ["n", "n"]
+
+
+def test_the_options_keep_text_text_even_through_a_sheets_generic_write():
+    texts = [*RUNS, "{=1+1}", "007", "http://evil.example/"]
+    row = read_back(lambda sheet: sheet.write_row(0, 0, texts))
+
+    assert [(cell.value, cell.data_type) for cell in row] == [(as_stored(t), "s") for t in texts]
+
+
+def test_an_empty_value_is_an_empty_cell():
+    row = read_back(lambda sheet: write_row(sheet, 0, ["a", None, "", 0]))
+
+    assert [cell.value for cell in row] == ["a", None, None, 0]

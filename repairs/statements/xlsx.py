@@ -1,43 +1,44 @@
-"""A statement as an XLSX workbook (openpyxl): the lines, then the totals, numbers as numbers
-so DREAME's accountants can sum them again."""
+"""A statement as an XLSX workbook (XlsxWriter): the lines, then the totals, numbers as
+numbers so DREAME's accountants can sum them again."""
 
 from io import BytesIO
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from xlsxwriter import Workbook
 
 from dreame_service.kit.formats import format_date
-from dreame_service.kit.spreadsheets import keep_as_text
+from dreame_service.kit.spreadsheets import XLSX_OPTIONS, write_row
 from repairs.models import Statement, StatementLine
 from repairs.statements.selectors import statement_document
 
 MONEY = "#,##0"
+WIDTHS = (14, 14, 40, 16, 10, 16, 16, 14, 40)  # columns A to I
+PRICE, AMOUNT = 5, 6  # the columns «Unit price, KZT» and «Amount, KZT» (from 0)
 
 
 def statement_filename(statement: Statement) -> str:
     return f"statement-{statement.service_center_id}-{statement.month:%Y-%m}.xlsx"
 
 
-def _as_text(sheet) -> None:
-    """The last row's text typed by people stays text: a description «=HYPERLINK(...)» must
-    not run in the accountant's Excel."""
-    for cell in sheet[sheet.max_row]:
-        keep_as_text(cell)
-
-
 def statement_xlsx(statement: Statement, lines, totals) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"{statement.month:%Y-%m}"
-    sheet.append([_("Warranty statement"), statement.service_center.name])
-    _as_text(sheet)
-    sheet.append([_("Month"), f"{statement.month:%m.%Y}"])
-    sheet.append([_("State"), statement.get_state_display()])
+    buffer = BytesIO()
+    # XLSX_OPTIONS and write_row: a description typed as «=HYPERLINK(...)» stays text and
+    # never runs in the accountant's Excel.
+    book = Workbook(buffer, {**XLSX_OPTIONS, "in_memory": True})
+    money = book.add_format({"num_format": MONEY})
+    bold = book.add_format({"bold": True})
+    sheet = book.add_worksheet(f"{statement.month:%Y-%m}")
+    heading = [
+        [_("Warranty statement"), statement.service_center.name],
+        [_("Month"), f"{statement.month:%m.%Y}"],
+        [_("State"), statement.get_state_display()],
+    ]
     if statement.approved_at:
-        sheet.append([_("Approved at"), format_date(statement.approved_at.date())])
-    sheet.append([])
+        heading.append([_("Approved at"), format_date(statement.approved_at.date())])
+    for row, texts in enumerate(heading):
+        write_row(sheet, row, texts)
+    row = len(heading) + 1  # an empty row before the table
     header = [
         _("Order"),
         _("Kind"),
@@ -49,39 +50,33 @@ def statement_xlsx(statement: Statement, lines, totals) -> bytes:
         _("State"),
         _("Note"),
     ]
-    sheet.append(header)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+    write_row(sheet, row, header, dict.fromkeys(range(len(header)), bold))
     for line in lines:
-        sheet.append(
-            [
-                line.order_number,
-                line.get_kind_display(),
-                line.description,
-                line.part_number,
-                float(line.quantity),
-                int(line.unit_price),
-                int(line.total),
-                line.get_state_display(),
-                _note(line),
-            ]
-        )
-        _as_text(sheet)
-        sheet.cell(row=sheet.max_row, column=6).number_format = MONEY
-        sheet.cell(row=sheet.max_row, column=7).number_format = MONEY
-    sheet.append([])
+        row += 1
+        values: list[object] = [
+            line.order_number,
+            line.get_kind_display(),
+            line.description,
+            line.part_number,
+            float(line.quantity),
+            int(line.unit_price),
+            int(line.total),
+            line.get_state_display(),
+            _note(line),
+        ]
+        write_row(sheet, row, values, {PRICE: money, AMOUNT: money})
+    row += 1  # an empty row before the totals
     for label, amount in (
         (_("Parts"), totals.parts),
         (_("Labour"), totals.labour),
         (_("Total"), totals.total),
         (_("Disputed, not included"), totals.disputed),
     ):
-        sheet.append([label, None, None, None, None, None, int(amount)])
-        sheet.cell(row=sheet.max_row, column=7).number_format = MONEY
-    for column, width in zip("ABCDEFGHI", (14, 14, 40, 16, 10, 16, 16, 14, 40), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = BytesIO()
-    book.save(buffer)
+        row += 1
+        write_row(sheet, row, [label, None, None, None, None, None, int(amount)], {AMOUNT: money})
+    for column, width in enumerate(WIDTHS):
+        sheet.set_column(column, column, width)
+    book.close()
     return buffer.getvalue()
 
 

@@ -140,7 +140,7 @@ def test_the_xlsx_is_streamed_from_a_nameless_temporary_file_with_every_row(
     support, filters, tmp_path, monkeypatch
 ):
     models = claims_of_many_models(250)
-    # Every temporary file of the download (ours and openpyxl's) is made here, and ours is
+    # Every temporary file of the download (ours and XlsxWriter's) is made here, and ours is
     # kept an eye on (the real one is made).
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     made = []
@@ -161,7 +161,7 @@ def test_the_xlsx_is_streamed_from_a_nameless_temporary_file_with_every_row(
     )
     (sent,) = made
     assert not sent.closed and os.fstat(sent.fileno()).st_nlink == 0  # no name on the disk
-    assert list(tmp_path.iterdir()) == []  # openpyxl's own temporary sheet is gone too
+    assert list(tmp_path.iterdir()) == []  # no temporary sheet of XlsxWriter's is left
     chunks = list(response.streaming_content)
     assert len(chunks) > 1 and int(response["Content-Length"]) == sum(map(len, chunks))
     assert sent.closed  # the download's end closes it, and the disk space comes back
