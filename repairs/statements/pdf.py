@@ -2,10 +2,10 @@
 stylesheet read from the static folder (repairs.pdf loads nothing else).
 
 A big center's month holds thousands of lines, and WeasyPrint lays out 5,000 of them in about
-a minute (docs/benchmarks.md): more than a request may take. So the PDF of a statement as it
-stands (its latest history event: every change writes one) is made once and kept in the
-private storage, one file per language; a download is that file. A small statement's PDF is
-made in the request; a big one's by a worker, and the download says to come back shortly.
+a minute (docs/benchmarks.md): more than a request may take. So the PDF is made once per
+version and language and kept (repairs.statements.kept); a download is that file. A small
+statement's PDF is made in the request; a big one's by a worker, and the download says to
+come back shortly.
 """
 
 import logging
@@ -13,7 +13,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
@@ -23,13 +22,13 @@ from django.utils.translation import gettext as _
 
 from repairs.documents import pdf_unavailable_reason
 from repairs.models import Statement
+from repairs.statements import kept
 from repairs.statements.selectors import statement_document
 
 logger = logging.getLogger(__name__)
 
 # Up to this many lines the PDF is made in the request (a few seconds at most).
 INLINE_LINES = 300
-FOLDER = "statements"
 
 
 def statement_pdf(statement: Statement) -> bytes:
@@ -47,7 +46,9 @@ def print_page(statement: Statement) -> HttpResponse:
     for a day: thousands of lines take a second to render, and support opens it again and
     again while checking a month."""
     language = translation.get_language() or settings.LANGUAGE_CODE
-    key = f"statement-print:{statement.pk}:{version_of(statement)}:{language}"
+    # (The preparation's time too: a database rebuilt from scratch reuses ids.)
+    version = f"{kept.version_of(statement)}:{statement.prepared_at.timestamp()}"
+    key = f"statement-print:{statement.pk}:{version}:{language}"
     html = cache.get(key)
     if html is None:
         html = render_to_string("repairs/statements/print.html", statement_document(statement))
@@ -55,34 +56,18 @@ def print_page(statement: Statement) -> HttpResponse:
     return HttpResponse(html)
 
 
-def version_of(statement: Statement) -> int:
-    """The statement as it stands: its latest event (prepared, disputed, accepted, approved)."""
-    return statement.events.order_by("-pk").values_list("pk", flat=True).first() or 0
-
-
-def stored_name(statement: Statement, *, version: int, language: str) -> str:
-    return f"{FOLDER}/{statement.pk}/{version}-{language}.pdf"
-
-
 def store_statement_pdf(*, statement: Statement, version: int, language: str) -> str | None:
-    """Make and keep the PDF of `statement` at `version` in `language`, and forget its older
-    ones; None when the statement has changed since (the next download asks again)."""
-    if version_of(statement) != version:
+    """Make and keep the PDF of `statement` at `version` in `language`; None when the
+    statement has changed since (the next download asks again)."""
+    if kept.version_of(statement) != version:
         return None
-    name = stored_name(statement, version=version, language=language)
-    if not default_storage.exists(name):
-        with translation.override(language):
-            default_storage.save(name, ContentFile(statement_pdf(statement)))
-    _forget_older(statement, version=version)
-    return name
-
-
-def _forget_older(statement: Statement, *, version: int) -> None:
-    folder = f"{FOLDER}/{statement.pk}"
-    _dirs, files = default_storage.listdir(folder)
-    for file in files:
-        if int(file.split("-", 1)[0]) < version:
-            default_storage.delete(f"{folder}/{file}")
+    return kept.keep(
+        statement,
+        version=version,
+        language=language,
+        extension="pdf",
+        make=lambda: statement_pdf(statement),
+    )
 
 
 def pdf_response(statement: Statement) -> HttpResponse | FileResponse:
@@ -95,8 +80,8 @@ def pdf_response(statement: Statement) -> HttpResponse | FileResponse:
             content_type="text/plain; charset=utf-8",
         )
     language = translation.get_language() or settings.LANGUAGE_CODE
-    version = version_of(statement)
-    name = stored_name(statement, version=version, language=language)
+    version = kept.version_of(statement)
+    name = kept.stored_name(statement, version=version, language=language, extension="pdf")
     if not default_storage.exists(name):
         if statement.lines.count() > INLINE_LINES:
             _ask_a_worker(statement, version=version, language=language)
@@ -112,12 +97,7 @@ def pdf_response(statement: Statement) -> HttpResponse | FileResponse:
             return response
         store_statement_pdf(statement=statement, version=version, language=language)
     filename = f"statement-{statement.service_center_id}-{statement.month:%Y-%m}.pdf"
-    return FileResponse(
-        default_storage.open(name),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/pdf",
-    )
+    return kept.download(name, filename=filename, content_type="application/pdf")
 
 
 def _ask_a_worker(statement: Statement, *, version: int, language: str) -> None:

@@ -3,13 +3,16 @@ numbers so DREAME's accountants can sum them again."""
 
 from io import BytesIO
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.http import FileResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from xlsxwriter import Workbook
 
 from dreame_service.kit.formats import format_date
 from dreame_service.kit.spreadsheets import XLSX_OPTIONS, write_row
 from repairs.models import Statement, StatementLine
+from repairs.statements import kept
 from repairs.statements.selectors import statement_document
 
 MONEY = "#,##0"
@@ -97,12 +100,23 @@ def correction_note(line: StatementLine) -> str:
     }
 
 
-def xlsx_response(statement: Statement) -> HttpResponse:
-    """The statement's workbook as a download (support's and the center's alike)."""
-    document = statement_document(statement)
-    response = HttpResponse(
-        statement_xlsx(statement, document["lines"], document["totals"]),
+def xlsx_response(statement: Statement) -> FileResponse:
+    """The statement's workbook as a download (support's and the center's alike), made once
+    per version and language and kept (repairs.statements.kept)."""
+
+    def make() -> bytes:
+        document = statement_document(statement)
+        return statement_xlsx(statement, document["lines"], document["totals"])
+
+    name = kept.keep(
+        statement,
+        version=kept.version_of(statement),
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        extension="xlsx",
+        make=make,
+    )
+    return kept.download(
+        name,
+        filename=statement_filename(statement),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="{statement_filename(statement)}"'
-    return response

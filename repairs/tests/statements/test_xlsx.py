@@ -26,7 +26,7 @@ def statement_sheet(*, description: str = ""):
     assert response["Content-Disposition"] == (
         f'attachment; filename="statement-{technician.service_center.pk}-2026-10.xlsx"'
     )
-    return load_workbook(BytesIO(response.content)).active
+    return load_workbook(BytesIO(b"".join(response.streaming_content))).active
 
 
 def test_the_statement_keeps_its_header_tenge_format_totals_and_widths():
