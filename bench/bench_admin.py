@@ -118,6 +118,10 @@ def main():
     # searched for is the waiting claim's, and the claim the list must show is the first of
     # its namesakes in the list's order (the most urgent answer).
     namesake = Claim.objects.filter(full_name=waiting.full_name).order_by(*MOST_URGENT_FIRST)[0]
+    surname = waiting.full_name.split()[-1]
+    surname_first = (
+        Claim.objects.filter(full_name__icontains=surname).order_by(*MOST_URGENT_FIRST).first()
+    )
 
     # The six requests issue 23 asks under 100 ms at a million claims.
     floor = [
@@ -168,8 +172,8 @@ def main():
             ),
             ("search: e-mail", claims(q=waiting.email.upper()), waiting),
             ("search: serial number", claims(q=waiting.serial_number.lower()), waiting),
-            ("search: full name", claims(q=waiting.full_name), waiting),
-            ("search: surname", claims(q=waiting.full_name.split()[-1]), waiting),
+            ("search: full name", claims(q=waiting.full_name), namesake),
+            ("search: surname", claims(q=surname), surname_first),
             ("search: the commonest surname", claims(q="Ким"), None),
             ("search: a miss", claims(q="nothing-like-this"), None),
             ("claim page (waiting)", f"{CLAIMS}{waiting.pk}/change/", None),
@@ -184,7 +188,7 @@ def main():
             (
                 "order list: search order number",
                 f"{ORDERS}?{urlencode({'q': order.display_number.lower()})}",
-                order.claim,
+                order,
             ),
             ("admin index (dashboard)", "/admin/", None),
         ]

@@ -358,9 +358,8 @@ def median_cache_key(*, since: datetime.datetime) -> str:
         .order_by()
         .aggregate(orders=Count("pk"), last=Max("updated_at"), top=Max("pk"))
     )
-    return "dashboard:median-return:{}:{orders}:{last}:{top}".format(
-        since.isoformat(), **{name: state[name] for name in ("orders", "last", "top")}
-    )
+    last = state["last"].isoformat() if state["last"] else "-"  # no spaces: any cache takes it
+    return f"dashboard:median-return:{since.isoformat()}:{state['orders']}:{last}:{state['top']}"
 
 
 def _recent_returns(*, since: datetime.datetime):
