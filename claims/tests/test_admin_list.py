@@ -2,15 +2,18 @@
 first, filters, and the same few queries whatever the number of claims."""
 
 import datetime
+import html
 import io
 import re
 
 import pytest
+from django.contrib import admin
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from claims.models import Claim, ClaimStatus, Verdict
+from claims.models import Claim, ClaimStatus, StatusEvent, Verdict
+from claims.phone_replies import CUSTOMER_MESSAGES
 from claims.tests.factories import ClaimFactory
 from conftest import (
     AXE_JS,
@@ -19,6 +22,7 @@ from conftest import (
     require,
     save_screenshot,
 )
+from dreame_service.kit import admin_lists
 from repairs import order_numbers
 from repairs.models import RepairOrder
 from repairs.tests.factories import (
@@ -384,6 +388,78 @@ def test_a_search_costs_the_same_queries_as_the_plain_list(support, django_asser
     with django_assert_max_num_queries(8):
         response = support.get(CHANGELIST, {"q": "8 (701) 234-56-78"})
     assert claim.number in response.content.decode()
+
+
+# --- Counting at a million (issue 23) --------------------------------------------------
+
+
+@pytest.fixture
+def cap_of_three(monkeypatch):
+    """The lists' count stops at 3 instead of 10,000: the same code, a small table."""
+    monkeypatch.setattr(admin_lists, "COUNT_CAP", 3)
+
+
+def test_a_list_longer_than_the_cap_says_more_than_it_never_shows_a_made_up_total(
+    support, cap_of_three
+):
+    ClaimFactory.create_batch(5)
+
+    page = html.unescape(support.get(CHANGELIST).content.decode())
+
+    assert '<span class="paginator-total">Более 3</span>' in page
+    assert "Всего:" not in page
+    assert len(re.findall(r'<th class="field-number">', page)) == 5  # every row still listed
+
+
+def test_a_list_within_the_cap_shows_its_total(support, cap_of_three):
+    ClaimFactory.create_batch(3)
+
+    page = html.unescape(support.get(CHANGELIST).content.decode())
+
+    assert '<span class="paginator-total">Всего: 3</span>' in page
+
+
+def test_a_search_with_more_matches_than_the_cap_lists_the_most_urgent_first(support, cap_of_three):
+    claims = {
+        days: ClaimFactory(full_name="Айгерим Ким", response_due_date=due_in(days))
+        for days in (5, -1, 3, 8, 2)
+    }
+    ClaimFactory(full_name="Дмитрий Ковалёв", response_due_date=due_in(-9))
+
+    response = support.get(CHANGELIST, {"q": "Ким"})
+    page = html.unescape(response.content.decode())
+
+    assert shown(support, q="Ким") == [claims[days].number for days in (-1, 2, 3, 5, 8)]
+    assert "более 3 результатов" in page
+
+
+def test_a_search_within_the_cap_counts_its_matches(support, cap_of_three):
+    first = ClaimFactory(full_name="Айгерим Ким", response_due_date=due_in(4))
+    second = ClaimFactory(full_name="Ерлан Ким", response_due_date=due_in(1))
+    ClaimFactory(full_name="Дмитрий Ковалёв")
+
+    page = html.unescape(support.get(CHANGELIST, {"q": "Ким"}).content.decode())
+
+    assert shown(support, q="Ким") == [second.number, first.number]
+    assert "2 результата" in page
+    assert '<span class="paginator-total">Всего: 2</span>' in page
+
+
+def test_the_row_checkbox_is_djangos_own_markup(support):
+    # Written without Django's widget template (50 renders a page), the same HTML.
+    claim = ClaimFactory(full_name="<b>Ким</b>")
+    claim_admin = admin.site._registry[Claim]
+
+    assert claim_admin.action_checkbox(claim) == admin.ModelAdmin.action_checkbox(
+        claim_admin, claim
+    )
+
+
+def test_the_customer_message_index_covers_every_kind_of_customer_message():
+    # The index's condition is written in literals (the models cannot import phone_replies).
+    index = next(i for i in StatusEvent._meta.indexes if i.name == "statusevent_customer_message")
+
+    assert set(dict(index.condition.children)["transition__in"]) == set(CUSTOMER_MESSAGES)
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page():
