@@ -70,7 +70,8 @@ def main():
 
     # A big statement's PDF is made once by a worker and kept (repairs.statements.pdf): time
     # the worker's part here, then the downloads serve the kept file.
-    from repairs.statements.pdf import store_statement_pdf, version_of
+    from repairs.statements.kept import version_of
+    from repairs.statements.pdf import store_statement_pdf
 
     started = time.perf_counter()
     store_statement_pdf(statement=statement, version=version_of(statement), language="ru")
