@@ -4,6 +4,7 @@ A script, not a test. Needs PostgreSQL and Redis on 127.0.0.1 and Debian's `wrk`
 (apt-get install -y wrk). Run from the project root:
 
     .venv/bin/python bench/bench_status.py [--seconds 3] [--rounds 15] [--workers N] [--threads N]
+    .venv/bin/python bench/bench_status.py --outside   # issue 23's outside method, see below
 
 It makes a throw-away database `dreame_bench_status`, seeds one order through the services,
 starts gunicorn with the project's configuration (`-c gunicorn.conf.py`: worker class,
@@ -13,6 +14,14 @@ wrk against three URLs in alternating rounds: the bare view (one primary-key que
 template), the status page (HTML) and the JSON API. Every request carries a different
 X-Forwarded-For, so the rate limiter is paid on every lookup but never trips. Prints a
 Markdown table.
+
+`--manifest-static` keeps the production static storage (whitenoise's manifest; the
+script runs collectstatic first) instead of the plain one, as a deployed site has it.
+`--outside` comes nearer the method issue 23 was measured with from outside: 9 rounds,
+every request on its own connection (`Connection: close`: a new client is a new TCP
+connection, so the accept, the handshake and gunicorn's per-connection work are paid on
+every request, by the bare view alike), and both summaries, the median of per-round ratios
+(this script's figure) and the ratio of the medians. Each option can also be set alone.
 """
 
 import argparse
@@ -61,7 +70,7 @@ claim = submit_claim(data={
     "fault_description": "Не заряжается",
 }, policy=WarrantyPolicy.objects.get(country="KZ"))
 order = services.approve_claim_and_open_order(claim=claim, service_center=center, by=by)
-order = step(order, "register_shipment", by=by, carrier="Kazpost", tracking_number="RR1KZ")
+order = step(order, "register_shipment", by=by, carrier="Kazpost", tracking_number="RR123456785KZ")
 order = step(order, "receive", by=by, act_data={
     "serial_number": "SN1", "completeness": "full", "condition": "ok", "has_receipt": True,
     "has_warranty_card": True, "final_verdict": "free_repair", "is_user_fault": False,
@@ -72,7 +81,7 @@ print(f"SEED {order.order_number} {order.intake_date.isoformat()} {center.pk}")
 """
 
 
-def wrk(url, *, seconds, connections, offset, accept="text/html"):
+def wrk(url, *, seconds, connections, offset, accept="text/html", close=False):
     out = subprocess.run(
         [
             "wrk",
@@ -83,6 +92,7 @@ def wrk(url, *, seconds, connections, offset, accept="text/html"):
             f"Accept: {accept}",
             "-H",
             "Accept-Language: ru",
+            *(["-H", "Connection: close"] if close else []),
             "-s",
             str(ROOT / "bench" / "xff.lua"),
             url,
@@ -109,22 +119,41 @@ def main():
     parser.add_argument("--workers", type=int)
     parser.add_argument("--threads", type=int)
     parser.add_argument("--redis-db", type=int, default=14)
+    parser.add_argument("--db", default=DB_NAME, help="the throw-away database's name")
+    parser.add_argument("--port", type=int, default=PORT)
+    parser.add_argument("--close", action="store_true", help="a new connection for every request")
+    parser.add_argument("--no-access-log", action="store_true")
+    parser.add_argument(
+        "--manifest-static",
+        action="store_true",
+        help="the production static storage (runs collectstatic), as a deployed site has it",
+    )
+    parser.add_argument(
+        "--outside", action="store_true", help="issue 23's method: 9 rounds, --close"
+    )
     args = parser.parse_args()
+    if args.outside:
+        args.rounds, args.close = 9, True
     if not shutil.which("wrk"):
         sys.exit("needs wrk: apt-get install -y wrk")
 
     env = bench_env(
-        DB_NAME,
+        args.db,
         REDIS_URL=f"redis://127.0.0.1:6379/{args.redis_db}",
         TRUST_PROXY_HEADERS="1",
         ALLOWED_HOSTS="127.0.0.1",
-        GUNICORN_BIND=f"127.0.0.1:{PORT}",
+        GUNICORN_BIND=f"127.0.0.1:{args.port}",
     )
+    if args.no_access_log:
+        env["GUNICORN_ACCESS_LOG"] = ""
+    if args.manifest_static:
+        env["BENCH_MANIFEST_STATIC"] = "1"
+        run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], env)
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
     if args.threads:
         env["GUNICORN_THREADS"] = str(args.threads)
-    fresh_database(DB_NAME, env)
+    fresh_database(args.db, env)
     run(["redis-cli", "-n", str(args.redis_db), "flushdb"], env, stdout=subprocess.DEVNULL)
     run([PY, "manage.py", "migrate", "-v0"], env)
     seeded = run([PY, "manage.py", "shell", "-c", SEED], env, capture_output=True, text=True)
@@ -138,7 +167,7 @@ def main():
         start_new_session=True,
         stdout=subprocess.DEVNULL,  # the access log: written as in production, not shown
     )
-    base = f"http://127.0.0.1:{PORT}"
+    base = f"http://127.0.0.1:{args.port}"
     targets = {
         "bare view (1 pk query, tiny template)": (f"{base}/bench/bare/{center_pk}/", "text/html"),
         "status page, HTML": (
@@ -167,7 +196,14 @@ def main():
         offset = 0
         for url, accept in targets.values():  # warm-up: connections, templates, catalogs
             offset += 5_000_000
-            wrk(url, seconds=2, connections=args.connections, offset=offset, accept=accept)
+            wrk(
+                url,
+                seconds=2,
+                connections=args.connections,
+                offset=offset,
+                accept=accept,
+                close=args.close,
+            )
         results = {name: [] for name in targets}
         for _round in range(args.rounds):
             for name, (url, accept) in targets.items():
@@ -179,6 +215,7 @@ def main():
                         connections=args.connections,
                         offset=offset,
                         accept=accept,
+                        close=args.close,
                     )
                 )
     finally:
@@ -190,18 +227,27 @@ def main():
         f"\ngunicorn -c gunicorn.conf.py ({config['worker_class']}, {config['workers']} workers "
         f"x {config['threads']} threads); "
         f"wrk -t1 -c{args.connections} -d{args.seconds}s, {args.rounds} alternating rounds, "
-        "a different X-Forwarded-For on every request\n"
+        "a different X-Forwarded-For on every request"
+        f"{', a new connection per request' if args.close else ', kept-alive connections'}"
+        f"{', no access log' if args.no_access_log else ''}"
+        f"{', manifest static storage' if args.manifest_static else ''}\n"
     )
     # This machine's speed drifts between rounds (a shared host), so each endpoint is
     # compared with the bare view of the same round, and the median of those ratios is
     # the figure that counts.
-    print("| endpoint | median req/s | min–max req/s | median of per-round ratios to bare |")
-    print("|---|---|---|---|")
+    # The ratio of the medians is printed beside it: it is what a method that reports each
+    # endpoint's own median gives, and on a drifting host it can differ by several points.
+    print(
+        "| endpoint | median req/s | min–max req/s | median of per-round ratios to bare "
+        "| ratio of medians |"
+    )
+    print("|---|---|---|---|---|")
+    bare_median = statistics.median(results[bare_name])
     for name, values in results.items():
         ratios = [v / b for v, b in zip(values, results[bare_name], strict=True)]
         print(
             f"| {name} | {statistics.median(values):.0f} | {min(values):.0f}–{max(values):.0f} "
-            f"| {statistics.median(ratios):.0%} |"
+            f"| {statistics.median(ratios):.0%} | {statistics.median(values) / bare_median:.0%} |"
         )
 
 

@@ -27,6 +27,8 @@ def main():
     parser.add_argument("--requests", type=int, default=300, help="per endpoint and round")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--redis-db", type=int, default=14)
+    parser.add_argument("--only", help="profile only the endpoints whose name contains this")
+    parser.add_argument("--db", default="dreame_bench_status", help="as seeded by bench_status.py")
     parser.add_argument(
         "--profile", action="store_true", help="print cProfile's top functions instead"
     )
@@ -34,7 +36,7 @@ def main():
     sys.path.insert(0, str(ROOT))
     os.environ.update(
         DJANGO_SETTINGS_MODULE="bench.status_settings",
-        DATABASE_URL="postgres://postgres@127.0.0.1:5432/dreame_bench_status",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{args.db}",
         REDIS_URL=f"redis://127.0.0.1:6379/{args.redis_db}",
         SECRET_KEY="bench-only-" + "x" * 40,
         DEBUG="0",
@@ -49,6 +51,7 @@ def main():
     from django.core.handlers.wsgi import WSGIHandler
     from django.test import RequestFactory
 
+    from claims import links
     from repairs.models import RepairOrder, ServiceCenter
 
     order = RepairOrder.objects.exclude(intake_date=None).first()
@@ -58,6 +61,8 @@ def main():
         "bare view (1 pk query, tiny template)": f"/bench/bare/{center.pk}/",
         "status page, HTML": f"/partners/repair-status/?{query}",
         "status API, JSON": f"/api/v1/repair-status/?{query}",
+        # The customer's own page, opened through the personal link as from an e-mail.
+        "«Мой ремонт», HTML": f"/my/{links.my_token(order.claim)}/",
     }
     handler, factory = WSGIHandler(), RequestFactory()
     counter = iter(range(10**9))
@@ -81,6 +86,8 @@ def main():
             call(url)
     if args.profile:
         for name, url in targets.items():
+            if args.only and args.only not in name:
+                continue
             profile = cProfile.Profile()
             profile.runcall(lambda url=url: [call(url) for _ in range(args.requests * 5)])
             print(f"\n## {name}\n")

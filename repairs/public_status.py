@@ -1,10 +1,13 @@
 """The public answer for one order, as the status page and the call-center API show it.
 
 The lookup is the portal's most visited public request, and what it shows changes only
-when the order moves. So the answer (the page's rendered result and the JSON payload,
-per language) is kept in the cache for a few minutes and forgotten as soon as the order
-changes (`forget`, called by the repair services after commit). Misses are never cached:
-a guesser must not be able to fill the cache. The cache failing only costs speed.
+when the order moves. So the answer (the page's rendered result, the JSON payload and,
+once the page has been shown, the whole page) is kept per language in the cache for a few
+minutes and forgotten as soon as the order changes (`forget`, called by the repair
+services after commit). Nothing in it depends on the day it is read: the expected date is
+counted from the day the order entered its state, which only a move changes. Misses are
+never cached: a guesser must not be able to fill the cache. The cache failing only costs
+speed.
 """
 
 import datetime
@@ -24,8 +27,9 @@ logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 300  # also bounds how stale "what happens next" or a center's phone can be
 # Part of the cache key: raised when the answer's shape changes (v2 added "expected_by"), so
-# a deploy never serves an answer cached by the code before it (v3: issue 19's wording).
-ANSWER_VERSION = 3
+# a deploy never serves an answer cached by the code before it (v3: issue 19's wording;
+# v4: the whole page, "page").
+ANSWER_VERSION = 4
 
 
 def cache_key(*, order_number: str | None, intake_date, language: str) -> str | None:
@@ -38,7 +42,8 @@ def cache_key(*, order_number: str | None, intake_date, language: str) -> str | 
 def lookup(
     *, order_number: str | None, intake_date, language: str, cached: dict | None = None
 ) -> dict | None:
-    """{"html": …, "json": …} for a hit, None for any miss.
+    """{"html": …, "json": …} for a hit (and "page", the whole page, once the view has
+    remembered it), None for any miss.
 
     `cached` is what the caller already read from `cache_key(…)` (the view reads it in
     the rate limiter's round trip).
@@ -55,6 +60,15 @@ def lookup(
     key = cache_key(order_number=order_number, intake_date=intake_date, language=language)
     _cache_call(cache.set, key, answer, CACHE_SECONDS)
     return answer
+
+
+def remember(*, order_number: str | None, intake_date, language: str, answer: dict) -> None:
+    """Cache `answer` as it now stands (the view adds the whole page to it). Like the first
+    write, it can land just after a move forgot the order: the window is one render, and
+    CACHE_SECONDS bounds it, as it bounds every cached answer."""
+    key = cache_key(order_number=order_number, intake_date=intake_date, language=language)
+    if key is not None:
+        _cache_call(cache.set, key, answer, CACHE_SECONDS)
 
 
 def forget(*, order_number: str, intake_date) -> None:

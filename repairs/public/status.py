@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -81,9 +83,45 @@ def _lookup(request, *, as_json: bool):
         return _miss(request, form=form, as_json=as_json)
     if as_json:
         return JsonResponse(answer["json"], json_dumps_params={"ensure_ascii": False})
+    page = answer.get("page")
+    if page is None:
+        page = _page_pieces(request, answer)
+        public_status.remember(
+            order_number=order_number,
+            intake_date=intake_date,
+            language=language,
+            answer={**answer, "page": page},
+        )
+    # The whole page came from the cache: only the language form's return path is this
+    # request's own (escaped here as the template escapes it).
+    return HttpResponse(escape(request.get_full_path()).join(page))
+
+
+# Stands in for the request's full path while a hit's page is rendered for the cache; the
+# page is cut where it appears. A NUL never comes out of a rendered template otherwise.
+_PATH_MARK = "\x00full-path\x00"
+
+
+class _PathMarked:
+    """The request as the page's template sees it, its full path replaced by the mark."""
+
+    def __init__(self, request):
+        self._request = request
+
+    def get_full_path(self) -> str:
+        return _PATH_MARK
+
+    def __getattr__(self, name):
+        return getattr(self._request, name)
+
+
+def _page_pieces(request, answer: dict) -> list[str]:
+    """A hit's whole page, cut around the request's full path (its only per-request part:
+    a hit shows no form, no cookie, no token), for every later hit of the same answer."""
     # Rendered by public_status from our own template, every value escaped there.
     result_html = mark_safe(answer["html"])  # noqa: S308
-    return render(request, TEMPLATE, {"form": form, "searched": True, "result_html": result_html})
+    context = {"searched": True, "result_html": result_html, "request": _PathMarked(request)}
+    return render_to_string(TEMPLATE, context, request=request).split(_PATH_MARK)
 
 
 def _miss(request, *, form, as_json: bool):

@@ -5,9 +5,12 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
-from repairs import states
+from repairs import public_status, states
+from repairs.forms import RepairStatusForm
 from repairs.models import OrderStatus, RepairOrder
 from repairs.tests.factories import step
 from repairs.tests.status_lookup import PII, URL, filled_order, stub_query
@@ -303,6 +306,70 @@ def test_the_page_shows_the_new_state_as_soon_as_the_order_moves(
     after = text_of(client.get(URL, stub_query(order)))
     assert states.current_text(OrderStatus.READY_FOR_RETURN) in after
     assert "Заменён аккумулятор." in after
+
+
+def fresh_render(query: dict, *, language: str = "ru") -> str:
+    """The page as the template renders it from the answer, with no cached page involved."""
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from repairs.public.status import TEMPLATE
+
+    request = RequestFactory().get(URL, query)
+    order_number, intake_date = RepairStatusForm(request.GET).lookup_values()
+    with translation.override(language):
+        answer = public_status.lookup(
+            order_number=order_number, intake_date=intake_date, language=language
+        )
+        context = {"searched": True, "result_html": mark_safe(answer["html"])}  # noqa: S308
+        return render_to_string(TEMPLATE, context, request=request)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_a_hit_served_from_the_cached_page_is_the_page_a_fresh_render_gives(client, language):
+    order = filled_order(to=OrderStatus.IN_REPAIR)
+    first_query = stub_query(order, order_number=order.display_number.lower())
+    # Another spelling and a stray parameter: the language form's return path differs.
+    second_query = {**stub_query(order), "from": '"qr"<x>'}
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+
+    first = text_of(client.get(URL, first_query, **headers))  # renders and caches the page
+    second = text_of(client.get(URL, second_query, **headers))  # served from the cache
+
+    assert first == fresh_render(first_query, language=language)
+    assert second == fresh_render(second_query, language=language)
+    assert 'value="/partners/repair-status/?order_number=' in second
+    assert "&quot;qr&quot;" in second or "%22qr%22" in second  # the path, escaped
+    assert '"qr"<x>' not in second
+
+
+@pytest.mark.django_db
+def test_a_move_forgets_the_cached_page(client, django_capture_on_commit_callbacks):
+    order = filled_order(to=OrderStatus.IN_REPAIR)
+    client.get(URL, stub_query(order))
+    cached = text_of(client.get(URL, stub_query(order)))
+    assert states.current_text(OrderStatus.IN_REPAIR) in cached
+
+    with django_capture_on_commit_callbacks(execute=True):
+        step(order, "complete", by=User.objects.get(username="timur.tech"))
+
+    after = text_of(client.get(URL, stub_query(order)))
+    assert states.current_text(OrderStatus.READY_FOR_RETURN) in after
+    assert states.current_text(OrderStatus.IN_REPAIR) not in after
+    assert after == fresh_render(stub_query(order))
+
+
+@pytest.mark.django_db
+def test_a_cached_page_is_never_served_for_a_miss(client):
+    order = filled_order(to=OrderStatus.IN_REPAIR)
+    client.get(URL, stub_query(order))
+    client.get(URL, stub_query(order))
+
+    response = client.get(URL, stub_query(order, intake_date="2001-01-01"))
+
+    assert response.status_code == 404
+    assert "DREAME L20 Ultra" not in text_of(response)
 
 
 @pytest.mark.django_db
