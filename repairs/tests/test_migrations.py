@@ -9,6 +9,22 @@ from django.utils import timezone
 
 BEFORE = [("claims", "0003_claim_attachment"), ("repairs", "0002_groups")]
 AFTER = [("claims", "0004_statusevent"), ("repairs", "0003_status_events_move_to_claims")]
+# What every claim needs, in the fields all the migrations here know.
+A_CLAIM = {
+    "verdict": "free_repair",
+    "full_name": "Тест",
+    "email": "t@example.kz",
+    "phone": "+77012345678",
+    "region": "Алматы",
+    "city": "Алматы",
+    "address": "Абая 1",
+    "postal_code": "050000",
+    "product_model": "DREAME L20 Ultra",
+    "serial_number": "SN1",
+    "purchase_date": "2026-01-10",
+    "seller": "Sulpak",
+    "fault_description": "-",
+}
 
 
 def migrate(targets):
@@ -38,19 +54,7 @@ def test_moving_the_history_keeps_every_row_and_the_id_sequence_goes_on(
     OldEvent = old.get_model("repairs", "StatusEvent")
     claim = Claim.objects.create(
         number="CL-MIGRATE1",
-        verdict="free_repair",
-        full_name="Тест",
-        email="t@example.kz",
-        phone="+77012345678",
-        region="Алматы",
-        city="Алматы",
-        address="Абая 1",
-        postal_code="050000",
-        product_model="DREAME L20 Ultra",
-        serial_number="SN1",
-        purchase_date="2026-01-10",
-        seller="Sulpak",
-        fault_description="-",
+        **A_CLAIM,
         response_due_date="2026-02-10",
         status="approved",
     )
@@ -279,19 +283,7 @@ def test_the_first_answer_is_read_from_the_history_and_every_month_waits_for_its
     def claim(number):
         return Claim.objects.create(
             number=number,
-            verdict="free_repair",
-            full_name="Тест",
-            email="t@example.kz",
-            phone="+77012345678",
-            region="Алматы",
-            city="Алматы",
-            address="Абая 1",
-            postal_code="050000",
-            product_model="DREAME L20 Ultra",
-            serial_number="SN1",
-            purchase_date="2026-01-10",
-            seller="Sulpak",
-            fault_description="-",
+            **A_CLAIM,
             response_due_date="2026-03-12",
             submitted_at=submitted,
             status="approved",
