@@ -125,7 +125,8 @@ def main():
             f"| {name} | {statistics.median(times):.0f} | {percentile(times, 0.95):.0f} "
             f"| {entry['queries']} |"
         )
-    # The usual state between two refreshes: this month changed since, read live.
+    # The usual state between two refreshes: today changed since, read live (the current
+    # month is kept per day).
     from repairs import rollups
 
     rollups.mark_changed([timezone.now()])
@@ -138,12 +139,12 @@ def main():
     started = time.perf_counter()
     rollups.refresh_stale_months()
     refresh = time.perf_counter() - started
-    print("\n| page, whole period, this month not rolled up yet | median ms | p95 ms |")
+    print("\n| page, whole period, today not rolled up yet | median ms | p95 ms |")
     print("|---|---:|---:|")
     for slug, seconds in pending.items():
         times = [t * 1000 for t in seconds]
         print(f"| {slug} | {statistics.median(times):.0f} | {percentile(times, 0.95):.0f} |")
-    print(f"\nThe refresh of that month took {refresh:.1f} s.")
+    print(f"\nThe refresh of the month took {refresh:.1f} s.")
 
     print("\n| selector alone, whole period | median ms | p95 ms | rows |")
     print("|---|---:|---:|---:|")

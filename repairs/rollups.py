@@ -69,15 +69,43 @@ def month_start(month: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(month, datetime.time.min))
 
 
-def spans(months: Iterable[datetime.date]) -> list[tuple[datetime.datetime, datetime.datetime]]:
-    """Consecutive months merged into [start, end) instants."""
-    spans: list[list[datetime.date]] = []
-    for month in sorted(set(months)):
-        if spans and next_month(spans[-1][1]) == month:
-            spans[-1][1] = month
+def spans(
+    ranges: Iterable[tuple[datetime.date, datetime.date]],
+) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    """Date ranges [first, after) merged where they touch, as local instants."""
+    merged: list[list[datetime.date]] = []
+    for first, after in sorted(set(ranges)):
+        if merged and merged[-1][1] >= first:
+            merged[-1][1] = max(merged[-1][1], after)
         else:
-            spans.append([month, month])
-    return [(month_start(first), month_start(next_month(last))) for first, last in spans]
+            merged.append([first, after])
+    return [(day_start(first), day_start(after)) for first, after in merged]
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """The local midnight that starts `day` (month_start of a first day is the same)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def current_month() -> datetime.date:
+    return timezone.localdate().replace(day=1)
+
+
+@dataclass(frozen=True)
+class Stale:
+    """What is read live: whole months, and days of the current month (kept per day, so
+    the month that changes all the time is read live a day at a time, not whole)."""
+
+    months: frozenset[datetime.date] = frozenset()
+    days: frozenset[datetime.date] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.months or self.days)
+
+    def ranges(self) -> list[tuple[datetime.date, datetime.date]]:
+        return [(month, next_month(month)) for month in self.months] + [
+            (day, day + datetime.timedelta(days=1)) for day in self.days
+        ]
 
 
 # --- What each roll-up sums ------------------------------------------------------------
@@ -241,17 +269,26 @@ class Narrowing:
 # --- Reading ---------------------------------------------------------------------------
 
 
-def stale_months(start: datetime.date, end: datetime.date) -> set[datetime.date]:
-    """The months from `start` to `end` (first days, included) with changes not rolled up:
-    one query."""
-    return {
-        month_of(at)
-        for at in ReportChange.objects.filter(
-            at__gte=month_start(start), at__lt=month_start(next_month(end))
-        )
-        .values_list("at", flat=True)
+def stale(start: datetime.date, end: datetime.date) -> Stale:
+    """What from `start` to `end` (months, first days, included) has changes not rolled up
+    yet: one query."""
+    changes = (
+        ReportChange.objects.filter(at__gte=month_start(start), at__lt=month_start(next_month(end)))
+        .values_list("at", "whole_month")
         .distinct()
-    }
+    )
+    this_month = current_month()
+    months, days = set(), set()
+    for at, whole_month in changes:
+        month = month_of(at)
+        if month != this_month or whole_month:
+            months.add(month)
+        else:
+            days.add(timezone.localtime(at).date())
+    return Stale(
+        months=frozenset(months),
+        days=frozenset(day for day in days if day.replace(day=1) not in months),
+    )
 
 
 def read(
@@ -261,14 +298,15 @@ def read(
     end: datetime.date,
     by: list[str],
     narrowing: Narrowing,
-    stale: set[datetime.date],
+    stale: Stale,
 ) -> list[dict[str, Any]]:
     """The sums from `start` to `end` (months, included) grouped `by` some of the roll-up's
     columns: the stored months, and the `stale` ones computed live. One query, two with
     stale months in the period."""
     stored = (
         roll_up.table.objects.filter(narrowing.on_table(), month__gte=start, month__lte=end)
-        .exclude(month__in=stale)
+        .exclude(month__in=stale.months)
+        .exclude(day__in=stale.days)
         .order_by()
         .values(*by)
         .annotate(
@@ -278,26 +316,33 @@ def read(
     )
     rows = [dict(row) for row in stored]
     if stale:
-        rows += _live(roll_up, months=stale, by=by, narrowing=narrowing)
+        rows += _live(roll_up, ranges=stale.ranges(), by=by, narrowing=narrowing)
     return _merged(rows, by=by, roll_up=roll_up)
 
 
 def _live(
-    roll_up: RollUp, *, months: Iterable[datetime.date], by: list[str], narrowing: Narrowing
+    roll_up: RollUp,
+    *,
+    ranges: list[tuple[datetime.date, datetime.date]],
+    by: list[str],
+    narrowing: Narrowing,
 ) -> list[dict[str, Any]]:
-    """The roll-up's sums computed from the live tables for `months`, grouped `by`."""
-    ranges = spans(months)
-    if not ranges:
+    """The roll-up's sums computed from the live tables for the date `ranges`, grouped `by`
+    (the month and the day are the local ones of the facts' instant)."""
+    instants = spans(ranges)
+    if not instants:
         return []
-    in_months = Q()
-    for start, end in ranges:
-        in_months |= Q(**{f"{roll_up.when}__gte": start, f"{roll_up.when}__lt": end})
+    within = Q()
+    for start, end in instants:
+        within |= Q(**{f"{roll_up.when}__gte": start, f"{roll_up.when}__lt": end})
     facts = roll_up.facts().filter(
-        narrowing.on_facts(roll_up), roll_up.narrow(ranges[0][0]), in_months
+        narrowing.on_facts(roll_up), roll_up.narrow(instants[0][0]), within
     )
-    paths = {name: ("month" if name == "month" else roll_up.paths[name]) for name in by}
+    paths = {name: (name if name in ("month", "day") else roll_up.paths[name]) for name in by}
     if "month" in by:
         facts = facts.annotate(month=TruncMonth(roll_up.when))
+    if "day" in by:
+        facts = facts.annotate(day=TruncDate(roll_up.when))
     rows = (
         facts.order_by()
         .values(*paths.values())
@@ -345,12 +390,17 @@ def _merged(rows: list[dict[str, Any]], *, by: list[str], roll_up: RollUp) -> li
 
 
 def mark_changed(instants: Iterable[datetime.datetime | None]) -> None:
-    """The months of `instants` need rolling up again: one insert (none for no instant)."""
-    months = {month_of(at) for at in instants if at is not None}
-    if months:
-        ReportChange.objects.bulk_create(
-            [ReportChange(at=month_start(month)) for month in sorted(months)]
-        )
+    """The days of `instants` need rolling up again: one insert (none for no instant)."""
+    days = {timezone.localtime(at).date() for at in instants if at is not None}
+    if days:
+        ReportChange.objects.bulk_create([ReportChange(at=day_start(day)) for day in sorted(days)])
+
+
+def mark_months_changed(months: Iterable[datetime.date]) -> None:
+    """Whole months need rolling up again (a bulk load, a data fix): read live whole."""
+    ReportChange.objects.bulk_create(
+        [ReportChange(at=month_start(month), whole_month=True) for month in sorted(set(months))]
+    )
 
 
 def refresh_month(month: datetime.date) -> bool:
@@ -367,8 +417,18 @@ def refresh_month(month: datetime.date) -> bool:
                 at__gte=month_start(month), at__lt=month_start(next_month(month))
             ).values_list("pk", flat=True)
         )
+        # The current month is kept per day (see Stale); any other per month. A month kept
+        # per day and then no longer current stays so until its next refresh: its rows are
+        # still its sums.
+        per_day = month == current_month()
         for roll_up in ROLL_UPS:
-            rows = _live(roll_up, months=[month], by=roll_up.dims, narrowing=Narrowing())
+            by = [*roll_up.dims, "day"] if per_day else roll_up.dims
+            rows = _live(
+                roll_up,
+                ranges=[(month, next_month(month))],
+                by=by,
+                narrowing=Narrowing(),
+            )
             roll_up.table.objects.filter(month=month).delete()
             roll_up.table.objects.bulk_create(
                 [roll_up.table(**row) for row in rows], batch_size=2000
@@ -383,14 +443,14 @@ def refresh_stale_months(*, everything: bool = False) -> list[datetime.date]:
     """Roll up every month with a pending change (or, `everything`, every month with data);
     the months done, oldest first."""
     if everything:
-        mark_changed(_every_month())
+        mark_months_changed(_every_month())
     months = sorted(
         {month_of(at) for at in ReportChange.objects.values_list("at", flat=True).distinct()}
     )
     return [month for month in months if refresh_month(month)]
 
 
-def _every_month() -> list[datetime.datetime]:
+def _every_month() -> list[datetime.date]:
     instants: set[datetime.datetime] = set()
     for roll_up in ROLL_UPS:
         instants.update(
@@ -400,7 +460,7 @@ def _every_month() -> list[datetime.datetime]:
             .values_list("month", flat=True)
             .distinct()
         )
-    return [month_start(month_of(at)) for at in instants]
+    return [month_of(at) for at in instants]
 
 
 # The saves that change what the roll-ups sum. Signals, not calls in the services: an admin

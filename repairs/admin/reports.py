@@ -140,7 +140,7 @@ def claims_and_orders(filters: Filters) -> list[tuple]:
 def _read(roll_up: rollups.RollUp, filters: Filters, *, by: list[str], stale=None) -> list[dict]:
     """`roll_up`'s sums over the period and the filters, grouped `by`."""
     if stale is None:
-        stale = rollups.stale_months(filters.start, filters.end)
+        stale = rollups.stale(filters.start, filters.end)
     return rollups.read(
         roll_up,
         start=filters.start,
@@ -176,7 +176,7 @@ def faults_per_model(filters: Filters) -> list[tuple]:
     """(model, fault category, orders, per 100 claims of the model): the claims per model
     and the orders per model and fault category from the roll-ups, then the categories'
     names (four queries, six with months not rolled up yet)."""
-    stale = rollups.stale_months(filters.start, filters.end)
+    stale = rollups.stale(filters.start, filters.end)
     per_model = {
         row["product_model"]: row["claims"]
         for row in _read(rollups.CLAIMS, filters, by=["product_model"], stale=stale)
@@ -469,7 +469,7 @@ def _overdue_live(
     if not months:
         return {}
     in_months = Q()
-    for start, end in rollups.spans(months):
+    for start, end in rollups.spans([(month, rollups.next_month(month)) for month in months]):
         in_months |= Q(submitted_at__gte=start, submitted_at__lt=end)
     claims = Claim.objects.filter(
         _claim_filters(filters),

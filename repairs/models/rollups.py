@@ -17,6 +17,8 @@ class ReportChange(models.Model):
     """An instant whose local month's roll-ups are stale until the next refresh."""
 
     at = models.DateTimeField(db_index=True)
+    # The whole month is to be read live (a bulk load, a data fix), not only `at`'s day.
+    whole_month = models.BooleanField(default=False)
 
     def __str__(self):
         return f"{self.at:%Y-%m}"
@@ -34,6 +36,7 @@ class ReportMonth(models.Model):
 
 class _RollUp(models.Model):
     month = models.DateField()  # the first day of a local month
+    day = models.DateField(null=True)  # the current month's rows are per day (rollups.Stale)
     product_model = models.CharField(max_length=120)
     region = models.CharField(max_length=100)
 

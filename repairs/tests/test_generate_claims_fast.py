@@ -166,7 +166,8 @@ def test_the_reports_roll_ups_are_built_and_hold_what_the_live_tables_say(genera
         read = partial(
             rollups.read, roll_up, start=first, end=last, by=by, narrowing=rollups.Narrowing()
         )
-        stored, live = read(stale=set()), read(stale=every_month)
+        stored = read(stale=rollups.Stale())
+        live = read(stale=rollups.Stale(months=frozenset(every_month)))
 
         def key(row):
             return (row["month"], row["service_center_id"] or 0)

@@ -81,7 +81,10 @@ def two_months():
 
 def test_every_report_reads_the_same_from_the_roll_ups_as_from_the_live_tables(two_months):
     live = every_report(whole_year())
-    assert rollups.stale_months(months_back(11), this_month()) == {this_month(), months_back(2)}
+    # The current month waits a day at a time (today's changes); an older month whole.
+    assert rollups.stale(months_back(11), this_month()) == rollups.Stale(
+        months=frozenset({months_back(2)}), days=frozenset({timezone.localdate()})
+    )
 
     assert rollups.refresh_stale_months() == [months_back(2), this_month()]
 
@@ -213,3 +216,21 @@ def test_a_month_another_refresh_holds_is_left_to_it(postgres_db):
         holder.join()
     assert rollups.refresh_month(this_month()) is True
     assert ClaimMonth.objects.get().claims == 1
+
+
+def test_the_current_month_is_kept_per_day_so_a_change_reads_only_its_day_live(two_months):
+    rollups.refresh_stale_months()
+    assert not ClaimMonth.objects.filter(month=this_month(), day__isnull=True).exists()
+    assert not ClaimMonth.objects.filter(month=months_back(2), day__isnull=False).exists()
+
+    ClaimFactory()
+
+    today = timezone.localdate()
+    assert rollups.stale(months_back(11), this_month()) == rollups.Stale(days=frozenset({today}))
+    # A bulk load or a data fix marks whole months: read whole until the refresh.
+    rollups.mark_months_changed([this_month()])
+    assert rollups.stale(months_back(11), this_month()) == rollups.Stale(
+        months=frozenset({this_month()})
+    )
+    claims = {row[0]: row[1] for row in REPORTS["late-replies"].selector(whole_year())}
+    assert claims[f"{this_month():%m.%Y}"] == 10  # the fixture's nine and the new one
