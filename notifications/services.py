@@ -1,33 +1,25 @@
 """The e-mail outbox: write a row with the state change, send it at most once per event.
 
 Flow: a domain service calls `queue_email` inside its transaction; after commit the row is
-published to Celery; `send_notification` (run by the task) claims the row, and with it up
-to a batch of other due rows, with one conditional UPDATE, renders each in the customer's
-language and hands them to SMTP over the worker's one kept-open connection. The sweeper
-republishes rows the broker never got and recovers rows a dead worker left behind.
+published to Celery; `send_notification` (run by the task) claims the row with a
+conditional UPDATE, renders it in the customer's language and hands it to SMTP. The
+sweeper republishes rows the broker never got and recovers rows a dead worker left behind.
 """
 
-import contextlib
 import datetime
-import email.headerregistry
 import email.policy
 import functools
 import hashlib
 import logging
-import os
 import re
 import smtplib
 import socket
-import threading
-import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMultiAlternatives, mailers
-from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
-from django.db import connection, transaction
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.db.models import F
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -102,9 +94,6 @@ def queue_email(
             "context": context,
             "attachments": attachments or [],
             "headers": headers or {},
-            # A row waiting for its attachments is not due yet, so no other task's batch
-            # sends it without them; `_attach_then_enqueue` makes it due.
-            **({"next_attempt_at": _attach_hold()} if attach_after_commit else {}),
         },
     )
     if created and attach_after_commit is None:
@@ -125,19 +114,11 @@ def _attach_then_enqueue(notification_id: int, *, make_attachments) -> None:
     except Exception:
         logger.exception("Attachments of notification %s could not be made", notification_id)
         attachments = []
-    now = timezone.now()
-    Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
-        **({"attachments": attachments} if attachments else {}),
-        updated_at=now,
-        next_attempt_at=now,
-    )
+    if attachments:
+        Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
+            attachments=attachments, updated_at=timezone.now()
+        )
     enqueue_notification(notification_id=notification_id)
-
-
-def _attach_hold() -> datetime.datetime:
-    # If the attachments are never made (the process died), the sweeper sends the row this
-    # long plus its sweep age after the commit.
-    return timezone.now() + datetime.timedelta(seconds=settings.OUTBOX_ATTACH_HOLD_SECONDS)
 
 
 def existing_event_keys(*, keys) -> set[str]:
@@ -224,33 +205,12 @@ def _render_plain(name: str, context: dict) -> str:
     return template.render(Context(context, autoescape=False))
 
 
-class _HeaderClasses(email.headerregistry.HeaderRegistry):
-    """The stdlib's registry makes a new class (`type(...)`) for every header it sets, a
-    tenth of the time a message takes to build; the classes are stateless, made once here."""
-
-    def __init__(self):
-        super().__init__()
-        self._made: dict[str, type] = {}
-
-    def __getitem__(self, name: str) -> type:
-        key = name.lower()
-        made = self._made.get(key)
-        if made is None:
-            made = self._made[key] = super().__getitem__(name)
-        return made
-
-
-_HEADER_CLASSES = _HeaderClasses()
-
-
 class OutboxEmail(EmailMultiAlternatives):
     def message(self, *, policy=email.policy.default):
         # Python 3.12.1 loses the space where it folds a header between two encoded words,
         # so a long Cyrillic subject would read "одобрена:куда". Folding only at RFC 5322's
         # hard limit keeps the subject in one encoded word; mail clients accept that.
-        return super().message(
-            policy=policy.clone(max_line_length=998, header_factory=_HEADER_CLASSES)
-        )
+        return super().message(policy=policy.clone(max_line_length=998))
 
 
 def build_message(notification: Notification) -> EmailMultiAlternatives:
@@ -289,235 +249,37 @@ def retry_delay(*, attempts: int) -> float:
     return min(settings.OUTBOX_RETRY_BASE_SECONDS * 2**exponent, settings.OUTBOX_RETRY_MAX_SECONDS)
 
 
-def send_notification(*, notification_id: int, batch_size: int = 1) -> bool:
+def send_notification(*, notification_id: int) -> bool:
     """Send one outbox row if nobody else is; True when this call delivered it.
 
-    With `batch_size` above 1 (the task's OUTBOX_BATCH_SIZE) other due rows go with it over
-    the same connection, so a worker's later tasks for them find nothing left to do.
-    Raises `SendLater` on a transient failure of that row below the attempt limit.
+    Raises `SendLater` on a transient failure below the attempt limit.
     """
     # Claim first: a duplicate task, a redelivery or the sweeper may race us. Only the
-    # caller whose UPDATE moved a row from pending sends it; everyone else leaves it.
-    todo = _claim_batch(notification_id=notification_id, batch_size=batch_size)
-    sent: list[int] = []
-    stop: tuple[Notification, Exception] | None = None  # a transient failure ends the batch
-    in_flight: tuple[Notification, Future] | None = None
-    try:
-        while todo:
-            notification = todo.pop(0)
-            try:
-                message = _mail.prepare(build_message(notification))
-            except TRANSIENT_ERRORS as error:  # the attachments' storage
-                stop = (notification, error)
-                break
-            except Exception as error:
-                _failed_for_good(notification, error=error)
-                continue
-            # The previous e-mail was on the wire while this one was rendered.
-            if in_flight is not None:
-                stop, in_flight = _settle(in_flight, sent=sent), None
-                if stop is not None:
-                    todo.insert(0, notification)
-                    break
-            in_flight = (notification, _mail.submit(message))
-        if in_flight is not None:
-            failure, in_flight = _settle(in_flight, sent=sent), None
-            if failure is not None:
-                if stop is not None:
-                    todo.insert(0, stop[0])  # not sent for another reason; give it back untried
-                stop = failure
-    finally:
-        if in_flight is not None:  # something unexpected: still record what reached the server
-            _settle(in_flight, sent=sent)
-        # The window: if we die before this, the server has these e-mails but the rows say
-        # "sending"; see docs/decisions.md. The sweeper resends them after the stale time,
-        # so the batch is small.
-        _mark_sent(sent)
-    if stop is not None:
-        _release(todo, error=stop[1])
-        _retry_later(stop[0], error=stop[1], own=stop[0].pk == notification_id)
-    return notification_id in sent
-
-
-def _settle(
-    in_flight: tuple[Notification, Future], *, sent: list[int]
-) -> tuple[Notification, Exception] | None:
-    """Wait for one e-mail handed to the sender; the transient failure, if that is how it
-    ended (the rest of the batch would fail the same way)."""
-    notification, future = in_flight
-    try:
-        future.result()
-    except TRANSIENT_ERRORS as error:
-        return (notification, error)
-    except Exception as error:
-        _failed_for_good(notification, error=error)
-        return None
-    sent.append(notification.pk)
-    return None
-
-
-def _failed_for_good(notification: Notification, *, error: Exception) -> None:
-    # Not curable by waiting (a broken template, bad data): straight to support.
-    logger.error("Notification %s cannot be rendered or sent", notification.pk, exc_info=error)
-    _mark(notification, status=Notification.Status.FAILED, last_error=repr(error))
-
-
-def _claim_batch(*, notification_id: int, batch_size: int) -> list[Notification]:
-    """Move the given row (if pending) and up to a batch of other due rows to "sending" in
-    one statement, and return them as they now are, the given row first.
-
-    `status = pending` is checked again on each row by the UPDATE itself, so two workers
-    never both claim a row; on PostgreSQL SKIP LOCKED lets them take disjoint batches
-    without waiting on each other. A row in its backoff pause, or waiting for its
-    attachments, is not due and stays for its own task.
-    """
-    table = connection.ops.quote_name(Notification._meta.db_table)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    skip_locked = (
-        " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
-    )
-    pending, sending = Notification.Status.PENDING, Notification.Status.SENDING
-    # Alone, the row is claimed whatever its next attempt time (a retry's task is due).
-    others = " OR next_attempt_at <= %s" if batch_size > 1 else ""
-    sql = (
-        f"UPDATE {table} SET status = %s, attempts = attempts + 1, updated_at = %s "
-        f"WHERE status = %s AND id IN ("
-        f"SELECT id FROM {table} WHERE status = %s AND (id = %s{others}) "
-        f"ORDER BY CASE WHEN id = %s THEN 0 ELSE 1 END, next_attempt_at LIMIT %s{skip_locked}"
-        f") RETURNING *"
-    )
-    params = [sending, now, pending, pending, notification_id, *([now] if others else [])]
-    batch = list(Notification.objects.raw(sql, [*params, notification_id, batch_size]))
-    batch.sort(key=lambda row: (row.pk != notification_id, row.next_attempt_at, row.pk))
-    return batch
-
-
-def _mark_sent(ids: list[int]) -> None:
-    if ids:
-        now = timezone.now()
-        Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING).update(
-            status=Notification.Status.SENT, last_error="", sent_at=now, updated_at=now
-        )
-
-
-def _release(notifications: list[Notification], *, error: Exception) -> None:
-    """Give back rows this batch claimed but never tried: the attempt does not count, and
-    they wait the first backoff step, as the server seems down, before their retry."""
-    if not notifications:
-        return
-    countdown = retry_delay(attempts=1)
-    ids = [notification.pk for notification in notifications]
-    Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING).update(
-        status=Notification.Status.PENDING,
-        attempts=F("attempts") - 1,
+    # caller whose UPDATE matched a pending row sends; everyone else returns.
+    claimed = Notification.objects.filter(
+        pk=notification_id, status=Notification.Status.PENDING
+    ).update(
+        status=Notification.Status.SENDING,
+        attempts=F("attempts") + 1,
         updated_at=timezone.now(),
-        next_attempt_at=timezone.now() + datetime.timedelta(seconds=countdown),
     )
-    logger.warning("Released %s notifications untried after %r", len(ids), error)
-    for pk in ids:
-        enqueue_notification(notification_id=pk, countdown=countdown)
-
-
-def _retry_later(notification: Notification, *, error: Exception, own: bool) -> None:
-    # The task's own row goes back to Celery's retry; another row of the batch gets its
-    # retry published here, since its own task has run (or will find it pending and due).
+    if claimed != 1:
+        return False
+    notification = Notification.objects.get(pk=notification_id)
     try:
-        _attempt_failed(notification=notification, error=error)
-    except SendLater as later:
-        if own:
-            raise
-        enqueue_notification(notification_id=notification.pk, countdown=later.countdown)
-
-
-class _KeptConnection:
-    """The worker process's one connection to the mail server, kept open across e-mails.
-
-    Used only by its own sender thread, so an e-mail goes out while the task renders the
-    next one (the SMTP wait releases the GIL). Checked with NOOP after a pause, since
-    servers drop idle sessions; reopened after any error; a change of the MAILERS setting
-    (tests) opens a new one. Closed when the worker stops (tasks.py).
-    """
-
-    def __init__(self):
-        self.backend = None
-        self.key = ""
-        self.used_at = 0.0
-        self._sender: ThreadPoolExecutor | None = None
-        self._pid = 0
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def prepare(message: EmailMultiAlternatives) -> tuple[EmailMultiAlternatives, bytes]:
-        # Serialised in the caller's thread before the previous e-mail is waited for: that
-        # CPU work overlaps its SMTP round trips instead of adding to them. The bytes are
-        # the ones Django's SMTP backend would make (its policy; its address checks below).
-        return message, message.message(policy=email.policy.SMTP).as_bytes()
-
-    def submit(self, prepared: tuple[EmailMultiAlternatives, bytes]) -> Future:
-        message, raw = prepared
-        with self._lock:
-            if self._sender is None or self._pid != os.getpid():  # a forked pool child
-                self._sender = ThreadPoolExecutor(1, thread_name_prefix="outbox-smtp")
-                self._pid, self.backend = os.getpid(), None
-            return self._sender.submit(self._send, message, raw)
-
-    def _send(self, message: EmailMultiAlternatives, raw: bytes) -> None:
-        try:
-            backend = self._backend()
-            if isinstance(backend, SmtpBackend) and backend.connection is not None:
-                backend.connection.sendmail(
-                    backend.prep_address(message.from_email),
-                    [backend.prep_address(address) for address in message.recipients()],
-                    raw,
-                )
-            else:  # the tests' in-memory backend, the file backend of development
-                backend.send_messages([message])
-        except BaseException:
-            self._close()
-            raise
-        self.used_at = time.monotonic()
-
-    def _backend(self):
-        key = repr(mailers.settings.get("default"))
-        if self.backend is not None and (key != self.key or not self._alive()):
-            self._close()
-        if self.backend is None:
-            self.backend, self.key = mailers.default, key
-        self.backend.open()  # a no-op while the connection is open
-        return self.backend
-
-    def _alive(self) -> bool:
-        smtp = getattr(self.backend, "connection", None)
-        if not isinstance(smtp, smtplib.SMTP):
-            return True  # not SMTP: nothing to keep alive
-        if time.monotonic() - self.used_at < settings.OUTBOX_SMTP_CHECK_AFTER_SECONDS:
-            return True  # just used; a NOOP per e-mail would cost a round trip each
-        try:
-            return smtp.noop()[0] == 250
-        except TRANSIENT_ERRORS:
-            return False
-
-    def _close(self) -> None:
-        backend, self.backend = self.backend, None
-        if backend is not None:
-            # If the server is gone already, the socket is closed either way.
-            with contextlib.suppress(*TRANSIENT_ERRORS):
-                backend.close()
-
-    def close(self) -> None:
-        with self._lock:
-            sender, self._sender = self._sender, None
-        if sender is not None and self._pid == os.getpid():
-            sender.submit(self._close).result()
-            sender.shutdown()
-
-
-_mail = _KeptConnection()
-
-
-def close_mail_connection() -> None:
-    """Say QUIT to the mail server; the worker calls this when it stops."""
-    _mail.close()
+        message = build_message(notification)
+        message.send(fail_silently=False)
+    except TRANSIENT_ERRORS as error:
+        return _attempt_failed(notification=notification, error=error)
+    except Exception as error:
+        # Not curable by waiting (a broken template, bad data): straight to support.
+        logger.exception("Notification %s cannot be rendered or sent", notification.pk)
+        _mark(notification, status=Notification.Status.FAILED, last_error=repr(error))
+        return False
+    # The window: if we die right here, the server has the e-mail but the row says
+    # "sending"; see docs/decisions.md. The sweeper resends it after the stale time.
+    _mark(notification, status=Notification.Status.SENT, last_error="", sent_at=timezone.now())
+    return True
 
 
 def _attempt_failed(*, notification: Notification, error: Exception) -> bool:
