@@ -59,3 +59,53 @@ def setup_django(env: dict) -> None:
     import django
 
     django.setup()
+
+
+def time_rounds(calls: dict, rounds: int) -> dict[str, list[float]]:
+    """Each call once a round, `rounds` interleaved rounds (a slow spell of the shared host
+    hits them all alike): the seconds each took, per name."""
+    import time
+
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(rounds):
+        for name, call in calls.items():
+            started = time.perf_counter()
+            call()
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
+def read_whole(response):
+    """The response read to its end: a streamed download is timed whole."""
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
+def requests_table(requests: dict, rounds: int) -> None:
+    """Print a Markdown table of `requests` (name: a call returning a test Client's
+    response): each checked to answer 200 and its SQL counted once, then timed in
+    interleaved rounds; median and p95 in ms."""
+    import statistics
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    answering, queries = {}, {}
+    for name, request in requests.items():
+        status = read_whole(request()).status_code
+        if status != 200:
+            print(f"- {name}: HTTP {status}, not measured")
+            continue
+        with CaptureQueriesContext(connection) as captured:
+            read_whole(request())
+        answering[name], queries[name] = request, len(captured)
+    times = time_rounds(
+        {name: lambda r=r: read_whole(r()) for name, r in answering.items()}, rounds
+    )
+    print("| request | median ms | p95 ms | queries |")
+    print("|---|---:|---:|---:|")
+    for name, seconds in times.items():
+        ms = [t * 1000 for t in seconds]
+        median, p95 = statistics.median(ms), percentile(ms, 0.95)
+        print(f"| {name} | {median:.0f} | {p95:.0f} | {queries[name]} |")

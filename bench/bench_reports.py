@@ -22,8 +22,19 @@ and p95 per request, the SQL queries each ran and the table's rows.
 import argparse
 import statistics
 import time
+from functools import partial
 
-from _common import PY, bench_env, fresh_database, percentile, run, setup_django, vacuum_analyze
+from _common import (
+    PY,
+    bench_env,
+    fresh_database,
+    percentile,
+    requests_table,
+    run,
+    setup_django,
+    time_rounds,
+    vacuum_analyze,
+)
 
 DB_NAME = "dreame_bench_reports"
 
@@ -45,10 +56,8 @@ def main():
 
     setup_django(env)
     from django.contrib.auth.models import Group, User
-    from django.db import connection
     from django.db.models import Max, Min
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from claims.models import Claim
     from repairs.admin.report_views import ReportFilterForm
@@ -78,64 +87,32 @@ def main():
             (f"{slug}: XLSX, whole period", base, {**whole, "format": "xlsx"}),
         ]
 
-    def fetch(url, params):
-        response = client.get(url, params)
-        if response.streaming:
-            b"".join(response.streaming_content)
-        return response
-
-    measured = {}
-    for name, url, params in targets:
-        response = fetch(url, params)
-        if response.status_code != 200:
-            print(f"- {name}: HTTP {response.status_code}, not measured")
-            continue
-        with CaptureQueriesContext(connection) as captured:
-            fetch(url, params)
-        measured[name] = {"url": url, "params": params, "queries": len(captured), "times": []}
+    requests_table(
+        {name: partial(client.get, url, params) for name, url, params in targets}, args.rounds
+    )
 
     from django.utils import timezone
     from django.utils.datastructures import MultiValueDict
 
-    selectors = {}
+    selectors, rows = {}, {}
     for slug, report in REPORTS.items():
         form = ReportFilterForm.with_defaults(
             MultiValueDict({k: [v] for k, v in whole.items()}), today=timezone.localdate()
         )
         assert form.is_valid(), form.errors
-        filters = form.filters()
-        rows = report.selector(filters)
-        selectors[slug] = {"filters": filters, "rows": len(rows), "times": []}
+        selectors[slug] = partial(report.selector, form.filters())
+        rows[slug] = len(selectors[slug]())
+    selector_times = time_rounds(selectors, args.rounds)
 
-    for _ in range(args.rounds):
-        for entry in measured.values():
-            started = time.perf_counter()
-            fetch(entry["url"], entry["params"])
-            entry["times"].append(time.perf_counter() - started)
-        for slug, entry in selectors.items():
-            started = time.perf_counter()
-            REPORTS[slug].selector(entry["filters"])
-            entry["times"].append(time.perf_counter() - started)
-
-    print("| request | median ms | p95 ms | queries |")
-    print("|---|---:|---:|---:|")
-    for name, entry in measured.items():
-        times = [t * 1000 for t in entry["times"]]
-        print(
-            f"| {name} | {statistics.median(times):.0f} | {percentile(times, 0.95):.0f} "
-            f"| {entry['queries']} |"
-        )
     # The usual state between two refreshes: today changed since, read live (the current
     # month is kept per day).
     from repairs import rollups
 
     rollups.mark_changed([timezone.now()])
-    pending = {slug: [] for slug in REPORTS}
-    for _ in range(args.rounds):
-        for slug in REPORTS:
-            started = time.perf_counter()
-            fetch(f"/admin/reports/{slug}/", whole)
-            pending[slug].append(time.perf_counter() - started)
+    pending = time_rounds(
+        {slug: partial(client.get, f"/admin/reports/{slug}/", whole) for slug in REPORTS},
+        args.rounds,
+    )
     started = time.perf_counter()
     rollups.refresh_stale_months()
     refresh = time.perf_counter() - started
@@ -148,11 +125,11 @@ def main():
 
     print("\n| selector alone, whole period | median ms | p95 ms | rows |")
     print("|---|---:|---:|---:|")
-    for slug, entry in selectors.items():
-        times = [t * 1000 for t in entry["times"]]
+    for slug, seconds in selector_times.items():
+        times = [t * 1000 for t in seconds]
         print(
             f"| {slug} | {statistics.median(times):.0f} | {percentile(times, 0.95):.0f} "
-            f"| {entry['rows']} |"
+            f"| {rows[slug]} |"
         )
 
 

@@ -18,7 +18,7 @@ import argparse
 import statistics
 import time
 
-from _common import PY, bench_env, percentile, run, setup_django
+from _common import PY, bench_env, requests_table, run, setup_django
 
 
 def main():
@@ -31,10 +31,8 @@ def main():
     run([PY, "manage.py", "migrate", "-v0"], env)
     setup_django(env)
     from django.contrib.auth.models import Group, User
-    from django.db import connection
     from django.db.models import Count
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from repairs.models import RepairOrder, Technician
@@ -82,44 +80,17 @@ def main():
     workbench = Client(HTTP_ACCEPT_LANGUAGE="ru")
     workbench.force_login(technician.user)
     admin = f"/admin/statements/{statement.pk}/"
-    targets = [
-        ("support's page (first 200 lines, the month's totals)", office, admin),
-        ("print page (A4)", office, f"{admin}print/"),
-        ("XLSX", office, f"{admin}statement.xlsx"),
-        ("PDF (the kept file)", office, f"{admin}statement.pdf"),
-        ("the center's page (workbench)", workbench, f"/service/statements/{statement.pk}/"),
-        ("support's page, the last page", office, f"{admin}?page=999"),
-    ]
-
-    def fetch(client, url):
-        response = client.get(url)
-        if response.streaming:
-            b"".join(response.streaming_content)
-        return response
-
-    measured = {}
-    for name, client, url in targets:
-        response = fetch(client, url)
-        if response.status_code != 200:
-            print(f"- {name}: HTTP {response.status_code}, not measured")
-            continue
-        with CaptureQueriesContext(connection) as captured:
-            fetch(client, url)
-        measured[name] = {"client": client, "url": url, "queries": len(captured), "times": []}
-    for _ in range(args.rounds):
-        for entry in measured.values():
-            started = time.perf_counter()
-            fetch(entry["client"], entry["url"])
-            entry["times"].append(time.perf_counter() - started)
-
-    print("| request | median ms | p95 ms | queries |")
-    print("|---|---:|---:|---:|")
-    for name, entry in measured.items():
-        times = [t * 1000 for t in entry["times"]]
-        print(
-            f"| {name} | {statistics.median(times):.0f} | {percentile(times, 0.95):.0f} "
-            f"| {entry['queries']} |"
-        )
+    requests = {
+        "support's page (first 200 lines, the month's totals)": lambda: office.get(admin),
+        "print page (A4)": lambda: office.get(f"{admin}print/"),
+        "XLSX": lambda: office.get(f"{admin}statement.xlsx"),
+        "PDF (the kept file)": lambda: office.get(f"{admin}statement.pdf"),
+        "the center's page (workbench)": lambda: workbench.get(
+            f"/service/statements/{statement.pk}/"
+        ),
+        "support's page, the last page": lambda: office.get(f"{admin}?page=999"),
+    }
+    requests_table(requests, args.rounds)
 
 
 if __name__ == "__main__":

@@ -95,7 +95,14 @@ def pdf_response(statement: Statement) -> HttpResponse | FileResponse:
             )
             response["Retry-After"] = "60"
             return response
-        store_statement_pdf(statement=statement, version=version, language=language)
+        # Small: made here, for this version (already read above).
+        kept.keep(
+            statement,
+            version=version,
+            language=language,
+            extension="pdf",
+            make=lambda: statement_pdf(statement),
+        )
     filename = f"statement-{statement.service_center_id}-{statement.month:%Y-%m}.pdf"
     return kept.download(name, filename=filename, content_type="application/pdf")
 
