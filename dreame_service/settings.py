@@ -420,6 +420,13 @@ OUTBOX_SWEEP_AGE_SECONDS = env.int("OUTBOX_SWEEP_AGE_SECONDS", default=60)
 # A row "sending" this long belongs to a dead worker; far above EMAIL_TIMEOUT on purpose,
 # because putting it back to pending may repeat an e-mail the server had already accepted.
 OUTBOX_SENDING_STALE_SECONDS = env.int("OUTBOX_SENDING_STALE_SECONDS", default=900)
+# One task claims its row and up to this many due rows in all, and sends them over the
+# worker's kept-open SMTP connection (issue 23). Each row is marked sent as soon as the
+# server took it; rows claimed by a worker that dies wait OUTBOX_SENDING_STALE_SECONDS.
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=20)
+# A row whose attachments are made after the commit is not due until they exist (or this
+# long has passed: the process making them died; the sweeper then sends it without them).
+OUTBOX_ATTACH_HOLD_SECONDS = env.int("OUTBOX_ATTACH_HOLD_SECONDS", default=120)
 # Message-ID domain: the same outbox row always gets the same Message-ID.
 OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="dreame.kz")
 # The outbox's one extension point: functions (dotted paths) that add to an e-mail, when it

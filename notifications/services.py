@@ -1,16 +1,20 @@
 """The e-mail outbox: write a row with the state change, send it at most once per event.
 
 Flow: a domain service calls `queue_email` inside its transaction; after commit the row is
-published to Celery; `send_notification` (run by the task) claims the row with a
-conditional UPDATE, renders it in the customer's language and hands it to SMTP. The
-sweeper republishes rows the broker never got and recovers rows a dead worker left behind.
+published to Celery; `send_notification` (run by the task) claims the row, and with it up
+to a batch of other due rows, with one conditional UPDATE, renders each in the customer's
+language and hands them to SMTP over the worker's one kept-open connection. The sweeper
+republishes rows the broker never got and recovers rows a dead worker left behind.
 """
 
+import contextlib
 import datetime
+import email.headerregistry
 import email.policy
 import functools
 import hashlib
 import logging
+import os
 import re
 import smtplib
 import socket
@@ -18,8 +22,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import connection, transaction
 from django.db.models import F
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -94,6 +98,9 @@ def queue_email(
             "context": context,
             "attachments": attachments or [],
             "headers": headers or {},
+            # A row waiting for its attachments is not due yet, so no other task's batch
+            # sends it without them; `_attach_then_enqueue` makes it due.
+            **({"next_attempt_at": _attach_hold()} if attach_after_commit else {}),
         },
     )
     if created and attach_after_commit is None:
@@ -114,11 +121,19 @@ def _attach_then_enqueue(notification_id: int, *, make_attachments) -> None:
     except Exception:
         logger.exception("Attachments of notification %s could not be made", notification_id)
         attachments = []
-    if attachments:
-        Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
-            attachments=attachments, updated_at=timezone.now()
-        )
+    now = timezone.now()
+    Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
+        **({"attachments": attachments} if attachments else {}),
+        updated_at=now,
+        next_attempt_at=now,
+    )
     enqueue_notification(notification_id=notification_id)
+
+
+def _attach_hold() -> datetime.datetime:
+    # If the attachments are never made (the process died), the sweeper sends the row this
+    # long plus its sweep age after the commit.
+    return timezone.now() + datetime.timedelta(seconds=settings.OUTBOX_ATTACH_HOLD_SECONDS)
 
 
 def existing_event_keys(*, keys) -> set[str]:
@@ -205,12 +220,33 @@ def _render_plain(name: str, context: dict) -> str:
     return template.render(Context(context, autoescape=False))
 
 
+class _HeaderClasses(email.headerregistry.HeaderRegistry):
+    """The stdlib's registry makes a new class (`type(...)`) for every header it sets, a
+    tenth of the time a message takes to build; the classes are stateless, made once here."""
+
+    def __init__(self):
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = super().__getitem__(name)
+        return made
+
+
+_HEADER_CLASSES = _HeaderClasses()
+
+
 class OutboxEmail(EmailMultiAlternatives):
     def message(self, *, policy=email.policy.default):
         # Python 3.12.1 loses the space where it folds a header between two encoded words,
         # so a long Cyrillic subject would read "одобрена:куда". Folding only at RFC 5322's
         # hard limit keeps the subject in one encoded word; mail clients accept that.
-        return super().message(policy=policy.clone(max_line_length=998))
+        return super().message(
+            policy=policy.clone(max_line_length=998, header_factory=_HEADER_CLASSES)
+        )
 
 
 def build_message(notification: Notification) -> EmailMultiAlternatives:
@@ -249,37 +285,279 @@ def retry_delay(*, attempts: int) -> float:
     return min(settings.OUTBOX_RETRY_BASE_SECONDS * 2**exponent, settings.OUTBOX_RETRY_MAX_SECONDS)
 
 
-def send_notification(*, notification_id: int) -> bool:
+def send_notification(*, notification_id: int, batch_size: int = 1) -> bool:
     """Send one outbox row if nobody else is; True when this call delivered it.
 
-    Raises `SendLater` on a transient failure below the attempt limit.
+    With `batch_size` above 1 (the task's OUTBOX_BATCH_SIZE) other due rows go with it over
+    the same connection, so a worker's later tasks for them find nothing left to do. Each
+    e-mail is rendered while the server still digests the one before it, and each row is
+    marked sent as soon as the server has accepted it.
+    Raises `SendLater` on a transient failure of that row below the attempt limit.
     """
     # Claim first: a duplicate task, a redelivery or the sweeper may race us. Only the
-    # caller whose UPDATE matched a pending row sends; everyone else returns.
-    claimed = Notification.objects.filter(
-        pk=notification_id, status=Notification.Status.PENDING
-    ).update(
-        status=Notification.Status.SENDING,
-        attempts=F("attempts") + 1,
-        updated_at=timezone.now(),
-    )
-    if claimed != 1:
-        return False
-    notification = Notification.objects.get(pk=notification_id)
+    # caller whose UPDATE moved a row from pending sends it; everyone else leaves it.
+    todo = _claim_batch(notification_id=notification_id, batch_size=batch_size)
+    sent: list[int] = []
+    stop: tuple[Notification, Exception] | None = None  # a transient failure ends the batch
+    in_flight: Notification | None = None  # handed to the server, its answer not read yet
     try:
-        message = build_message(notification)
-        message.send(fail_silently=False)
+        while todo and stop is None:
+            notification = todo.pop(0)
+            try:
+                message = _mail.prepare(build_message(notification))
+            except TRANSIENT_ERRORS as error:  # the attachments' storage
+                stop = (notification, error)
+                break
+            except Exception as error:
+                _failed_for_good(notification, error=error)
+                continue
+            taken = None
+            if in_flight is not None:
+                took, stop = _answer(in_flight)
+                taken, in_flight = (in_flight if took else None), None
+                if stop is not None:
+                    todo.insert(0, notification)
+                    break
+            try:
+                _mail.start(message)
+                in_flight = notification
+            except TRANSIENT_ERRORS as error:
+                stop = (notification, error)
+            except Exception as error:  # an address Django refuses to put on the wire
+                _failed_for_good(notification, error=error)
+            finally:
+                if taken is not None:
+                    # Marked once the next e-mail is on its way: the UPDATE's round trip
+                    # overlaps the server's reading of it.
+                    _mark_sent(taken, sent=sent)
+        if in_flight is not None:
+            took, failure = _answer(in_flight)
+            if took:
+                _mark_sent(in_flight, sent=sent)
+            in_flight = None
+            if failure is not None:
+                if stop is not None:
+                    todo.insert(0, stop[0])  # not sent for another reason; give it back untried
+                stop = failure
+    finally:
+        if in_flight is not None and _answer(in_flight)[0]:  # something unexpected: still
+            _mark_sent(in_flight, sent=sent)  # record what reached the server
+    if stop is not None:
+        _release(todo, error=stop[1])
+        _retry_later(stop[0], error=stop[1], own=stop[0].pk == notification_id)
+    return notification_id in sent
+
+
+def _answer(notification: Notification) -> tuple[bool, tuple[Notification, Exception] | None]:
+    """Read the server's answer to the e-mail in flight: whether it took it, and the
+    transient failure if that is how it ended (the rest of the batch would fail the same
+    way). An e-mail the server will never take fails for good here."""
+    try:
+        _mail.finish()
     except TRANSIENT_ERRORS as error:
-        return _attempt_failed(notification=notification, error=error)
+        return False, (notification, error)
     except Exception as error:
-        # Not curable by waiting (a broken template, bad data): straight to support.
-        logger.exception("Notification %s cannot be rendered or sent", notification.pk)
-        _mark(notification, status=Notification.Status.FAILED, last_error=repr(error))
-        return False
-    # The window: if we die right here, the server has the e-mail but the row says
-    # "sending"; see docs/decisions.md. The sweeper resends it after the stale time.
-    _mark(notification, status=Notification.Status.SENT, last_error="", sent_at=timezone.now())
-    return True
+        _failed_for_good(notification, error=error)
+        return False, None
+    return True, None
+
+
+def _failed_for_good(notification: Notification, *, error: Exception) -> None:
+    # Not curable by waiting (a broken template, bad data): straight to support.
+    logger.error("Notification %s cannot be rendered or sent", notification.pk, exc_info=error)
+    _mark(notification, status=Notification.Status.FAILED, last_error=repr(error))
+
+
+def _claim_batch(*, notification_id: int, batch_size: int) -> list[Notification]:
+    """Move the given row (if pending) and up to a batch of other due rows to "sending" in
+    one statement, and return them as they now are, the given row first.
+
+    `status = pending` is checked again on each row by the UPDATE itself, so two workers
+    never both claim a row; on PostgreSQL SKIP LOCKED lets them take disjoint batches
+    without waiting on each other. A row in its backoff pause, or waiting for its
+    attachments, is not due and stays for its own task.
+    """
+    table = connection.ops.quote_name(Notification._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    skip_locked = (
+        " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    )
+    pending, sending = Notification.Status.PENDING, Notification.Status.SENDING
+    # Alone, the row is claimed whatever its next attempt time (a retry's task is due).
+    others = " OR next_attempt_at <= %s" if batch_size > 1 else ""
+    sql = (
+        f"UPDATE {table} SET status = %s, attempts = attempts + 1, updated_at = %s "
+        f"WHERE status = %s AND id IN ("
+        f"SELECT id FROM {table} WHERE status = %s AND (id = %s{others}) "
+        f"ORDER BY CASE WHEN id = %s THEN 0 ELSE 1 END, next_attempt_at LIMIT %s{skip_locked}"
+        f") RETURNING *"
+    )
+    params = [sending, now, pending, pending, notification_id, *([now] if others else [])]
+    batch = list(Notification.objects.raw(sql, [*params, notification_id, batch_size]))
+    batch.sort(key=lambda row: (row.pk != notification_id, row.next_attempt_at, row.pk))
+    return batch
+
+
+def _mark_sent(notification: Notification, *, sent: list[int]) -> None:
+    # The window: if the worker dies between the server's answer and this UPDATE, the server
+    # has the e-mail but the row says "sending"; see docs/decisions.md. The sweeper resends
+    # it after the stale time.
+    now = timezone.now()
+    Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
+        status=Notification.Status.SENT, last_error="", sent_at=now, updated_at=now
+    )
+    sent.append(notification.pk)
+
+
+def _release(notifications: list[Notification], *, error: Exception) -> None:
+    """Give back rows this batch claimed but never tried: the attempt does not count, and
+    they wait the first backoff step, as the server seems down, before their retry."""
+    if not notifications:
+        return
+    countdown = retry_delay(attempts=1)
+    ids = [notification.pk for notification in notifications]
+    Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING).update(
+        status=Notification.Status.PENDING,
+        attempts=F("attempts") - 1,
+        updated_at=timezone.now(),
+        next_attempt_at=timezone.now() + datetime.timedelta(seconds=countdown),
+    )
+    logger.warning("Released %s notifications untried after %r", len(ids), error)
+    for pk in ids:
+        enqueue_notification(notification_id=pk, countdown=countdown)
+
+
+def _retry_later(notification: Notification, *, error: Exception, own: bool) -> None:
+    # The task's own row goes back to Celery's retry; another row of the batch gets its
+    # retry published here, since its own task has run (or will find it pending and due).
+    try:
+        _attempt_failed(notification=notification, error=error)
+    except SendLater as later:
+        if own:
+            raise
+        enqueue_notification(notification_id=notification.pk, countdown=later.countdown)
+
+
+class _KeptConnection:
+    """The worker process's one connection to the mail server, kept open across e-mails
+    and tasks, with at most one e-mail in flight.
+
+    `start` hands the server an e-mail (MAIL, RCPT, DATA and the content, as smtplib's
+    sendmail does) without waiting for its answer; `finish` reads it. The caller renders
+    the next e-mail in between, while the server digests this one: the two run on two
+    cores, in one thread. Closed after any error and reopened for the next e-mail; a change
+    of the MAILERS setting (tests) opens a new one; the worker closes it when it stops
+    (tasks.py).
+    """
+
+    def __init__(self):
+        self.backend = None
+        self.key = ""
+        self.pid = 0
+        self.in_flight = False
+
+    @staticmethod
+    def prepare(message: EmailMultiAlternatives) -> tuple[EmailMultiAlternatives, bytes]:
+        # The bytes Django's SMTP backend would send (its policy; its address checks in
+        # `start`).
+        return message, message.message(policy=email.policy.SMTP).as_bytes()
+
+    def start(self, prepared: tuple[EmailMultiAlternatives, bytes]) -> None:
+        message, raw = prepared
+        backend, reused = self._backend()
+        smtp = getattr(backend, "connection", None)
+        if not isinstance(smtp, smtplib.SMTP):  # the tests' in-memory backend, development's file
+            backend.send_messages([message])
+            return
+        try:
+            sender = backend.prep_address(message.from_email)
+            recipients = [backend.prep_address(address) for address in message.recipients()]
+            try:
+                _mail_from(smtp, sender)
+            except (smtplib.SMTPServerDisconnected, OSError):
+                if not reused:
+                    raise
+                # The kept connection died while idle (the server's timeout, a restart).
+                # The server has nothing of this e-mail yet: a new connection may try it.
+                self._close()
+                backend, _reused = self._backend()
+                smtp = backend.connection
+                _mail_from(smtp, sender)
+            for recipient in recipients:
+                code, reply = smtp.rcpt(recipient)
+                if code not in (250, 251):  # one recipient per row: refused is not sent
+                    raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+            code, reply = smtp.docmd("data")
+            if code != 354:
+                raise smtplib.SMTPDataError(code, reply)
+            smtp.send(_dot_stuffed(raw))
+        except BaseException:
+            self._close()
+            raise
+        self.in_flight = True
+
+    def finish(self) -> None:
+        """The server's answer to the e-mail in flight: returns if it took it, else raises."""
+        if not self.in_flight:
+            return
+        self.in_flight = False
+        try:
+            code, reply = self.backend.connection.getreply()
+            if code != 250:
+                raise smtplib.SMTPDataError(code, reply)
+        except BaseException:
+            self._close()
+            raise
+
+    def _backend(self):
+        """The open backend, and whether its connection was already open (kept)."""
+        key = repr(mailers.settings.get("default"))
+        if self.backend is not None and (key != self.key or self.pid != os.getpid()):
+            if self.pid != os.getpid():  # a forked pool child: the socket is the parent's
+                self.backend = None
+            self._close()
+        if self.backend is None:
+            self.backend, self.key, self.pid = mailers.default, key, os.getpid()
+        opened = self.backend.open()  # False while the connection is open
+        return self.backend, opened is False
+
+    def _close(self) -> None:
+        backend, self.backend, self.in_flight = self.backend, None, False
+        if backend is not None:
+            # If the server is gone already, the socket is closed either way.
+            with contextlib.suppress(*TRANSIENT_ERRORS):
+                backend.close()
+
+    def close(self) -> None:
+        if self.pid == os.getpid():
+            self._close()
+
+
+def _mail_from(smtp: smtplib.SMTP, sender: str) -> None:
+    smtp.ehlo_or_helo_if_needed()
+    code, reply = smtp.mail(sender)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+
+
+_LINE_STARTING_WITH_A_DOT = re.compile(rb"^\.", re.MULTILINE)
+
+
+def _dot_stuffed(raw: bytes) -> bytes:
+    """The content as smtplib's data() puts it on the wire: a line's leading dot doubled,
+    the end marked by a line holding one dot (RFC 5321 4.5.2)."""
+    content = _LINE_STARTING_WITH_A_DOT.sub(b"..", raw)
+    if not content.endswith(b"\r\n"):
+        content += b"\r\n"
+    return content + b".\r\n"
+
+
+_mail = _KeptConnection()
+
+
+def close_mail_connection() -> None:
+    """Say QUIT to the mail server; the worker calls this when it stops."""
+    _mail.close()
 
 
 def _attempt_failed(*, notification: Notification, error: Exception) -> bool:

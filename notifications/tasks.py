@@ -1,6 +1,8 @@
 """Celery tasks of the outbox: thin, they take ids and call services; retries live here."""
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown, worker_shutdown
+from django.conf import settings
 
 from notifications import mailbox, phone, services
 
@@ -12,7 +14,9 @@ from notifications import mailbox, phone, services
 @shared_task(bind=True, name="notifications.send_email", acks_late=True, max_retries=None)
 def send_email_task(self, notification_id: int) -> None:
     try:
-        services.send_notification(notification_id=notification_id)
+        services.send_notification(
+            notification_id=notification_id, batch_size=settings.OUTBOX_BATCH_SIZE
+        )
     except services.SendLater as later:
         # If the broker is gone too, retry() rejects the message; the row stays pending
         # with its next attempt time and the sweeper republishes it.
@@ -49,3 +53,10 @@ def fetch_support_mail() -> dict:
     if not mailbox.is_configured():
         return {"configured": False}
     return mailbox.fetch_support_mail()
+
+
+@worker_shutdown.connect
+@worker_process_shutdown.connect
+def close_mail_connection(**_kwargs) -> None:
+    # The outbox keeps one SMTP connection open per worker process; say QUIT on the way out.
+    services.close_mail_connection()

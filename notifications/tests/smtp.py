@@ -19,10 +19,17 @@ class _Collect:
     def __init__(self, sink):
         self.sink = sink
 
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        if address in self.sink.refuse:  # a greylisting server: come back later
+            return "451 4.7.1 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.sink.lock:
             self.sink.messages.append(message)
+            self.sink.peers.append(session.peer)  # which connection brought it
         return "250 OK"
 
 
@@ -33,6 +40,8 @@ class SmtpSink:
         self.host = "127.0.0.1"
         self.port = port or free_port()
         self.messages = []
+        self.peers = []  # the client's (host, port) per message: one per SMTP connection
+        self.refuse = set()  # recipients answered with a temporary 451
         self.lock = threading.Lock()
         self._controller = None
 

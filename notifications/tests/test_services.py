@@ -137,6 +137,7 @@ def test_the_sweeper_sends_forgotten_rows_and_recovers_rows_of_a_dead_worker(
 ):
     settings.OUTBOX_SWEEP_AGE_SECONDS = 60
     settings.OUTBOX_SENDING_STALE_SECONDS = 900
+    settings.OUTBOX_BATCH_SIZE = 1  # the sweeper's choice only; a batch would take `fresh` too
     now = timezone.now()
     forgotten = make_notification(event_key="e:forgotten", recipient="forgotten@example.kz")
     fresh = make_notification(event_key="e:fresh", recipient="fresh@example.kz")
