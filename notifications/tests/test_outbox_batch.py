@@ -5,6 +5,7 @@ import datetime
 from collections import Counter
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from notifications import services
@@ -255,3 +256,40 @@ def test_a_sink_restarted_on_its_port_is_the_same_server():
     sink.start()
     assert sink.port == port
     sink.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_marks_are_not_waited_for_and_all_land(smtp_server):
+    # The worker's case: autocommit. On PostgreSQL the marks go out on the process's own
+    # connection; on SQLite they are Django's update(). Either way every row ends "sent",
+    # and the answers are read before the task returns.
+    notifications = rows(5)
+
+    assert services.send_notification(notification_id=notifications[0].pk, batch_size=20)
+
+    assert statuses(notifications) == ["sent"] * 5
+    assert services._marks.waiting is None
+    uses_own_connection = services._marks.raw is not None
+    assert uses_own_connection == (connection.vendor == "postgresql")
+    received = smtp_server.wait_for(5)
+    assert sorted(m["To"] for m in received) == [f"customer{i}@example.kz" for i in range(5)]
+    assert all(n.sent_at is not None for n in Notification.objects.all())
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("how", ["closed", "terminated"])
+def test_a_mark_on_a_broken_connection_still_lands(smtp_server, postgres_db, how):
+    first, second, third = rows(3)
+    services.send_notification(notification_id=first.pk, batch_size=1)
+    own = services._marks.raw
+    if how == "closed":
+        own.close()
+    else:  # the database dropped it (a restart, a failover); psycopg does not know yet
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [own.info.backend_pid])
+
+    assert services.send_notification(notification_id=second.pk, batch_size=1) is True
+    assert services.send_notification(notification_id=third.pk, batch_size=1) is True
+
+    assert statuses([first, second, third]) == ["sent", "sent", "sent"]
+    assert services._marks.raw is not own
