@@ -43,6 +43,9 @@ def page_response(
         # The claim's row as this request read it: a queryset `.update()` of it (no signal)
         # still shows, and a reused id (a test database) never gets another claim's page.
         tags["row"] = f"{link.updated_at}|{link.ended_at}"
+        # The link's mark follows SECRET_KEY: a page stored before a key rotation holds the
+        # old one, which this process would not fill in.
+        tags["mark"] = link_mark()
     if stored is not None and tags is not None and stored["tags"] == tags:
         html = stored["html"]
     else:
