@@ -1,5 +1,6 @@
 """«Мой ремонт» from the cache (issue 23): the same page, one query, never behind a change."""
 
+import dataclasses
 import datetime
 import re
 
@@ -14,7 +15,8 @@ from claims.tests.factories import ClaimFactory, claim_step
 from repairs import page_versions
 from repairs.models import OrderStatus, RepairOrder
 from repairs.public.my_repair import views
-from repairs.tests.factories import SupportUserFactory, make_order, run_step
+from repairs.services import work_lines
+from repairs.tests.factories import SupportUserFactory, make_order, quote_lines, run_step
 from repairs.tests.my_repair.helpers import my_path, without_csrf_values
 from tests.pages import visible_text
 
@@ -36,11 +38,15 @@ def _subject(status):
     return ClaimFactory() if status is None else make_order(status=status)
 
 
-def _fresh(client, path, monkeypatch) -> bytes:
+def _fresh_response(client, path, monkeypatch):
     """The page rendered for this request alone, as it was before the cache."""
     with monkeypatch.context() as patch:
         patch.setattr(views, "_messages_waiting", lambda request: True)
-        return client.get(path).content
+        return client.get(path)
+
+
+def _headers(response) -> dict:
+    return {**response.headers, "Set-Cookie": sorted(response.cookies)}
 
 
 def _page_entries(claim_id) -> dict:
@@ -54,8 +60,10 @@ def _page_entries(claim_id) -> dict:
 def test_it_serves_the_fresh_page_byte_for_byte_but_the_csrf_token(client, status, monkeypatch):
     path = my_path(_subject(status)) + "?utm_source=e-mail&x=\"<b>'"
     first, second = client.get(path), client.get(path)  # rendered and kept, then kept
-    fresh = _fresh(client, path, monkeypatch)
+    fresh_response = _fresh_response(client, path, monkeypatch)
+    fresh = fresh_response.content
     assert first.status_code == second.status_code == 200
+    assert _headers(second) == _headers(fresh_response)
     assert without_csrf_values(first.content) == without_csrf_values(fresh)
     assert without_csrf_values(second.content) == without_csrf_values(fresh)
     assert "\x00" not in second.content.decode()
@@ -311,3 +319,15 @@ def test_an_admin_edit_of_the_claim_shows_on_the_next_get(
     assert Claim.objects.get(pk=claim.pk).product_model == "DREAME X40 Ultra"
     after = client.get(my_path(claim)).content
     assert b"DREAME X40 Ultra" in after and b"DREAME X40 Ultra" not in before
+
+
+def test_new_estimate_lines_show_though_bulk_create_sends_no_signal(
+    client, django_capture_on_commit_callbacks
+):
+    order = make_order(status=OrderStatus.AWAITING_APPROVAL)
+    assert "Плата питания" not in _page_text(client, order)
+    # The same total: the order's row is not saved, only its lines are rewritten.
+    lines = [dataclasses.replace(line, description="Плата питания") for line in quote_lines()]
+    with django_capture_on_commit_callbacks(execute=True):
+        work_lines.record_estimate_lines(order, order.status_events.last(), {"lines": lines})
+    assert "Плата питания" in _page_text(client, order)
