@@ -11,7 +11,8 @@ starts gunicorn with the project's configuration (`-c gunicorn.conf.py`: worker 
 workers, threads, access log as in production) and the production settings plus a bare view
 (bench/status_settings.py, never the site's URLconf) and TRUST_PROXY_HEADERS=1, then runs
 wrk against three URLs in alternating rounds: the bare view (one primary-key query, a tiny
-template), the status page (HTML) and the JSON API. Every request carries a different
+template), the status page (HTML), the JSON API and the seeded claim's «Мой ремонт» page
+(its personal link, no cookies). Every request carries a different
 X-Forwarded-For, so the rate limiter is paid on every lookup but never trips. Prints a
 Markdown table.
 
@@ -46,6 +47,7 @@ SEED = """
 import datetime
 from django.contrib.auth.models import User
 from django.utils import timezone
+from claims import links
 from claims.models import WarrantyPolicy
 from claims.services import submit_claim
 from repairs import services
@@ -77,7 +79,8 @@ order = step(order, "receive", by=by, act_data={
 })
 order = step(order, "start_diagnostics", by=by, note="Проверяем аккумулятор.")
 order = step(order, "start_repair", by=by)
-print(f"SEED {order.order_number} {order.intake_date.isoformat()} {center.pk}")
+token = links.my_token(claim)
+print(f"SEED {order.order_number} {order.intake_date.isoformat()} {center.pk} {token}")
 """
 
 
@@ -157,7 +160,9 @@ def main():
     run(["redis-cli", "-n", str(args.redis_db), "flushdb"], env, stdout=subprocess.DEVNULL)
     run([PY, "manage.py", "migrate", "-v0"], env)
     seeded = run([PY, "manage.py", "shell", "-c", SEED], env, capture_output=True, text=True)
-    number, intake_date, center_pk = re.search(r"SEED (\S+) (\S+) (\d+)", seeded.stdout).groups()
+    number, intake_date, center_pk, token = re.search(
+        r"SEED (\S+) (\S+) (\d+) (\S+)", seeded.stdout
+    ).groups()
 
     config = _gunicorn_config(env)
     server = subprocess.Popen(
@@ -178,6 +183,8 @@ def main():
             f"{base}/api/v1/repair-status/?order_number={number}&intake_date={intake_date}",
             "application/json",
         ),
+        # The customer's own page through the personal link, as opened from an e-mail.
+        "«Мой ремонт», HTML": (f"{base}/my/{token}/", "text/html"),
     }
     try:
         for _ in range(50):

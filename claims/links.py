@@ -28,7 +28,11 @@ def _signer() -> signing.Signer:
 
 
 def my_token(claim) -> str:
-    return _signer().sign(claim.link_key)
+    return token_for(claim.link_key)
+
+
+def token_for(link_key: str) -> str:
+    return _signer().sign(link_key)
 
 
 def my_path(claim) -> str:

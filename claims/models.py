@@ -85,6 +85,12 @@ class ProductModel(models.Model):
 LINK_DAYS_AFTER_END = datetime.timedelta(days=90)
 
 
+def link_works_after(ended_at: datetime.datetime | None) -> bool:
+    """Whether the personal link of a case that ended at `ended_at` (None: still open)
+    opens «Мой ремонт» now (DESIGN §4)."""
+    return ended_at is None or timezone.now() < ended_at + LINK_DAYS_AFTER_END
+
+
 class Channel(models.TextChoices):
     """The door a claim came in by (DESIGN §8): each gets the same number, e-mails and link."""
 
@@ -233,7 +239,7 @@ class Claim(ConcurrentTransitionMixin, models.Model):
     @property
     def link_works(self) -> bool:
         """Whether the personal link still opens «Мой ремонт» (DESIGN §4)."""
-        return self.ended_at is None or timezone.now() < self.ended_at + LINK_DAYS_AFTER_END
+        return link_works_after(self.ended_at)
 
     @property
     def submitted_date(self) -> datetime.date:

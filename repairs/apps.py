@@ -21,6 +21,7 @@ class RepairsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_seed_roles_and_checklists, sender=self)
-        from repairs.rollups import connect_signals
+        from repairs import page_versions, rollups
 
-        connect_signals()
+        rollups.connect_signals()
+        page_versions.connect_signals()

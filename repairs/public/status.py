@@ -3,7 +3,6 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_safe
 from dreame_service.kit import ratelimit
 from repairs import public_status, selectors
 from repairs.forms import RepairStatusForm
+from repairs.public.marks import PATH_MARK, PathMarked, escaped_path
 
 RATE_LIMIT_SCOPE = "repair-status"
 TEMPLATE = "repairs/repair_status.html"
@@ -94,25 +94,7 @@ def _lookup(request, *, as_json: bool):
         )
     # The whole page came from the cache: only the language form's return path is this
     # request's own (escaped here as the template escapes it).
-    return HttpResponse(escape(request.get_full_path()).join(page))
-
-
-# Stands in for the request's full path while a hit's page is rendered for the cache; the
-# page is cut where it appears. A NUL never comes out of a rendered template otherwise.
-_PATH_MARK = "\x00full-path\x00"
-
-
-class _PathMarked:
-    """The request as the page's template sees it, its full path replaced by the mark."""
-
-    def __init__(self, request):
-        self._request = request
-
-    def get_full_path(self) -> str:
-        return _PATH_MARK
-
-    def __getattr__(self, name):
-        return getattr(self._request, name)
+    return HttpResponse(escaped_path(request).join(page))
 
 
 def _page_pieces(request, answer: dict) -> list[str]:
@@ -120,8 +102,9 @@ def _page_pieces(request, answer: dict) -> list[str]:
     a hit shows no form, no cookie, no token), for every later hit of the same answer."""
     # Rendered by public_status from our own template, every value escaped there.
     result_html = mark_safe(answer["html"])  # noqa: S308
-    context = {"searched": True, "result_html": result_html, "request": _PathMarked(request)}
-    return render_to_string(TEMPLATE, context, request=request).split(_PATH_MARK)
+    context = {"searched": True, "result_html": result_html, "request": PathMarked(request)}
+    # Cut where the request's full path goes (repairs.public.marks).
+    return render_to_string(TEMPLATE, context, request=request).split(PATH_MARK)
 
 
 def _miss(request, *, form, as_json: bool):

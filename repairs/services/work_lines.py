@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import StatusEvent
+from repairs import page_versions
 from repairs.models import (
     MAX_QUOTE_KZT,
     LineData,
@@ -69,6 +70,8 @@ def check_lines(lines: Sequence[LineData], *, require_total: bool) -> LineTotals
 
 
 def _replace(order: RepairOrder, *, stage: str, lines: Sequence[LineData]) -> list[WorkLine]:
+    # bulk_create sends no signal: «Мой ремонт» shows the estimate, so it is told here.
+    page_versions.order_changed(order.pk)
     WorkLine.objects.filter(repair_order=order, stage=stage).delete()
     return WorkLine.objects.bulk_create(
         WorkLine(
@@ -139,7 +142,7 @@ def record_revised_estimate(
 ) -> None:
     """A revised estimate: its lines saved, and the customer's earlier answer no longer the
     one in force (it is kept: it was the answer to the quote as it was then)."""
-    record_estimate_lines(order, event, values)
+    record_estimate_lines(order, event, values)  # tells «Мой ремонт» (page_versions)
     QuoteConsent.objects.filter(repair_order=order, superseded_at__isnull=True).update(
         superseded_at=timezone.now()
     )

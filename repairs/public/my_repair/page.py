@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import TypedDict
 
+from django.db import connection
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from claims import selectors as claim_selectors
 from claims import status_text as claim_text
 from claims.mail_answers import EMAIL_ANSWER
-from claims.models import OPEN_STATES, Claim, ClaimStatus, StatusEvent
+from claims.models import OPEN_STATES, Claim, ClaimStatus, StatusEvent, link_works_after
 from claims.steps import CLAIM_STEPS
 from dreame_service.kit import privacy
 from dreame_service.kit.formats import format_kzt
@@ -30,6 +31,48 @@ S = OrderStatus
 # After intake the order number and the act replace the stub the customer may have lost.
 RECEIVED_OR_LATER = frozenset(S.values) - {S.AWAITING_SHIPMENT, S.IN_TRANSIT}
 SUPPORT_ANSWERED = _("Support answered you by e-mail")
+
+
+@dataclass(frozen=True)
+class Link:
+    """What serving a cached page needs of the claim a personal link names."""
+
+    key: str  # the link's key, as the request's token carried it
+    claim_id: int
+    language: str
+    ended_at: datetime.datetime | None
+    updated_at: datetime.datetime | None  # never None in a row; as read, for the cache's tag
+    order_id: int | None
+
+
+# Written once, not compiled by the ORM per request: on a cached page this is the request's
+# only query, and building it through a queryset cost more than running it (issue 23).
+_LINK_SQL = """
+SELECT c.id, c.language, c.ended_at, c.updated_at, o.id
+FROM claims_claim c
+LEFT JOIN repairs_repairorder o ON o.claim_id = c.id
+WHERE c.link_key = %s
+"""
+
+
+def link_for_key(key: str) -> Link | None:
+    """The claim a personal link names, as `Link`; None if none does or its link has
+    expired. One query: checked on every request, cached page or not."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LINK_SQL, [key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    claim_id, language, ended_at, updated_at, order_id = row
+    link = Link(key, claim_id, language, _aware(ended_at), _aware(updated_at), order_id)
+    return link if link_works_after(link.ended_at) else None
+
+
+def _aware(value: datetime.datetime | None) -> datetime.datetime | None:
+    # SQLite gives the stored UTC time without its zone, PostgreSQL with it.
+    if value is None or timezone.is_aware(value):
+        return value
+    return timezone.make_aware(value, connection.timezone)
 
 
 def claim_for_key(key: str) -> Claim | None:

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -28,7 +29,8 @@ from claims.steps import run_claim_step
 from dreame_service.kit.fsm import Actor, Stale
 from dreame_service.kit.ratelimit import client_address, is_limited, private_key
 from repairs import documents
-from repairs.public.my_repair import page
+from repairs.public.marks import TOKEN_MARK, PathMarked, link_mark
+from repairs.public.my_repair import cached, page
 from repairs.public.my_repair.forms import (
     CustomerParcelForm,
     LinkRequestForm,
@@ -81,22 +83,35 @@ def personal(view):
         key = links.link_key_from_token(token)
         claim = page.claim_for_key(key) if key else None
         if claim is None:
-            response = render(request, "repairs/my_repair/not_found.html", status=404)
+            response = _not_found(request)
         else:
-            # Activated for the rest of the request: LocaleMiddleware's Content-Language
-            # and the page's <html lang> follow what is shown.
-            request.LANGUAGE_CODE = page_language(request, claim)
-            translation.activate(request.LANGUAGE_CODE)
+            _answer_in_page_language(request, claim)
             response = view(request, claim, *args, **kwargs)
         return _private_headers(response)
 
     return wrapper
 
 
+def _not_found(request):
+    return render(request, "repairs/my_repair/not_found.html", status=404)
+
+
+def _answer_in_page_language(request, claim) -> None:
+    # Activated for the rest of the request: LocaleMiddleware's Content-Language and the
+    # page's <html lang> follow what is shown.
+    request.LANGUAGE_CODE = page_language(request, claim)
+    translation.activate(request.LANGUAGE_CODE)
+
+
 def _render(request, claim, *, forms=None, status=200, notice=""):
+    context = _context(claim, forms=forms, notice=notice)
+    return render(request, TEMPLATE, context, status=status)
+
+
+def _context(claim, *, forms=None, notice="") -> dict:
     forms = forms or {}
     shown = page.build(claim)
-    context = {
+    return {
         "page": shown,
         "token": links.my_token(claim),
         "notice": notice,
@@ -108,7 +123,6 @@ def _render(request, claim, *, forms=None, status=200, notice=""):
         "supplement_form": forms.get("supplement") or SupplementForm(),
         "phone_news_form": forms.get("phone_news") or PhoneNewsForm(claim=shown.claim),
     }
-    return render(request, TEMPLATE, context, status=status)
 
 
 def _correction_form(shown):
@@ -169,9 +183,45 @@ def write(view):
 
 
 @require_safe
-@personal
-def my_page(request, claim):
-    return _render(request, claim)
+@never_cache
+def my_page(request, token):
+    """The page, served from the cache (repairs.public.my_repair.cached) unless a message
+    waits to be shown: the confirmation after a write is rendered for its own request."""
+    key = links.link_key_from_token(token)
+    link = page.link_for_key(key) if key else None
+    if link is None:
+        return _private_headers(_not_found(request))
+    _answer_in_page_language(request, link)
+    if _messages_waiting(request):
+        claim = page.claim_for_key(key)
+        response = _render(request, claim) if claim is not None else None
+    else:
+        response = cached.page_response(
+            request, link, render_marked=lambda: _marked_page(request, key)
+        )
+    # None: the link was revoked or expired between the two reads.
+    return _private_headers(response or _not_found(request))
+
+
+def _messages_waiting(request) -> bool:
+    # Counting loads them (from the cookie; the session only if the cookie says so) without
+    # marking them shown: the page rendered next still shows them.
+    return len(messages.get_messages(request)) > 0
+
+
+def _marked_page(request, key: str) -> str | None:
+    """The page for the cache: marks where the CSRF token, the request's path and the link's
+    token go (a context value outranks the context processors' `csrf_token` and `request`)."""
+    claim = page.claim_for_key(key)
+    if claim is None:
+        return None
+    context = {
+        **_context(claim),
+        "request": PathMarked(request),
+        "csrf_token": TOKEN_MARK,
+        "token": link_mark(),
+    }
+    return render_to_string(TEMPLATE, context, request=request)
 
 
 def _order_or_not_now(claim):
@@ -294,14 +344,14 @@ def act_pdf(request, claim):
     """The customer's copy of the intake act."""
     shown = page.build(claim)
     if not shown.has_act:
-        return render(request, "repairs/my_repair/not_found.html", status=404)
+        return _not_found(request)
     order = shown.order
     stem = f"act-{order.display_number}"
     if order.intake_act.pdf:
         return private_file_response(order.intake_act.pdf, filename_stem=stem)
     pdf = documents.act_pdf(order=order, language=get_language())
     if pdf is None:  # no WeasyPrint here: the act is still on the page and at the center
-        return render(request, "repairs/my_repair/not_found.html", status=404)
+        return _not_found(request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
     response["Content-Security-Policy"] = "sandbox"

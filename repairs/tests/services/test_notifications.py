@@ -4,7 +4,6 @@ import pytest
 
 from notifications.models import Notification
 from repairs.models import OrderStatus, RepairOrder
-from repairs.public_status import forget
 from repairs.tests.factories import (
     INTAKE_ACT_DATA,
     TechnicianFactory,
@@ -13,14 +12,10 @@ from repairs.tests.factories import (
     run_step,
     step,
 )
+from tests.commits import email_callbacks
 
 S = OrderStatus
 pytestmark = pytest.mark.django_db
-
-
-def email_callbacks(callbacks):
-    """On-commit work that publishes e-mail; the other kind refreshes the status page cache."""
-    return [callback for callback in callbacks if getattr(callback, "func", None) is not forget]
 
 
 CUSTOMER_EMAILS = [
