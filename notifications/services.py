@@ -269,7 +269,9 @@ def send_notification(*, notification_id: int, batch_size: int = 1) -> bool:
     """Send one outbox row if nobody else is; True when this call delivered it.
 
     With `batch_size` above 1 (the task's OUTBOX_BATCH_SIZE) other due rows go with it over
-    the same connection, so a worker's later tasks for them find nothing left to do. Each
+    the same connection, so a worker's later tasks for them find nothing left to do; while a
+    whole batch was due, the next one is claimed in the same call (up to
+    OUTBOX_BATCHES_PER_TASK), without a task's overhead between them. Each
     e-mail is rendered while the server still digests the one before it, and each row is
     marked sent as soon as the server has accepted it.
     Raises `SendLater` on a transient failure of that row below the attempt limit.
@@ -277,11 +279,18 @@ def send_notification(*, notification_id: int, batch_size: int = 1) -> bool:
     # Claim first: a duplicate task, a redelivery or the sweeper may race us. Only the
     # caller whose UPDATE moved a row from pending sends it; everyone else leaves it.
     todo = _claim_batch(notification_id=notification_id, batch_size=batch_size)
+    more_batches = settings.OUTBOX_BATCHES_PER_TASK - 1 if len(todo) == batch_size > 1 else 0
     sent: list[int] = []
     stop: tuple[Notification, Exception] | None = None  # a transient failure ends the batch
     in_flight: Notification | None = None  # handed to the server, its answer not read yet
     try:
-        while todo and stop is None:
+        while stop is None:
+            if not todo and more_batches:
+                # The next batch, claimed while the server reads the last one's last e-mail.
+                todo = _claim_batch(notification_id=None, batch_size=batch_size)
+                more_batches = more_batches - 1 if len(todo) == batch_size else 0
+            if not todo:
+                break
             notification = todo.pop(0)
             try:
                 message = _mail.prepare(build_message(notification))
@@ -349,7 +358,7 @@ def _failed_for_good(notification: Notification, *, error: Exception) -> None:
     _mark(notification, status=Notification.Status.FAILED, last_error=repr(error))
 
 
-def _claim_batch(*, notification_id: int, batch_size: int) -> list[Notification]:
+def _claim_batch(*, notification_id: int | None, batch_size: int) -> list[Notification]:
     """Move the given row (if pending) and up to a batch of other due rows to "sending" in
     one statement, and return them as they now are, the given row first.
 
@@ -364,17 +373,26 @@ def _claim_batch(*, notification_id: int, batch_size: int) -> list[Notification]
         " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     )
     pending, sending = Notification.Status.PENDING, Notification.Status.SENDING
-    # Alone, the row is claimed whatever its next attempt time (a retry's task is due).
-    others = " OR next_attempt_at <= %s" if batch_size > 1 else ""
+    params: list[object]
+    if notification_id is None:  # due rows only, earliest first: read in the due index's order
+        which, order, params = "next_attempt_at <= %s", "next_attempt_at", [now]
+    else:  # the task's own row first, whatever its next attempt time (a retry's task is due)
+        others = " OR next_attempt_at <= %s" if batch_size > 1 else ""
+        which = f"(id = %s{others})"
+        order = "CASE WHEN id = %s THEN 0 ELSE 1 END, next_attempt_at"
+        params = [notification_id, *([now] if others else []), notification_id]
+    # MATERIALIZED: picked once. As a plain `id IN (SELECT … LIMIT …)` PostgreSQL may
+    # rescan the subquery for each row it updates (a nested loop on a small table), and each
+    # rescan skips the rows this statement has just taken: the batch then has no limit.
     sql = (
+        f"WITH picked AS MATERIALIZED ("
+        f"SELECT id FROM {table} WHERE status = %s AND {which} "
+        f"ORDER BY {order} LIMIT %s{skip_locked}) "
         f"UPDATE {table} SET status = %s, attempts = attempts + 1, updated_at = %s "
-        f"WHERE status = %s AND id IN ("
-        f"SELECT id FROM {table} WHERE status = %s AND (id = %s{others}) "
-        f"ORDER BY CASE WHEN id = %s THEN 0 ELSE 1 END, next_attempt_at LIMIT %s{skip_locked}"
-        f") RETURNING *"
+        f"WHERE status = %s AND id IN (SELECT id FROM picked) RETURNING *"
     )
-    params = [sending, now, pending, pending, notification_id, *([now] if others else [])]
-    batch = list(Notification.objects.raw(sql, [*params, notification_id, batch_size]))
+    params = [pending, *params, batch_size, sending, now, pending]
+    batch = list(Notification.objects.raw(sql, params))
     batch.sort(key=lambda row: (row.pk != notification_id, row.next_attempt_at, row.pk))
     return batch
 

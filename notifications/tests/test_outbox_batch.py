@@ -25,9 +25,13 @@ def _fresh_connection():
 
 
 def rows(count: int) -> list[Notification]:
+    return rows_from(0, count)
+
+
+def rows_from(first: int, end: int) -> list[Notification]:
     return [
         make_notification(event_key=f"e:{i}", recipient=f"customer{i}@example.kz")
-        for i in range(count)
+        for i in range(first, end)
     ]
 
 
@@ -293,3 +297,17 @@ def test_a_mark_on_a_broken_connection_still_lands(smtp_server, postgres_db, how
 
     assert statuses([first, second, third]) == ["sent", "sent", "sent"]
     assert services._marks.raw is not own
+
+
+def test_while_whole_batches_are_due_one_call_sends_them_in_turn(smtp_server, settings):
+    settings.OUTBOX_BATCHES_PER_TASK = 3
+    notifications = rows(8)
+
+    # Batches of 3: 3 + 3 + the third claim's 2; a fourth batch is not claimed.
+    assert services.send_notification(notification_id=notifications[0].pk, batch_size=3)
+    assert statuses(notifications) == ["sent"] * 8
+    assert len(smtp_server.wait_for(8)) == 8
+
+    more = rows_from(8, 18)  # 10 due: three batches of 3, one row left for its own task
+    assert services.send_notification(notification_id=more[0].pk, batch_size=3)
+    assert statuses(more) == ["sent"] * 9 + ["pending"]
