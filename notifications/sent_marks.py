@@ -7,14 +7,17 @@ one, while the worker renders the next e-mail. The UPDATE is its own transaction
 by the server as soon as it arrives, whether or not anyone reads the answer: the row is no
 later in the database than it would be with Django's `update()`.
 
-The worker process keeps that connection, as it keeps its SMTP connection. Inside a
-transaction (tests; a caller's `atomic`), and on SQLite, the mark is Django's `update()`:
-a second connection could not see the caller's rows.
+The Celery worker asks for this (`unwaited`, per thread) and keeps that connection, as it
+keeps its SMTP connection. Everywhere else, a task run eagerly in a web request (no
+broker), inside a transaction (tests; a caller's `atomic`) and on SQLite, the mark is
+Django's `update()`: a second connection could not see the caller's rows, and a web process
+should not keep one.
 """
 
 import contextlib
 import logging
 import os
+import threading
 
 from django.db import connection
 from django.utils import timezone
@@ -29,14 +32,15 @@ _UPDATE = (
 ).encode()
 
 
-class SentMarks:
+class SentMarks(threading.local):
     def __init__(self):
+        self.unwaited = False  # set by the worker's task for the length of one call
         self.raw = None  # a psycopg connection of this process's own
         self.pid = 0
         self.waiting: int | None = None  # the row whose UPDATE's answer is still unread
 
     def mark(self, notification_id: int) -> None:
-        if connection.vendor != "postgresql" or connection.in_atomic_block:
+        if not self.unwaited or connection.vendor != "postgresql" or connection.in_atomic_block:
             _mark_now(notification_id)
             return
         self.wait()

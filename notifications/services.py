@@ -265,7 +265,9 @@ def retry_delay(*, attempts: int) -> float:
     return min(settings.OUTBOX_RETRY_BASE_SECONDS * 2**exponent, settings.OUTBOX_RETRY_MAX_SECONDS)
 
 
-def send_notification(*, notification_id: int, batch_size: int = 1) -> bool:
+def send_notification(
+    *, notification_id: int, batch_size: int = 1, unwaited_marks: bool = False
+) -> bool:
     """Send one outbox row if nobody else is; True when this call delivered it.
 
     With `batch_size` above 1 (the task's OUTBOX_BATCH_SIZE) other due rows go with it over
@@ -274,6 +276,7 @@ def send_notification(*, notification_id: int, batch_size: int = 1) -> bool:
     OUTBOX_BATCHES_PER_TASK), without a task's overhead between them. Each
     e-mail is rendered while the server still digests the one before it, and each row is
     marked sent as soon as the server has accepted it.
+    `unwaited_marks`: the worker's choice (sent_marks.py).
     Raises `SendLater` on a transient failure of that row below the attempt limit.
     """
     # Claim first: a duplicate task, a redelivery or the sweeper may race us. Only the
@@ -283,6 +286,7 @@ def send_notification(*, notification_id: int, batch_size: int = 1) -> bool:
     sent: list[int] = []
     stop: tuple[Notification, Exception] | None = None  # a transient failure ends the batch
     in_flight: Notification | None = None  # handed to the server, its answer not read yet
+    _marks.unwaited = unwaited_marks
     try:
         while stop is None:
             if not todo and more_batches:
@@ -332,6 +336,7 @@ def send_notification(*, notification_id: int, batch_size: int = 1) -> bool:
         if in_flight is not None and _answer(in_flight)[0]:  # something unexpected: still
             _mark_sent(in_flight, sent=sent)  # record what reached the server
         _marks.wait()
+        _marks.unwaited = False
     if stop is not None:
         _release(todo, error=stop[1])
         _retry_later(stop[0], error=stop[1], own=stop[0].pk == notification_id)
@@ -454,7 +459,7 @@ class _KeptConnection:
 
     @staticmethod
     def prepare(message: EmailMultiAlternatives) -> tuple[EmailMultiAlternatives, bytes]:
-        # What Django's SMTP backend would send, built in a third of its time (wire.py);
+        # What Django's SMTP backend would send, built in a quarter of its time (wire.py);
         # its address checks are in `start`.
         return message, wire.wire_bytes(message)
 

@@ -15,7 +15,10 @@ from notifications import mailbox, phone, services
 def send_email_task(self, notification_id: int) -> None:
     try:
         services.send_notification(
-            notification_id=notification_id, batch_size=settings.OUTBOX_BATCH_SIZE
+            notification_id=notification_id,
+            batch_size=settings.OUTBOX_BATCH_SIZE,
+            # A worker keeps a connection for the marks; a task run in a web request does not.
+            unwaited_marks=not self.request.is_eager,
         )
     except services.SendLater as later:
         # If the broker is gone too, retry() rejects the message; the row stays pending

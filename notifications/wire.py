@@ -5,7 +5,7 @@ Django's `EmailMessage.message()` builds with the modern API, whose header regis
 parses every header into a tree when it is set and refolds it when it is written. For the
 outbox's own e-mails, whose headers the outbox writes itself, that was the largest part of
 the worker's time per e-mail (issue 23: 1.3 of 2.9 ms). The legacy API writes the same
-message in a third of the time. tests/test_wire.py parses both, for every template in
+message in a quarter of the time. tests/test_wire.py parses both, for every template in
 every language, and finds the same headers, bodies and attachments.
 
 Only the SMTP path uses these bytes. The tests' in-memory backend and development's file

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from notifications import services
 from notifications.models import Notification
+from notifications.tasks import send_email_task
 from notifications.tests.conftest import make_notification
 from notifications.tests.smtp import SmtpSink
 
@@ -269,10 +270,13 @@ def test_outside_a_transaction_the_marks_are_not_waited_for_and_all_land(smtp_se
     # and the answers are read before the task returns.
     notifications = rows(5)
 
-    assert services.send_notification(notification_id=notifications[0].pk, batch_size=20)
+    sent = services.send_notification(
+        notification_id=notifications[0].pk, batch_size=20, unwaited_marks=True
+    )
 
+    assert sent is True
     assert statuses(notifications) == ["sent"] * 5
-    assert services._marks.waiting is None
+    assert services._marks.waiting is None and services._marks.unwaited is False
     uses_own_connection = services._marks.raw is not None
     assert uses_own_connection == (connection.vendor == "postgresql")
     received = smtp_server.wait_for(5)
@@ -284,7 +288,7 @@ def test_outside_a_transaction_the_marks_are_not_waited_for_and_all_land(smtp_se
 @pytest.mark.parametrize("how", ["closed", "terminated"])
 def test_a_mark_on_a_broken_connection_still_lands(smtp_server, postgres_db, how):
     first, second, third = rows(3)
-    services.send_notification(notification_id=first.pk, batch_size=1)
+    services.send_notification(notification_id=first.pk, batch_size=1, unwaited_marks=True)
     own = services._marks.raw
     if how == "closed":
         own.close()
@@ -292,8 +296,10 @@ def test_a_mark_on_a_broken_connection_still_lands(smtp_server, postgres_db, how
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(%s)", [own.info.backend_pid])
 
-    assert services.send_notification(notification_id=second.pk, batch_size=1) is True
-    assert services.send_notification(notification_id=third.pk, batch_size=1) is True
+    for notification in (second, third):
+        assert services.send_notification(
+            notification_id=notification.pk, batch_size=1, unwaited_marks=True
+        )
 
     assert statuses([first, second, third]) == ["sent", "sent", "sent"]
     assert services._marks.raw is not own
@@ -311,3 +317,14 @@ def test_while_whole_batches_are_due_one_call_sends_them_in_turn(smtp_server, se
     more = rows_from(8, 18)  # 10 due: three batches of 3, one row left for its own task
     assert services.send_notification(notification_id=more[0].pk, batch_size=3)
     assert statuses(more) == ["sent"] * 9 + ["pending"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_send_outside_the_worker_keeps_no_connection_of_its_own(smtp_server, eager_celery):
+    # A web request with no broker runs the task eagerly: its marks are Django's update().
+    [notification] = rows(1)
+
+    send_email_task.delay(notification.pk)
+
+    assert statuses([notification]) == ["sent"]
+    assert services._marks.raw is None
