@@ -82,7 +82,6 @@ class SentMarks(threading.local):
         if self.raw is not None and self.pid != os.getpid():
             self.raw = None  # a forked pool child: that socket is the parent's
         if self.raw is None or self.raw.closed:
-            connection.ensure_connection()
             self.raw = connection.get_new_connection(connection.get_connection_params())
             self.raw.autocommit = True
             self.raw.pgconn.nonblocking = 0  # send and wait as plain libpq calls: no psycopg loop

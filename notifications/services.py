@@ -513,9 +513,9 @@ class _KeptConnection:
     def _backend(self):
         """The open backend, and whether its connection was already open (kept)."""
         key = repr(mailers.settings.get("default"))
-        if self.backend is not None and (key != self.key or self.pid != os.getpid()):
-            if self.pid != os.getpid():  # a forked pool child: the socket is the parent's
-                self.backend = None
+        if self.pid != os.getpid():  # a forked pool child: the socket is the parent's
+            self.backend = None
+        elif key != self.key:
             self._close()
         if self.backend is None:
             self.backend, self.key, self.pid = mailers.default, key, os.getpid()

@@ -61,5 +61,6 @@ def fetch_support_mail() -> dict:
 @worker_shutdown.connect
 @worker_process_shutdown.connect
 def close_mail_connection(**_kwargs) -> None:
-    # The outbox keeps one SMTP connection open per worker process; say QUIT on the way out.
+    # The outbox keeps an SMTP connection (and one for its marks) open per worker process;
+    # say QUIT and close them on the way out.
     services.close_mail_connection()

@@ -44,7 +44,11 @@ class _Policy(Compat32):
     every header through its folding machinery, a third of the time a message took."""
 
     def fold_binary(self, name, value):
-        if isinstance(value, str) and value.isascii() and len(name) + len(value) + 2 <= 78:
+        if (
+            isinstance(value, str)
+            and value.isascii()
+            and len(name) + len(value) + 2 <= self.max_line_length
+        ):
             return f"{name}: {value}{self.linesep}".encode("ascii")
         return super().fold_binary(name, value)
 
